@@ -1,0 +1,71 @@
+#include "app/cli/cli_support.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "core/common/runtime.h"
+
+namespace tdq::cli {
+
+void add_common_options(CLI::App& command, CommonOptions& options) {
+  command.add_option("--seed", options.seed, "Random seed")->capture_default_str();
+  command.add_option("--device", options.device, "cpu or cuda[:N]")->capture_default_str();
+  command.add_option("--threads", options.threads, "CPU threads (0: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  command.add_flag("--json", options.json, "Print one JSON object as the last line of stdout");
+  command.add_flag("-q,--quiet", options.quiet, "No progress bar");
+}
+
+void apply_common_options(const CommonOptions& options) { configure_threads(options.threads); }
+
+namespace {
+std::string format_seconds(double seconds) {
+  char text[32];
+  const int s = static_cast<int>(seconds + 0.5);
+  if (s >= 3600) std::snprintf(text, sizeof text, "%dh%02dm", s / 3600, (s / 60) % 60);
+  else std::snprintf(text, sizeof text, "%dm%02ds", s / 60, s % 60);
+  return text;
+}
+}  // namespace
+
+ProgressFn make_progress_bar(const std::string& label, const CommonOptions& options) {
+  if (options.quiet) return {};
+  struct State {
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    int last_decile = -1;
+    bool tty = ::isatty(STDERR_FILENO) != 0;
+  };
+  auto state = std::make_shared<State>();
+  return [label, state](const ProgressInfo& info) {
+    if (info.total <= 0) return true;
+    const double fraction = static_cast<double>(info.done) / static_cast<double>(info.total);
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - state->start).count();
+    const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
+    const int decile = static_cast<int>(fraction * 10);
+    if (!state->tty && decile == state->last_decile && info.done != info.total) return true;
+    state->last_decile = decile;
+    const int width = 30;
+    const int filled = static_cast<int>(fraction * width);
+    std::fprintf(stderr, "%s%s [%s%s] %3d%% %lld/%lld %s elapsed %s eta %s%s", state->tty ? "\r" : "",
+                 label.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
+                 static_cast<int>(fraction * 100), static_cast<long long>(info.done),
+                 static_cast<long long>(info.total), info.message.c_str(), format_seconds(elapsed).c_str(),
+                 format_seconds(eta).c_str(), state->tty ? "\033[K" : "\n");
+    if (state->tty && info.done == info.total) std::fputc('\n', stderr);
+    std::fflush(stderr);
+    return true;
+  };
+}
+
+void print_result(const CommonOptions& options, const nlohmann::json& result, const std::string& human) {
+  if (!human.empty()) (options.json ? std::cerr : std::cout) << human << std::flush;
+  if (options.json) std::cout << result.dump() << std::endl;
+}
+
+}  // namespace tdq::cli

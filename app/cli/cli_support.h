@@ -1,0 +1,40 @@
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/progress.h"
+
+namespace tdq::cli {
+
+// Options every command has.
+struct CommonOptions {
+  std::uint64_t seed = 0;
+  std::string device = "cpu";
+  int threads = 0;
+  bool json = false;
+  bool quiet = false;
+};
+
+void add_common_options(CLI::App& command, CommonOptions& options);
+
+// Applies thread count; call first in every command's action.
+void apply_common_options(const CommonOptions& options);
+
+// A progress bar on stderr: redrawn in place on a terminal, one line per ~10% otherwise.
+ProgressFn make_progress_bar(const std::string& label, const CommonOptions& options);
+
+// Human output goes to stderr so that with --json the JSON object is the last line of stdout.
+void print_result(const CommonOptions& options, const nlohmann::json& result, const std::string& human);
+
+// Each command registers itself and sets the action run after a successful parse.
+using Action = std::function<void()>;
+void add_info_command(CLI::App& app, Action& action);
+void add_train_command(CLI::App& app, Action& action);
+void add_sample_command(CLI::App& app, Action& action);
+
+}  // namespace tdq::cli

@@ -1,0 +1,76 @@
+#include "core/model/model_io.h"
+
+#include <ATen/ATen.h>
+#include <torch/nn/module.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/common/errors.h"
+#include "core/common/file_io.h"
+#include "core/model/safetensors.h"
+
+namespace tdq {
+
+std::map<std::string, at::Tensor> named_parameters_map(const torch::nn::Module& module) {
+  std::map<std::string, at::Tensor> out;
+  for (const auto& item : module.named_parameters(/*recurse=*/true)) out[item.key()] = item.value();
+  return out;
+}
+
+void load_parameters(torch::nn::Module& module, const std::map<std::string, at::Tensor>& tensors,
+                     const std::filesystem::path& source) {
+  auto params = module.named_parameters(true);
+  std::set<std::string> seen;
+  torch::NoGradGuard no_grad;
+  for (auto& item : params) {
+    auto it = tensors.find(item.key());
+    if (it == tensors.end()) throw FormatError(source, "missing parameter '" + item.key() + "'");
+    if (it->second.sizes() != item.value().sizes()) {
+      throw FormatError(source, "parameter '" + item.key() + "' has shape " +
+                                    c10::str(it->second.sizes()) + ", the model expects " +
+                                    c10::str(item.value().sizes()));
+    }
+    item.value().copy_(it->second);
+    seen.insert(item.key());
+  }
+  for (const auto& [name, tensor] : tensors) {
+    if (!seen.count(name)) throw FormatError(source, "unexpected parameter '" + name + "' for this config");
+  }
+}
+
+LoadedModel load_model(const std::filesystem::path& dir) {
+  if (!std::filesystem::is_directory(dir)) {
+    throw IoError(dir.string() + ": model folder not found (expected config.json and " +
+                  std::string(kWeightsFile) + ")");
+  }
+  LoadedModel loaded;
+  loaded.dir = dir;
+  loaded.model = UNet(read_unet_config(dir / kConfigFile));
+  const auto weights = dir / kWeightsFile;
+  const std::string bytes = read_file_bytes(weights);
+  const SafetensorsFile file = parse_safetensors(bytes, weights);
+  load_parameters(*loaded.model, file.tensors, weights);
+  loaded.weights_sha256 = sha256_hex(bytes);
+  loaded.model->eval();
+  return loaded;
+}
+
+void save_model(const std::filesystem::path& dir, const UNetImpl& model,
+                const std::map<std::string, std::string>& metadata) {
+  std::filesystem::create_directories(dir);
+  std::map<std::string, at::Tensor> tensors;
+  for (const auto& [name, tensor] : named_parameters_map(model)) tensors[name] = tensor.detach();
+  std::map<std::string, std::string> meta = metadata;
+  meta.emplace("format", "pt");  // diffusers checks this key when loading safetensors
+  write_safetensors(dir / kWeightsFile, tensors, meta);
+  write_file_atomic(dir / kConfigFile, unet_config_to_json(model.config()).dump(2) + "\n");
+}
+
+std::filesystem::path default_model_dir() {
+  if (const char* env = std::getenv("TDQ_MODEL_DIR")) return env;
+  return std::filesystem::path(TDQ_SOURCE_DIR) / "resources" / "models" / "fmnist-ddpm";
+}
+
+}  // namespace tdq

@@ -1,0 +1,122 @@
+// Runs the real `tdq` binary: exit codes (0 ok, 1 runtime error, 2 usage error), one-line errors,
+// and the --json contract (one JSON object as the last line of stdout).
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/image/image_grid.h"
+#include "core/model/model_io.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/tiny_models.h"
+
+namespace tdq {
+namespace {
+
+struct CliResult {
+  int code = -1;
+  std::string out, err;
+};
+
+CliResult run_tdq(const std::string& args, const test::TempDir& dir) {
+  const char* bin_dir = std::getenv("TDQ_BIN_DIR");
+  const std::string tdq = std::string(bin_dir ? bin_dir : "build/bin") + "/tdq";
+  const auto err_file = dir / "stderr.txt";
+  const std::string command = tdq + " " + args + " 2>" + err_file.string();
+  CliResult run;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return run;
+  std::array<char, 4096> buffer{};
+  std::size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream err(err_file);
+  run.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+  return run;
+}
+
+nlohmann::json last_json_line(const std::string& out) {
+  const auto end = out.find_last_not_of('\n');
+  const auto start = out.rfind('\n', end);
+  return nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start + 1, end + 1));
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    UNet model(test::tiny_unet_config());
+    save_model(dir.path() / "model", *model);
+  }
+  test::TempDir dir;
+  std::string model() const { return (dir.path() / "model").string(); }
+};
+
+TEST_F(Cli, NoCommandOrUnknownOptionIsUsageError) {
+  EXPECT_EQ(run_tdq("", dir).code, 2);
+  const CliResult unknown = run_tdq("info --frobnicate", dir);
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find("frobnicate"), std::string::npos) << unknown.err;
+  EXPECT_EQ(run_tdq("launch", dir).code, 2);
+}
+
+TEST_F(Cli, BadValuesAreUsageErrors) {
+  EXPECT_EQ(run_tdq("sample --model " + model() + " --sampler euler", dir).code, 2);
+  EXPECT_EQ(run_tdq("sample --model " + model() + " --steps 0", dir).code, 2);
+  EXPECT_EQ(run_tdq("sample --model " + model() + " --n many", dir).code, 2);
+  EXPECT_EQ(run_tdq("train --out x --lr -1", dir).code, 2);
+  EXPECT_EQ(run_tdq("train", dir).code, 2);  // --out is required
+}
+
+TEST_F(Cli, HelpAndVersionExitZero) {
+  EXPECT_EQ(run_tdq("--help", dir).code, 0);
+  EXPECT_EQ(run_tdq("sample --help", dir).code, 0);
+  EXPECT_EQ(run_tdq("--version", dir).code, 0);
+}
+
+TEST_F(Cli, RuntimeErrorsExitOneWithOneLine) {
+  const CliResult missing = run_tdq("info --model " + (dir.path() / "nowhere").string(), dir);
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("nowhere"), std::string::npos) << missing.err;
+  EXPECT_EQ(std::count(missing.err.begin(), missing.err.end(), '\n'), 1) << missing.err;
+
+  std::ofstream(dir.path() / "model" / "config.json") << "{ not json";
+  const CliResult corrupt = run_tdq("info --model " + model(), dir);
+  EXPECT_EQ(corrupt.code, 1);
+  EXPECT_NE(corrupt.err.find("config.json"), std::string::npos) << corrupt.err;
+}
+
+TEST_F(Cli, InfoListsLayersAsJson) {
+  const CliResult run = run_tdq("info --json --model " + model(), dir);
+  ASSERT_EQ(run.code, 0) << run.err;
+  const auto json = last_json_line(run.out);
+  EXPECT_GT(json.at("parameters").get<int64_t>(), 1000);
+  EXPECT_EQ(json.at("layers").at(0).at("path"), "conv_in");
+  EXPECT_EQ(json.at("layers").at(0).at("kind"), "Conv2d");
+  EXPECT_EQ(json.at("config").at("_class_name"), "UNet2DModel");
+}
+
+TEST_F(Cli, SampleWritesAGridAndIsSeedDeterministic) {
+  const std::string args = "sample --json -q --model " + model() + " --n 4 --steps 3 --seed 5 --out ";
+  const CliResult a = run_tdq(args + (dir.path() / "a.png").string(), dir);
+  ASSERT_EQ(a.code, 0) << a.err;
+  const auto json = last_json_line(a.out);
+  const std::string path = json.at("out");
+  EXPECT_TRUE(std::filesystem::exists(path));
+  EXPECT_EQ(json.at("n"), 4);
+  const CliResult b = run_tdq(args + (dir.path() / "b.png").string(), dir);
+  ASSERT_EQ(b.code, 0) << b.err;
+  const at::Tensor image_a = read_image(path);
+  const at::Tensor image_b = read_image(last_json_line(b.out).at("out").get<std::string>());
+  EXPECT_EQ(image_a.size(0), 2 + 2 * (8 + 2));  // 2x2 grid of 8x8 tiles with 2 px padding
+  EXPECT_TRUE(at::equal(image_a, image_b));
+}
+
+}  // namespace
+}  // namespace tdq

@@ -1,0 +1,165 @@
+#include <QAction>
+#include <QDir>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "gui_test.h"
+#include "views/main_window.h"
+#include "views/recent_runs.h"
+
+namespace tdq::views {
+namespace {
+
+using MainWindowTest = testing::GuiTest;
+
+QStringList menu_titles(const MainWindow& window) {
+  QStringList titles;
+  for (const QAction* action : window.menuBar()->actions()) titles << action->text();
+  return titles;
+}
+
+QStringList object_names(const QMenu* menu) {
+  QStringList names;
+  for (const QAction* action : menu->actions()) {
+    if (action->isSeparator()) continue;
+    names << (action->menu() ? action->menu()->objectName() : action->objectName());
+  }
+  return names;
+}
+
+template <typename T>
+T* child(const QObject& parent, const char* name) {
+  T* found = parent.findChild<T*>(QString::fromLatin1(name));
+  EXPECT_NE(found, nullptr) << name;
+  return found;
+}
+
+TEST_F(MainWindowTest, ShowsWithMenusAndWelcomePage) {
+  MainWindow window;
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  EXPECT_EQ(window.windowTitle(), QStringLiteral("TDQ Workbench"));
+  EXPECT_EQ(menu_titles(window),
+            (QStringList{QStringLiteral("&File"), QStringLiteral("&View"),
+                         QStringLiteral("&Language"), QStringLiteral("&Help")}));
+
+  EXPECT_EQ(object_names(child<QMenu>(window, "menuFile")),
+            (QStringList{QStringLiteral("actionOpenRun"), QStringLiteral("menuRecentRuns"),
+                         QStringLiteral("actionQuit")}));
+  EXPECT_EQ(child<QAction>(window, "actionOpenRun")->shortcut(), QKeySequence(QKeySequence::Open));
+  EXPECT_EQ(child<QAction>(window, "actionQuit")->shortcut(), QKeySequence(QKeySequence::Quit));
+  EXPECT_EQ(object_names(child<QMenu>(window, "menuView")),
+            QStringList{QStringLiteral("menuDocks")});
+  EXPECT_EQ(window.docks_menu(), child<QMenu>(window, "menuDocks"));
+  EXPECT_EQ(
+      object_names(child<QMenu>(window, "menuLanguage")),
+      (QStringList{QStringLiteral("actionLanguage_system"), QStringLiteral("actionLanguage_en"),
+                   QStringLiteral("actionLanguage_zh_CN")}));
+  EXPECT_EQ(object_names(child<QMenu>(window, "menuHelp")),
+            (QStringList{QStringLiteral("actionAbout"), QStringLiteral("actionAboutQt")}));
+
+  const auto* welcome = child<QLabel>(window, "welcomePage");
+  EXPECT_EQ(window.centralWidget(), welcome);
+  EXPECT_TRUE(welcome->text().contains(
+      QKeySequence(QKeySequence::Open).toString(QKeySequence::NativeText)));
+}
+
+TEST_F(MainWindowTest, OpenRunRecordsRecentRunsInSettings) {
+  QTemporaryDir first;
+  QTemporaryDir second;
+  ASSERT_TRUE(first.isValid() && second.isValid());
+  MainWindow window;
+  EXPECT_TRUE(window.open_run(first.path()));
+  EXPECT_TRUE(window.open_run(second.path()));
+  // Reopening moves a run to the front instead of listing it twice; a trailing '/' or a '..'
+  // must not make a second entry either.
+  EXPECT_TRUE(window.open_run(first.path() + QStringLiteral("/../") + QDir(first.path()).dirName() +
+                              QStringLiteral("/")));
+
+  const QStringList expected = {QDir::cleanPath(first.path()), QDir::cleanPath(second.path())};
+  EXPECT_EQ(QSettings().value(QStringLiteral("recentRuns")).toStringList(), expected);
+  EXPECT_TRUE(window.statusBar()->currentMessage().contains(QDir::toNativeSeparators(expected[0])));
+
+  // A new window, as in the next session, lists them too.
+  MainWindow next;
+  QStringList listed;
+  for (const QAction* action : child<QMenu>(next, "menuRecentRuns")->actions()) {
+    if (action->isVisible() && !action->isSeparator() && action->data().isValid() &&
+        !action->data().toString().isEmpty()) {
+      listed << action->data().toString();
+    }
+  }
+  EXPECT_EQ(listed, expected);
+  EXPECT_TRUE(child<QAction>(next, "actionClearRecentRuns")->isEnabled());
+
+  child<QAction>(next, "actionClearRecentRuns")->trigger();
+  EXPECT_TRUE(recent_runs().isEmpty());
+  EXPECT_FALSE(child<QAction>(next, "actionClearRecentRuns")->isEnabled());
+}
+
+TEST_F(MainWindowTest, RecentRunsAreCapped) {
+  QTemporaryDir root;
+  ASSERT_TRUE(root.isValid());
+  for (int i = 0; i < kMaxRecentRuns + 3; ++i) add_recent_run(root.filePath(QString::number(i)));
+  const QStringList runs = recent_runs();
+  ASSERT_EQ(runs.size(), kMaxRecentRuns);
+  EXPECT_EQ(runs.constFirst(), root.filePath(QString::number(kMaxRecentRuns + 2)));
+}
+
+TEST_F(MainWindowTest, OpenRunRejectsWhatIsNotAFolder) {
+  QTemporaryDir dir;
+  ASSERT_TRUE(dir.isValid());
+  MainWindow window;
+  EXPECT_FALSE(window.open_run(dir.filePath(QStringLiteral("missing"))));
+  EXPECT_TRUE(recent_runs().isEmpty());
+  EXPECT_TRUE(window.statusBar()->currentMessage().contains(QStringLiteral("missing")));
+}
+
+TEST_F(MainWindowTest, RestoresGeometryFromSettings) {
+  {
+    MainWindow window;
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    window.resize(812, 534);
+    window.close();
+  }
+  QSettings settings;
+  EXPECT_FALSE(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray().isEmpty());
+  EXPECT_FALSE(settings.value(QStringLiteral("mainWindow/state")).toByteArray().isEmpty());
+  MainWindow restored;
+  EXPECT_EQ(restored.size(), QSize(812, 534));
+}
+
+TEST_F(MainWindowTest, LanguageMenuRetranslatesAndRemembersTheChoice) {
+  MainWindow window;
+  window.show();
+  QAction* chinese = child<QAction>(window, "actionLanguage_zh_CN");
+  QAction* english = child<QAction>(window, "actionLanguage_en");
+  EXPECT_TRUE(english->isChecked());
+
+  chinese->trigger();
+  deliver_language_change();
+  EXPECT_TRUE(chinese->isChecked());
+  EXPECT_EQ(current_language(), QStringLiteral("zh_CN"));
+  EXPECT_EQ(saved_language(), QStringLiteral("zh_CN"));
+  EXPECT_EQ(menu_titles(window),
+            (QStringList{QStringLiteral("文件(&F)"), QStringLiteral("视图(&V)"),
+                         QStringLiteral("语言(&L)"), QStringLiteral("帮助(&H)")}));
+  EXPECT_EQ(child<QAction>(window, "actionOpenRun")->text(), QStringLiteral("打开运行(&O)..."));
+  // Language names stay in their own language.
+  EXPECT_EQ(english->text(), QStringLiteral("English"));
+
+  english->trigger();
+  deliver_language_change();
+  EXPECT_EQ(saved_language(), QStringLiteral("en"));
+  EXPECT_EQ(menu_titles(window).constFirst(), QStringLiteral("&File"));
+  EXPECT_EQ(window.windowTitle(), QStringLiteral("TDQ Workbench"));
+}
+
+}  // namespace
+}  // namespace tdq::views

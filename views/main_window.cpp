@@ -1,0 +1,226 @@
+#include "views/main_window.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStatusBar>
+
+#include "views/about_dialog.h"
+#include "views/recent_runs.h"
+#include "views/translator.h"
+
+namespace tdq::views {
+namespace {
+
+constexpr QLatin1String kGeometryKey("mainWindow/geometry");
+constexpr QLatin1String kStateKey("mainWindow/state");
+
+QString shortcut_text(QKeySequence::StandardKey key) {
+  return QKeySequence(key).toString(QKeySequence::NativeText).toHtmlEscaped();
+}
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  // saveState() identifies the window, and later its docks and toolbars, by object name.
+  setObjectName(QStringLiteral("MainWindow"));
+  create_welcome_page();
+  create_menus();
+  statusBar();
+  retranslate();
+  resize(1100, 720);
+  QSettings settings;
+  restoreGeometry(settings.value(kGeometryKey).toByteArray());
+  restoreState(settings.value(kStateKey).toByteArray());
+}
+
+bool MainWindow::open_run(const QString& folder) {
+  if (!QFileInfo(folder).isDir()) {
+    statusBar()->showMessage(tr("Not a folder: %1").arg(QDir::toNativeSeparators(folder)));
+    return false;
+  }
+  add_recent_run(folder);
+  update_recent_runs_menu();
+  statusBar()->showMessage(
+      tr("Run folder: %1").arg(QDir::toNativeSeparators(recent_runs().constFirst())));
+  return true;
+}
+
+void MainWindow::changeEvent(QEvent* event) {
+  if (event->type() == QEvent::LanguageChange) retranslate();
+  QMainWindow::changeEvent(event);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  QSettings settings;
+  settings.setValue(kGeometryKey, saveGeometry());
+  settings.setValue(kStateKey, saveState());
+  QMainWindow::closeEvent(event);
+}
+
+void MainWindow::create_welcome_page() {
+  welcome_ = new QLabel(this);
+  welcome_->setObjectName(QStringLiteral("welcomePage"));
+  welcome_->setTextFormat(Qt::RichText);
+  welcome_->setAlignment(Qt::AlignCenter);
+  welcome_->setWordWrap(true);
+  welcome_->setMargin(32);
+  setCentralWidget(welcome_);
+}
+
+void MainWindow::create_menus() {
+  file_menu_ = menuBar()->addMenu(QString());
+  file_menu_->setObjectName(QStringLiteral("menuFile"));
+  open_run_action_ = file_menu_->addAction(QString());
+  open_run_action_->setObjectName(QStringLiteral("actionOpenRun"));
+  open_run_action_->setShortcut(QKeySequence::Open);
+  connect(open_run_action_, &QAction::triggered, this, &MainWindow::choose_run_folder);
+  recent_runs_menu_ = file_menu_->addMenu(QString());
+  recent_runs_menu_->setObjectName(QStringLiteral("menuRecentRuns"));
+  for (int i = 0; i < kMaxRecentRuns; ++i) {
+    QAction* action = recent_runs_menu_->addAction(QString());
+    connect(action, &QAction::triggered, this,
+            [this, action] { open_run(action->data().toString()); });
+    recent_run_actions_.append(action);
+  }
+  recent_runs_separator_ = recent_runs_menu_->addSeparator();
+  clear_recent_runs_action_ = recent_runs_menu_->addAction(QString());
+  clear_recent_runs_action_->setObjectName(QStringLiteral("actionClearRecentRuns"));
+  connect(clear_recent_runs_action_, &QAction::triggered, this, [this] {
+    clear_recent_runs();
+    update_recent_runs_menu();
+  });
+  // Another window, or a later session, may have changed the list since the last update.
+  connect(recent_runs_menu_, &QMenu::aboutToShow, this, &MainWindow::update_recent_runs_menu);
+  file_menu_->addSeparator();
+  quit_action_ = file_menu_->addAction(QString());
+  quit_action_->setObjectName(QStringLiteral("actionQuit"));
+  quit_action_->setShortcut(QKeySequence::Quit);
+  connect(quit_action_, &QAction::triggered, qApp, &QApplication::closeAllWindows);
+
+  view_menu_ = menuBar()->addMenu(QString());
+  view_menu_->setObjectName(QStringLiteral("menuView"));
+  docks_menu_ = view_menu_->addMenu(QString());
+  docks_menu_->setObjectName(QStringLiteral("menuDocks"));
+
+  language_menu_ = menuBar()->addMenu(QString());
+  language_menu_->setObjectName(QStringLiteral("menuLanguage"));
+  language_group_ = new QActionGroup(this);
+  const auto add_language = [this](const QString& code, const QString& name) {
+    QAction* action = language_menu_->addAction(name);
+    action->setObjectName(QStringLiteral("actionLanguage_") +
+                          (code.isEmpty() ? QStringLiteral("system") : code));
+    action->setData(code);
+    action->setCheckable(true);
+    language_group_->addAction(action);
+    return action;
+  };
+  system_language_action_ = add_language(QString(), QString());
+  language_menu_->addSeparator();
+  // Each language is named in itself, untranslated, so that a reader of that language finds it
+  // whatever the current one is.
+  add_language(QStringLiteral("en"), QStringLiteral("English"));
+  add_language(QStringLiteral("zh_CN"), QStringLiteral("简体中文"));
+  connect(language_group_, &QActionGroup::triggered, this,
+          [this](QAction* action) { set_language(action->data().toString()); });
+
+  help_menu_ = menuBar()->addMenu(QString());
+  help_menu_->setObjectName(QStringLiteral("menuHelp"));
+  about_action_ = help_menu_->addAction(QString());
+  about_action_->setObjectName(QStringLiteral("actionAbout"));
+  about_action_->setMenuRole(QAction::AboutRole);
+  connect(about_action_, &QAction::triggered, this, &MainWindow::show_about);
+  about_qt_action_ = help_menu_->addAction(QString());
+  about_qt_action_->setObjectName(QStringLiteral("actionAboutQt"));
+  about_qt_action_->setMenuRole(QAction::AboutQtRole);
+  connect(about_qt_action_, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::retranslate() {
+  setWindowTitle(tr("TDQ Workbench"));
+  file_menu_->setTitle(tr("&File"));
+  open_run_action_->setText(tr("&Open Run..."));
+  open_run_action_->setStatusTip(tr("Choose a run folder written by the tdq command line tool"));
+  recent_runs_menu_->setTitle(tr("&Recent Runs"));
+  clear_recent_runs_action_->setText(tr("&Clear List"));
+  quit_action_->setText(tr("&Quit"));
+  view_menu_->setTitle(tr("&View"));
+  docks_menu_->setTitle(tr("&Docks"));
+  language_menu_->setTitle(tr("&Language"));
+  system_language_action_->setText(tr("&System"));
+  help_menu_->setTitle(tr("&Help"));
+  about_action_->setText(tr("&About TDQ Workbench"));
+  about_qt_action_->setText(tr("About &Qt"));
+
+  // A language installed from outside the menu (the command line) still shows as checked.
+  for (QAction* action : language_group_->actions()) {
+    if (action->data().toString() == current_language()) action->setChecked(true);
+  }
+  update_recent_runs_menu();
+
+  const QString row = QStringLiteral("<tr><td align=right><b>%1</b></td><td>&nbsp;%2</td></tr>");
+  welcome_->setText(
+      QStringLiteral("<h1>%1</h1><p>%2</p><p>%3</p><h3>%4</h3><table align=center "
+                     "cellpadding=2>%5%6%7</table>")
+          .arg(tr("TDQ Workbench").toHtmlEscaped(),
+               tr("A workbench for studying low-bit quantization of diffusion models and "
+                  "Temporal Dynamic Quantization.")
+                   .toHtmlEscaped(),
+               tr("Open a run folder written by the tdq command line tool to begin. Run folders "
+                  "given on the command line are added to the recent runs.")
+                   .toHtmlEscaped(),
+               tr("Shortcuts").toHtmlEscaped(),
+               row.arg(shortcut_text(QKeySequence::Open), tr("Open a run folder").toHtmlEscaped()),
+               row.arg(QStringLiteral("Alt+F, R"), tr("Open a recent run").toHtmlEscaped()),
+               row.arg(shortcut_text(QKeySequence::Quit), tr("Quit").toHtmlEscaped())));
+}
+
+void MainWindow::update_recent_runs_menu() {
+  const QStringList runs = recent_runs();
+  for (int i = 0; i < recent_run_actions_.size(); ++i) {
+    QAction* action = recent_run_actions_[i];
+    action->setVisible(i < runs.size());
+    if (i >= runs.size()) continue;
+    // A '&' in a path would otherwise become a mnemonic; digits 1-9 are the menu's own mnemonics.
+    QString label =
+        QDir::toNativeSeparators(runs[i]).replace(QLatin1Char('&'), QStringLiteral("&&"));
+    if (i < 9) label = QStringLiteral("&%1 %2").arg(i + 1).arg(label);
+    action->setText(label);
+    action->setData(runs[i]);
+  }
+  recent_runs_separator_->setVisible(!runs.isEmpty());
+  clear_recent_runs_action_->setEnabled(!runs.isEmpty());
+}
+
+void MainWindow::choose_run_folder() {
+  const QStringList runs = recent_runs();
+  // Runs are usually siblings in one runs/ folder, so start next to the latest one.
+  const QString start = runs.isEmpty() ? QDir::currentPath() : QFileInfo(runs[0]).absolutePath();
+  const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Run Folder"), start);
+  if (!folder.isEmpty()) open_run(folder);
+}
+
+void MainWindow::set_language(const QString& language) {
+  if (!install_translation(language)) {
+    statusBar()->showMessage(tr("No translation for %1").arg(language));
+    return;
+  }
+  save_language(language);
+}
+
+void MainWindow::show_about() {
+  auto* dialog = new AboutDialog(this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->open();
+}
+
+}  // namespace tdq::views
