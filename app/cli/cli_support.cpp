@@ -36,7 +36,7 @@ ProgressFn make_progress_bar(const std::string& label, const CommonOptions& opti
   if (options.quiet) return {};
   struct State {
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-    int last_decile = -1;
+    int last_percent = -1;
     bool tty = ::isatty(STDERR_FILENO) != 0;
   };
   auto state = std::make_shared<State>();
@@ -46,9 +46,9 @@ ProgressFn make_progress_bar(const std::string& label, const CommonOptions& opti
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - state->start).count();
     const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
-    const int decile = static_cast<int>(fraction * 10);
-    if (!state->tty && decile == state->last_decile && info.done != info.total) return true;
-    state->last_decile = decile;
+    const int percent = static_cast<int>(fraction * 100);
+    if (!state->tty && percent == state->last_percent && info.done != info.total) return true;
+    state->last_percent = percent;
     const int width = 30;
     const int filled = static_cast<int>(fraction * width);
     std::fprintf(stderr, "%s%s [%s%s] %3d%% %lld/%lld %s elapsed %s eta %s%s", state->tty ? "\r" : "",

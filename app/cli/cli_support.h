@@ -25,7 +25,7 @@ void add_common_options(CLI::App& command, CommonOptions& options);
 // Applies thread count; call first in every command's action.
 void apply_common_options(const CommonOptions& options);
 
-// A progress bar on stderr: redrawn in place on a terminal, one line per ~10% otherwise.
+// A progress bar on stderr: redrawn in place on a terminal, one line per percent otherwise (logs).
 ProgressFn make_progress_bar(const std::string& label, const CommonOptions& options);
 
 // Human output goes to stderr so that with --json the JSON object is the last line of stdout.

@@ -17,9 +17,13 @@ struct ImageDataset {
 // $TDQ_DATA_DIR when set, else /usr/share/datasets/fashion-mnist (package dataset-fashion-mnist).
 std::filesystem::path default_fashion_mnist_dir();
 
-// Reads <split>-images-idx3-ubyte[.gz] and the labels; `limit` >= 0 keeps the first `limit` samples.
-ImageDataset load_fashion_mnist(const std::filesystem::path& dir, Split split, std::int64_t limit = -1);
+// Reads <train|t10k>-images-idx3-ubyte and -labels-idx1-ubyte, raw or with .gz; `limit` >= 0 keeps
+// the first `limit` samples. IoError when the folder or a file is missing, FormatError when the
+// files are not 28x28 unsigned-byte images with matching labels 0..9.
+ImageDataset load_fashion_mnist(const std::filesystem::path& dir, Split split,
+                                std::int64_t limit = -1);
 
+// "T-shirt/top", "Trouser", ... "Ankle boot" for labels 0..9; "?" for anything else.
 std::string fashion_mnist_class_name(int label);
 
 }  // namespace tdq

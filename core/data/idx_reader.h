@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -8,19 +9,23 @@
 
 namespace tdq {
 
-// An IDX array (the MNIST file format): big-endian dims, then the values.
+// An IDX array (the MNIST file format): magic 00 00 <type> <rank>, big-endian u32 dims, then the
+// big-endian values.
 struct IdxArray {
   std::vector<std::int64_t> dims;
-  at::Tensor values;  // uint8 (type 0x08) shaped `dims`
+  // Shaped `dims`, native byte order, owning its memory. Type 0x08 -> uint8, 0x09 -> int8,
+  // 0x0B -> int16, 0x0C -> int32, 0x0D -> float32, 0x0E -> float64.
+  at::Tensor values;
 };
 
 // Strict: every inconsistency is a FormatError naming `source` and what is wrong.
 IdxArray parse_idx(std::string_view bytes, const std::filesystem::path& source);
 
-// Reads a raw or gzip-compressed (detected by its magic bytes) IDX file.
+// Reads a raw or gzip-compressed (detected by its magic bytes 1f 8b) IDX file.
 IdxArray read_idx(const std::filesystem::path& file);
 
-// gzip/zlib inflate of a whole buffer; FormatError with zlib's message when corrupt.
+// Inflates a whole gzip buffer (concatenated members too); FormatError with zlib's message when
+// the data is corrupt or truncated.
 std::string gunzip(std::string_view bytes, const std::filesystem::path& source);
 
 }  // namespace tdq

@@ -46,7 +46,7 @@ TEST(Safetensors, RoundTripsEveryDtypeAndShape) {
       {"i16", at::tensor({-32768, 32767}, at::kShort)},
       {"i8", at::tensor({-128, 0, 127}, at::kChar)},
       {"u8", at::tensor({0, 128, 255}, at::kByte)},
-      {"bool", at::tensor({true, false, true})},
+      {"bool", at::tensor({1, 0, 1}, at::kByte).to(at::kBool)},
       {"scalar", at::scalar_tensor(3.5, at::kFloat)},
       {"empty_rows", at::zeros({0, 3}, at::kFloat)},
       {"empty_cols", at::zeros({2, 0}, at::kLong)},
@@ -79,8 +79,8 @@ TEST(Safetensors, WriterPadsHeaderAndOrdersData) {
 
 TEST(Safetensors, SerializesKnownBytes) {
   const std::string bytes = serialize_safetensors({{"x", at::tensor({1.0f, 2.0f})}});
-  // 55 bytes of JSON, padded with one space to 56.
-  const std::string header = R"({"x":{"data_offsets":[0,8],"dtype":"F32","shape":[2]}} )";
+  // 54 bytes of JSON, padded with two spaces to 56.
+  const std::string header = R"({"x":{"data_offsets":[0,8],"dtype":"F32","shape":[2]}}  )";
   ASSERT_EQ(header.size(), 56u);
   const std::string expected = bytes_of({56, 0, 0, 0, 0, 0, 0, 0}) + header +
                                bytes_of({0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0x40});
@@ -99,7 +99,8 @@ TEST(Safetensors, ParsesHandBuiltBytes) {
   }
   ASSERT_EQ(file.tensors.size(), 2u);
   expect_same(file.tensors.at("w"), at::tensor({1, -1}, at::kShort), "w");
-  expect_same(file.tensors.at("b"), at::tensor({true, false}).reshape({1, 2}), "b");
+  expect_same(file.tensors.at("b"), at::tensor({1, 0}, at::kByte).to(at::kBool).reshape({1, 2}),
+              "b");
   EXPECT_EQ(file.metadata, (std::map<std::string, std::string>{{"k", "v"}}));
 }
 
