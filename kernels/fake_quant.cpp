@@ -1,5 +1,7 @@
 #include "kernels/fake_quant.h"
 
+#include "kernels/float_sum.h"
+
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
@@ -57,6 +59,58 @@ inline float round_even(float v) {
   return (v + kMagic) - kMagic;
 }
 
+// The per-element work of one contiguous span that shares a step size. Cloned for AVX2 and the
+// baseline ISA (picked at load time), and written without cross-lane dependencies so that both
+// clones vectorise: NaNs are counted as integers, and the step-gradient sum is left to
+// sum_floats (a float sum does not vectorise unless reassociation is allowed).
+struct SpanParams {
+  float scale, offset, zero, qmin, qmax;
+};
+
+__attribute__((target_clones("avx2", "default")))
+std::int64_t forward_span(const float* x, float* y, std::int64_t n, SpanParams p) {
+  std::int64_t nan_count = 0;
+  for (std::int64_t j = 0; j < n; ++j) {
+    const float v = (x[j] - p.offset) / p.scale + p.zero;  // divide, as the reference does: bit-equal ties
+    nan_count += v != v;
+    const float q = round_even(std::min(std::max(v, p.qmin), p.qmax));
+    y[j] = (q - p.zero) * p.scale + p.offset;
+  }
+  return nan_count;
+}
+
+inline float backward_element(float x, float g, float* gx, SpanParams p) {
+  const float v = (x - p.offset) / p.scale + p.zero;
+  const float clamped = std::min(std::max(v, p.qmin), p.qmax);
+  // A 0/1 mask and multiplications instead of selects: GCC does not if-convert float selects under
+  // -ftrapping-math, and the loop would stay scalar. m * a + (1 - m) * b is exact for m in {0, 1}.
+  const float inside = static_cast<float>((v >= p.qmin) & (v <= p.qmax));
+  *gx = g * inside;
+  // d y / d s: round(v) - v inside (STE through round), the clip bound minus zero outside.
+  const float inside_slope = round_even(clamped) - v;
+  const float outside_slope = clamped - p.zero;
+  return g * (inside * inside_slope + (1.0f - inside) * outside_slope);
+}
+
+__attribute__((target_clones("avx2", "default")))
+void backward_block(const float* x, const float* g, float* gx, float* contribution, std::int64_t n, SpanParams p) {
+  for (std::int64_t j = 0; j < n; ++j) contribution[j] = backward_element(x[j], g[j], gx + j, p);
+}
+
+// Blocks that stay in L1: contributions to d(loss)/d(s) go to a small buffer, summed by a
+// vectorised reduction (float_sum.cpp), then accumulated in double across blocks.
+double backward_span(const float* x, const float* g, float* gx, std::int64_t n, SpanParams p) {
+  constexpr std::int64_t kBlock = 1024;
+  float contribution[kBlock];
+  double total = 0;
+  for (std::int64_t begin = 0; begin < n; begin += kBlock) {
+    const std::int64_t size = std::min(kBlock, n - begin);
+    backward_block(x + begin, g + begin, gx + begin, contribution, size, p);
+    total += sum_floats(contribution, size);
+  }
+  return total;
+}
+
 void check_inputs(const at::Tensor& x, const at::Tensor& scale, const GridSpec& grid, const char* where) {
   if (grid.bits < 2 || grid.bits > 16) {
     throw std::invalid_argument(std::string(where) + ": bits must be in 2..16, got " + std::to_string(grid.bits));
@@ -110,25 +164,18 @@ at::Tensor fake_quant_forward(const at::Tensor& x_in, const at::Tensor& scale_in
   const float* xp = x.data_ptr<float>();
   const float* sp = scale.data_ptr<float>();
   float* yp = y.data_ptr<float>();
-  std::atomic<bool> nan{false};
+  std::atomic<std::int64_t> nan_count{0};
   at::parallel_for(0, x.numel(), 16384, [&](std::int64_t begin, std::int64_t end) {
-    bool local_nan = false;
     std::int64_t i = begin;
     while (i < end) {
       const std::int64_t b = layout.inner ? i / layout.inner : 0;
       const std::int64_t stop = std::min(end, (b + 1) * layout.inner);
-      const float s = sp[b], inv = 1.0f / s;
-      for (std::int64_t j = i; j < stop; ++j) {
-        const float v = (xp[j] - offset) * inv + zero;
-        local_nan |= v != v;
-        const float q = round_even(std::min(std::max(v, qmin), qmax));
-        yp[j] = (q - zero) * s + offset;
-      }
+      const SpanParams params{sp[b], offset, zero, qmin, qmax};
+      nan_count += forward_span(xp + i, yp + i, stop - i, params);
       i = stop;
     }
-    if (local_nan) nan = true;
   });
-  throw_if_nan(nan, "fake_quant_forward");
+  throw_if_nan(nan_count > 0, "fake_quant_forward");
   return y.view(x_in.sizes());
 }
 
@@ -161,17 +208,8 @@ FakeQuantGrads fake_quant_backward(const at::Tensor& grad_y_in, const at::Tensor
       while (i < end) {
         const std::int64_t b = layout.inner ? i / layout.inner : 0;
         const std::int64_t stop = std::min(end, (b + 1) * layout.inner);
-        const float inv = 1.0f / sp[b];
-        float acc = 0.0f;
-        for (std::int64_t j = i; j < stop; ++j) {
-          const float v = (xp[j] - offset) * inv + zero;
-          const float clamped = std::min(std::max(v, qmin), qmax);
-          const bool inside = v >= qmin && v <= qmax;
-          gxp[j] = inside ? gp[j] : 0.0f;
-          // d y / d s: round(v) - v inside (STE through round), the clip bound minus zero outside.
-          const float dyds = inside ? round_even(clamped) - v : clamped - zero;
-          acc += gp[j] * dyds;
-        }
+        const SpanParams params{sp[b], offset, zero, qmin, qmax};
+        const double acc = backward_span(xp + i, gp + i, gxp + i, stop - i, params);
         partial[static_cast<std::size_t>(chunk * layout.samples + b)] += acc;
         i = stop;
       }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -37,6 +38,7 @@ ProgressFn make_progress_bar(const std::string& label, const CommonOptions& opti
   struct State {
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
     int last_percent = -1;
+    std::int64_t first_done = -1;  // a resumed job starts part-way: its ETA uses this session's rate
     bool tty = ::isatty(STDERR_FILENO) != 0;
   };
   auto state = std::make_shared<State>();
@@ -45,7 +47,9 @@ ProgressFn make_progress_bar(const std::string& label, const CommonOptions& opti
     const double fraction = static_cast<double>(info.done) / static_cast<double>(info.total);
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - state->start).count();
-    const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
+    if (state->first_done < 0) state->first_done = info.done - 1;
+    const double rate = static_cast<double>(info.done - state->first_done) / std::max(elapsed, 1e-9);
+    const double eta = rate > 0 ? static_cast<double>(info.total - info.done) / rate : 0;
     const int percent = static_cast<int>(fraction * 100);
     if (!state->tty && percent == state->last_percent && info.done != info.total) return true;
     state->last_percent = percent;

@@ -9,6 +9,7 @@
 #include "core/diffusion/generate.h"
 #include "core/image/image_grid.h"
 #include "core/model/model_io.h"
+#include "core/quant/quant_run.h"
 
 namespace tdq::cli {
 
@@ -17,6 +18,7 @@ namespace {
 struct SampleOptions {
   CommonOptions common;
   std::string model = default_model_dir().string();
+  std::string quant;
   std::string out = "samples.png";
   std::string sampler = "ddim";
   std::string skip = "uniform";
@@ -40,9 +42,11 @@ void run_sample(const SampleOptions& o) {
   options.sampler.skip = parse_skip_kind(o.skip);
   options.sampler.steps = o.steps;
   options.sampler.clip_x0 = !o.no_clip;
+  std::unique_ptr<QuantizedModel> twin;
+  if (!o.quant.empty()) twin = load_quantize_run(o.quant, loaded);
   const auto start = std::chrono::steady_clock::now();
   const at::Tensor images = generate_samples(*loaded.model, linear_schedule(), options, device,
-                                             make_progress_bar("sample", o.common));
+                                             make_progress_bar("sample", o.common), twin.get());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::int64_t columns =
       o.columns > 0 ? o.columns : static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(o.n))));
@@ -59,6 +63,8 @@ void run_sample(const SampleOptions& o) {
                 {"sampler", o.sampler},
                 {"skip", o.skip},
                 {"seed", o.common.seed},
+                {"quant", o.quant},
+                {"table_fallbacks", twin ? twin->fallbacks() : 0},
                 {"seconds", seconds}},
                human.str());
 }
@@ -69,6 +75,7 @@ void add_sample_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<SampleOptions>();
   CLI::App* c = app.add_subcommand("sample", "Generate images with DDIM or DDPM and write a grid image");
   c->add_option("--model", o->model, "Model folder")->capture_default_str();
+  c->add_option("--quant", o->quant, "Quantize run folder: sample with the quantized twin");
   c->add_option("--out", o->out, "Grid image (PNG; PGM/PPM without OpenCV)")->capture_default_str();
   c->add_option("--n", o->n, "Number of images")->check(CLI::Range(1, 100000))->capture_default_str();
   c->add_option("--steps", o->steps, "Sampling steps")->check(CLI::Range(1, 1000))->capture_default_str();

@@ -1,7 +1,6 @@
 #include <ATen/ATen.h>
 
 #include <chrono>
-#include <ctime>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +13,7 @@
 #include "core/data/fashion_mnist.h"
 #include "core/diffusion/trainer.h"
 #include "core/model/model_io.h"
+#include "core/run/run_folder.h"
 
 namespace tdq::cli {
 
@@ -30,18 +30,11 @@ struct TrainOptions {
   std::string lr_schedule = "cosine";
 };
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return text;
-}
-
 nlohmann::json training_metadata(const TrainOptions& o, const UNetImpl& model, const TrainHistory& h,
                                  const std::string& data_sha256, std::int64_t images) {
   const VersionInfo versions = version_info();
   return {{"kind", "train"},
-          {"written", utc_now()},
+          {"written", utc_timestamp()},
           {"parameters", model.parameter_count()},
           {"train_config", to_json(o.train)},
           {"history", to_json(h)},

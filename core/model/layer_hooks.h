@@ -25,6 +25,9 @@ const char* to_string(LayerKind kind);
 class LayerHooks {
  public:
   virtual ~LayerHooks() = default;
+  // Called once at the start of every forward with the batch's time steps ([B] int64), so
+  // time-dependent quantizers (tables, TDQ) and recorders know which step they serve.
+  virtual void on_forward(const at::Tensor& timesteps) { (void)timesteps; }
   // The activation the layer consumes (e.g. fake-quantized) and may observe.
   virtual at::Tensor on_input(int layer, const at::Tensor& input) { (void)layer; return input; }
   // The weight the layer uses.

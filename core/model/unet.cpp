@@ -235,6 +235,7 @@ at::Tensor UNetImpl::forward(const at::Tensor& x, const at::Tensor& t, LayerHook
   at::Tensor steps = t.dim() == 0 ? t.expand({x.size(0)}) : t;
   if (steps.numel() != x.size(0)) throw ConfigError("UNet: one time step per sample expected");
   steps = steps.to(x.device());
+  if (hooks) hooks->on_forward(steps);
 
   at::Tensor h = config_.center_input_sample ? 2 * x - 1 : x;
   at::Tensor temb = timestep_embedding(steps, config_.block_out_channels[0], config_.flip_sin_to_cos,

@@ -120,3 +120,41 @@ TEST_F(Cli, SampleWritesAGridAndIsSeedDeterministic) {
 
 }  // namespace
 }  // namespace tdq
+
+namespace tdq {
+namespace {
+
+TEST_F(Cli, QuantizeWritesARunThatSampleUses) {
+  const std::string run = (dir.path() / "run").string();
+  const CliResult bad = run_tdq("quantize --model " + model() + " --method magic --out " + run, dir);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(run_tdq("quantize --model " + model() + " --abits 9 --out " + run, dir).code, 2);
+  EXPECT_EQ(run_tdq("quantize --model " + model() + " --override 'x=w9' --out " + run, dir).code, 2);
+  const CliResult typo = run_tdq("quantize -q --model " + model() + " --override 'nowhere.*=w4' --out " + run, dir);
+  EXPECT_EQ(typo.code, 1);
+  EXPECT_NE(typo.err.find("nowhere"), std::string::npos) << typo.err;
+  EXPECT_FALSE(std::filesystem::exists(run));
+  EXPECT_FALSE(std::filesystem::exists(run + ".tmp"));
+
+  const CliResult ok = run_tdq("quantize -q --json --model " + model() +
+                                   " --method table --wbits 6 --abits 6 --calib 2 --calib-steps 4 --out " + run,
+                               dir);
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_GT(last_json_line(ok.out).at("quantized_layers").get<int>(), 0);
+  const CliResult again = run_tdq("quantize -q --model " + model() + " --out " + run, dir);
+  EXPECT_EQ(again.code, 1);  // never overwrites a run
+
+  const CliResult sampled = run_tdq("sample -q --json --model " + model() + " --quant " + run +
+                                        " --n 2 --steps 4 --out " + (dir.path() / "q.png").string(),
+                                    dir);
+  ASSERT_EQ(sampled.code, 0) << sampled.err;
+  EXPECT_EQ(last_json_line(sampled.out).at("table_fallbacks"), 0);
+  const CliResult other_schedule = run_tdq("sample -q --json --model " + model() + " --quant " + run +
+                                               " --n 2 --steps 3 --out " + (dir.path() / "q3.png").string(),
+                                           dir);
+  ASSERT_EQ(other_schedule.code, 0) << other_schedule.err;
+  EXPECT_GT(last_json_line(other_schedule.out).at("table_fallbacks").get<int>(), 0);
+}
+
+}  // namespace
+}  // namespace tdq

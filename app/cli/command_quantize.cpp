@@ -1,0 +1,116 @@
+#include <chrono>
+#include <regex>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/cli/cli_support.h"
+#include "core/common/errors.h"
+#include "core/common/runtime.h"
+#include "core/quant/quant_run.h"
+
+namespace tdq::cli {
+
+namespace {
+
+struct QuantizeOptions {
+  CommonOptions common;
+  std::string model = default_model_dir().string();
+  std::string out;
+  std::string method = "minmax";
+  std::string grid = "code-default";
+  std::string sampler = "ddim";
+  int w_bits = 8, a_bits = 8;
+  std::int64_t calib = 64;
+  std::int64_t calib_steps = 100;
+  int table_groups = 0;
+  bool per_channel = false;
+  std::vector<std::string> skip;
+  std::vector<std::string> overrides;
+};
+
+// "PATTERN=skip", "PATTERN=w4a8", "PATTERN=w4" or "PATTERN=a6".
+LayerOverride parse_override(const std::string& text) {
+  static const std::regex form(R"(^(.+)=(skip|w([2-8])(a([2-8]))?|a([2-8]))$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, form)) {
+    throw CLI::ValidationError("--override " + text + ": expected PATTERN=skip|wNaM|wN|aM with bits 2..8");
+  }
+  LayerOverride o;
+  o.pattern = m[1];
+  if (m[2] == "skip") o.skip = true;
+  if (m[3].matched) o.w_bits = std::stoi(m[3]);
+  if (m[5].matched) o.a_bits = std::stoi(m[5]);
+  if (m[6].matched) o.a_bits = std::stoi(m[6]);
+  return o;
+}
+
+void run_quantize(const QuantizeOptions& o) {
+  apply_common_options(o.common);
+  const c10::Device device = parse_device(o.common.device);
+  LoadedModel loaded = load_model(o.model);
+  loaded.model->to(device);
+  QuantConfig config;
+  config.method = parse_quant_method(o.method);
+  config.w_bits = o.w_bits;
+  config.a_bits = o.a_bits;
+  config.grid = o.grid == "asymmetric" ? GridChoice::Asymmetric : GridChoice::CodeDefault;
+  config.weight_per_channel = o.per_channel;
+  config.table_groups = o.table_groups;
+  if (!o.skip.empty()) config.skip = o.skip;
+  for (const auto& text : o.overrides) config.overrides.push_back(parse_override(text));
+
+  QuantizedModel twin(*loaded.model, config);
+  CalibrationOptions calibration;
+  calibration.samples = o.calib;
+  calibration.batch_size = std::min<std::int64_t>(o.calib, 64);
+  calibration.seed = o.common.seed;
+  calibration.sampler.kind = parse_sampler_kind(o.sampler);
+  calibration.sampler.steps = o.calib_steps;
+  const auto start = std::chrono::steady_clock::now();
+  if (config.method != QuantMethod::Dynamic) {
+    calibrate(*loaded.model, twin, linear_schedule(), calibration, make_progress_bar("calibrate", o.common));
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto run = write_quantize_run(loaded, twin, calibration, seconds, o.out);
+  int quantized = 0;
+  for (const auto& slot : twin.slots()) quantized += slot.quantized ? 1 : 0;
+  std::ostringstream human;
+  human << o.method << " W" << o.w_bits << "A" << o.a_bits << ": " << quantized << " of " << twin.slots().size()
+        << " layers quantized, calibrated in " << seconds << " s; run written to " << run.string() << "\n";
+  print_result(o.common,
+               {{"out", run.string()}, {"method", o.method}, {"w_bits", o.w_bits}, {"a_bits", o.a_bits},
+                {"quantized_layers", quantized}, {"calibration_seconds", seconds}},
+               human.str());
+}
+
+}  // namespace
+
+void add_quantize_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<QuantizeOptions>();
+  CLI::App* c = app.add_subcommand("quantize", "Quantize a model (post-training) and write a run folder");
+  c->add_option("--model", o->model, "Model folder")->capture_default_str();
+  c->add_option("--out", o->out, "Run folder to create")->required();
+  c->add_option("--method", o->method, "minmax, table (per-step intervals) or dynamic")
+      ->check(CLI::IsMember({"minmax", "table", "dynamic"}))->capture_default_str();
+  c->add_option("--wbits", o->w_bits, "Weight bits")->check(CLI::Range(2, 8))->capture_default_str();
+  c->add_option("--abits", o->a_bits, "Activation bits")->check(CLI::Range(2, 8))->capture_default_str();
+  c->add_option("--grid", o->grid, "code-default (symmetric, unsigned after SiLU) or asymmetric")
+      ->check(CLI::IsMember({"code-default", "asymmetric"}))->capture_default_str();
+  c->add_flag("--per-channel", o->per_channel, "Per-output-channel weight steps");
+  c->add_option("--calib", o->calib, "Calibration images (sampled by the FP model)")
+      ->check(CLI::Range(1, 100000))->capture_default_str();
+  c->add_option("--calib-steps", o->calib_steps, "Sampler steps of the calibration (and table) schedule")
+      ->check(CLI::Range(1, 1000))->capture_default_str();
+  c->add_option("--sampler", o->sampler, "Calibration sampler: ddim or ddpm")
+      ->check(CLI::IsMember({"ddim", "ddpm"}))->capture_default_str();
+  c->add_option("--table-groups", o->table_groups, "Table: groups of steps sharing an interval (0: per step)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--skip", o->skip, "Glob of layers to keep FP (replaces the default skip list)");
+  c->add_option("--override", o->overrides, "Per-layer bits: PATTERN=w4a8, PATTERN=a6, PATTERN=skip")
+      ->each([](const std::string& text) { parse_override(text); });
+  add_common_options(*c, o->common);
+  c->callback([o, &action] { action = [o] { run_quantize(*o); }; });
+}
+
+}  // namespace tdq::cli

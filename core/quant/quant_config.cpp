@@ -1,0 +1,147 @@
+#include "core/quant/quant_config.h"
+
+#include <fnmatch.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/errors.h"
+
+namespace tdq {
+
+QuantMethod parse_quant_method(const std::string& name) {
+  if (name == "minmax") return QuantMethod::MinMax;
+  if (name == "table") return QuantMethod::Table;
+  if (name == "dynamic") return QuantMethod::Dynamic;
+  throw ConfigError("--method " + name + ": unknown quantization method (use minmax, table or dynamic)");
+}
+
+std::string to_string(QuantMethod method) {
+  switch (method) {
+    case QuantMethod::MinMax: return "minmax";
+    case QuantMethod::Table: return "table";
+    case QuantMethod::Dynamic: return "dynamic";
+  }
+  return "?";
+}
+
+bool glob_match(const std::string& pattern, const std::string& path) {
+  return ::fnmatch(pattern.c_str(), path.c_str(), 0) == 0;
+}
+
+bool input_follows_silu(const std::string& path) {
+  const bool in_resnet = path.find(".resnets.") != std::string::npos;
+  const auto ends_with = [&](const std::string& tail) {
+    return path.size() >= tail.size() && path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  return in_resnet && (ends_with(".conv1") || ends_with(".conv2"));
+}
+
+namespace {
+
+void check_bits(int bits, const std::string& what) {
+  if (bits < 2 || bits > 8) throw ConfigError(what + " = " + std::to_string(bits) + ": bits must be in 2..8");
+}
+
+}  // namespace
+
+std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers, const QuantConfig& config) {
+  check_bits(config.w_bits, "--wbits");
+  check_bits(config.a_bits, "--abits");
+  auto matches_any = [&](const std::string& pattern) {
+    for (const auto& layer : layers) {
+      if (glob_match(pattern, layer.path)) return true;
+    }
+    return false;
+  };
+  for (const auto& pattern : config.skip) {
+    if (!matches_any(pattern)) throw ConfigError("skip pattern '" + pattern + "' matches no layer");
+  }
+  for (const auto& o : config.overrides) {
+    if (!matches_any(o.pattern)) throw ConfigError("override pattern '" + o.pattern + "' matches no layer");
+    if (o.w_bits) check_bits(*o.w_bits, "override '" + o.pattern + "' w_bits");
+    if (o.a_bits) check_bits(*o.a_bits, "override '" + o.pattern + "' a_bits");
+  }
+  std::vector<QuantizerSlot> slots;
+  for (const auto& layer : layers) {
+    QuantizerSlot slot;
+    slot.layer = layer.index;
+    slot.path = layer.path;
+    slot.quantized = true;
+    slot.w_bits = config.w_bits;
+    slot.a_bits = config.a_bits;
+    for (const auto& pattern : config.skip) {
+      if (glob_match(pattern, layer.path)) slot.quantized = false;
+    }
+    for (const auto& o : config.overrides) {  // later overrides win
+      if (!glob_match(o.pattern, layer.path)) continue;
+      if (o.skip) slot.quantized = false;
+      if (o.w_bits) slot.w_bits = *o.w_bits;
+      if (o.a_bits) slot.a_bits = *o.a_bits;
+      if (!o.skip && (o.w_bits || o.a_bits)) slot.quantized = true;
+    }
+    if (config.grid == GridChoice::Asymmetric) {
+      slot.input_grid = kernels::GridKind::Asymmetric;
+    } else {
+      slot.input_grid = input_follows_silu(layer.path) ? kernels::GridKind::Unsigned : kernels::GridKind::Symmetric;
+    }
+    slots.push_back(slot);
+  }
+  return slots;
+}
+
+nlohmann::json to_json(const QuantConfig& c) {
+  nlohmann::json overrides = nlohmann::json::array();
+  for (const auto& o : c.overrides) {
+    nlohmann::json j = {{"pattern", o.pattern}, {"skip", o.skip}};
+    if (o.w_bits) j["w_bits"] = *o.w_bits;
+    if (o.a_bits) j["a_bits"] = *o.a_bits;
+    overrides.push_back(j);
+  }
+  return {{"method", to_string(c.method)},
+          {"w_bits", c.w_bits},
+          {"a_bits", c.a_bits},
+          {"grid", c.grid == GridChoice::Asymmetric ? "asymmetric" : "code-default"},
+          {"weight_per_channel", c.weight_per_channel},
+          {"table_groups", c.table_groups},
+          {"skip", c.skip},
+          {"overrides", overrides}};
+}
+
+QuantConfig quant_config_from_json(const nlohmann::json& j) {
+  QuantConfig c;
+  std::string key;
+  try {
+    key = "method";
+    c.method = parse_quant_method(j.at(key).get<std::string>());
+    key = "w_bits";
+    c.w_bits = j.at(key).get<int>();
+    key = "a_bits";
+    c.a_bits = j.at(key).get<int>();
+    key = "grid";
+    const std::string grid = j.at(key).get<std::string>();
+    if (grid != "asymmetric" && grid != "code-default") throw ConfigError("quant config: unknown grid '" + grid + "'");
+    c.grid = grid == "asymmetric" ? GridChoice::Asymmetric : GridChoice::CodeDefault;
+    key = "weight_per_channel";
+    c.weight_per_channel = j.at(key).get<bool>();
+    key = "table_groups";
+    c.table_groups = j.value(key, 0);
+    if (c.table_groups < 0) throw ConfigError("quant config: table_groups must be >= 0");
+    key = "skip";
+    c.skip = j.at(key).get<std::vector<std::string>>();
+    key = "overrides";
+    c.overrides.clear();
+    for (const auto& o : j.at(key)) {
+      LayerOverride entry;
+      entry.pattern = o.at("pattern").get<std::string>();
+      entry.skip = o.value("skip", false);
+      if (o.contains("w_bits")) entry.w_bits = o.at("w_bits").get<int>();
+      if (o.contains("a_bits")) entry.a_bits = o.at("a_bits").get<int>();
+      c.overrides.push_back(entry);
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError("quant config: key '" + key + "' is missing or has the wrong type (" + e.what() + ")");
+  }
+  return c;
+}
+
+}  // namespace tdq

@@ -1,0 +1,70 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/model/layer_hooks.h"
+#include "kernels/fake_quant.h"
+
+namespace tdq {
+
+// How activation intervals are obtained (METHOD.md sections 2-4).
+enum class QuantMethod {
+  MinMax,   // static interval from calibration min/max
+  Table,    // one interval per sampling step (calibrated min/max per step)
+  Dynamic,  // interval from the current tensor at run time
+};
+QuantMethod parse_quant_method(const std::string& name);
+std::string to_string(QuantMethod method);
+
+// The code's default grids (symmetric, unsigned after SiLU) or the standard asymmetric grid.
+enum class GridChoice { CodeDefault, Asymmetric };
+
+// Per-layer exception, matched against module paths with shell globs ("up_blocks.*.conv1").
+struct LayerOverride {
+  std::string pattern;
+  std::optional<int> w_bits, a_bits;
+  bool skip = false;
+};
+
+// Fully describes a quantized model; stored in every run folder.
+struct QuantConfig {
+  QuantMethod method = QuantMethod::MinMax;
+  int w_bits = 8;
+  int a_bits = 8;
+  GridChoice grid = GridChoice::CodeDefault;
+  bool weight_per_channel = false;
+  // Table method: number of groups of consecutive sampling steps that share one interval
+  // (0: one interval per step; 1: one for all steps, i.e. static; k: the paper's S-k variants).
+  int table_groups = 0;
+  // METHOD.md section 2: first and last conv, the time-embedding MLP and every ResBlock's time
+  // projection stay FP (they depend on t only, or are too sensitive).
+  std::vector<std::string> skip = {"conv_in", "conv_out", "time_embedding.*", "*.time_emb_proj"};
+  std::vector<LayerOverride> overrides;
+};
+
+nlohmann::json to_json(const QuantConfig& config);
+QuantConfig quant_config_from_json(const nlohmann::json& json);  // ConfigError naming the key
+
+// What one conv/linear gets.
+struct QuantizerSlot {
+  int layer = 0;
+  std::string path;
+  bool quantized = false;
+  int w_bits = 8, a_bits = 8;
+  kernels::GridKind input_grid = kernels::GridKind::Symmetric;
+};
+
+// Applies skip list, overrides and grid rules to a model's layers. ConfigError when bits are
+// outside 2..8 or a skip/override pattern matches no layer (a typo would silently do nothing).
+std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers, const QuantConfig& config);
+
+// True when the layer's input comes straight out of a SiLU (ResBlock conv1/conv2), so the unsigned
+// grid starting at the SiLU minimum fits it.
+bool input_follows_silu(const std::string& path);
+
+bool glob_match(const std::string& pattern, const std::string& path);
+
+}  // namespace tdq

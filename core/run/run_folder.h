@@ -1,0 +1,42 @@
+#pragma once
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <ATen/Tensor.h>
+#include <nlohmann/json.hpp>
+
+namespace tdq {
+
+constexpr int kRunSchemaVersion = 1;
+constexpr const char* kRunJson = "run.json";
+
+// Writes a run folder atomically: everything goes to `<run>.tmp/`, renamed to `<run>` by commit().
+// A writer destroyed without commit (error, cancel) removes the temp folder, so a failed or
+// cancelled job never leaves a half-written run. An existing run is never overwritten.
+class RunFolderWriter {
+ public:
+  explicit RunFolderWriter(std::filesystem::path run_dir);
+  ~RunFolderWriter();
+  RunFolderWriter(const RunFolderWriter&) = delete;
+  RunFolderWriter& operator=(const RunFolderWriter&) = delete;
+
+  const std::filesystem::path& temp_dir() const { return temp_; }
+  void write_json(const std::string& name, const nlohmann::json& json);
+  void write_tensors(const std::string& name, const std::map<std::string, at::Tensor>& tensors,
+                     const std::map<std::string, std::string>& metadata = {});
+  std::filesystem::path commit();
+
+ private:
+  std::filesystem::path final_, temp_;
+  bool committed_ = false;
+};
+
+// run.json with its schema version checked; FormatError for a missing file, bad JSON or an unknown
+// version.
+nlohmann::json read_run_json(const std::filesystem::path& run_dir);
+
+// UTC time as ISO 8601, for run.json.
+std::string utc_timestamp();
+
+}  // namespace tdq
