@@ -1,0 +1,60 @@
+#pragma once
+// Temporal Dynamic Quantization (So et al., NeurIPS 2023; METHOD.md section 3): one small MLP per
+// activation quantizer maps the time step to that quantizer's interval, s(t) = softplus(MLP(enc(t))).
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/pimpl.h>
+
+namespace tdq {
+
+struct TdqModuleOptions {
+  std::int64_t encoding_dim = 32;  // the U-Net's base channels (128 for CIFAR-10)
+  std::int64_t hidden = 64;
+  int depth = 4;                   // Linear layers; 4 is the paper's best, the ablation uses 1..6
+  double dropout = 0.2;            // before the last Linear, as in the released code
+  double max_period = 10000.0;     // t_max of the geometric Fourier encoding
+};
+
+class TdqModuleImpl : public torch::nn::Module {
+ public:
+  // `initial_scale` is s0: the last bias is log(exp(s0) - 1) so that s(t) = s0 for every t at init.
+  TdqModuleImpl(const TdqModuleOptions& options, double initial_scale);
+
+  // timesteps: [B] (any dtype) -> intervals [B], positive.
+  at::Tensor forward(const at::Tensor& timesteps);
+
+  const TdqModuleOptions& options() const { return options_; }
+
+ private:
+  TdqModuleOptions options_;
+  torch::nn::Sequential mlp{nullptr};
+};
+TORCH_MODULE(TdqModule);
+
+// The interval of every quantizer at every step of one sampling schedule, evaluated once: sampling
+// then costs the same as a static quantizer (the paper's zero inference overhead).
+class BakedIntervalTable {
+ public:
+  BakedIntervalTable() = default;
+  // modules[q] evaluated at each of `timesteps` -> table [quantizers x steps].
+  BakedIntervalTable(const std::vector<TdqModule>& modules, const std::vector<std::int64_t>& timesteps);
+
+  const std::vector<std::int64_t>& timesteps() const { return timesteps_; }
+  const at::Tensor& table() const { return table_; }
+  bool contains(std::int64_t t) const { return index_.count(t) != 0; }
+
+  // The interval of quantizer q at t: the baked value when t is in the table; otherwise the MLP is
+  // evaluated at t (never a lookup failure) and `fell_back` is set.
+  float interval(const std::vector<TdqModule>& modules, std::size_t q, std::int64_t t, bool* fell_back) const;
+
+ private:
+  std::vector<std::int64_t> timesteps_;
+  std::map<std::int64_t, std::int64_t> index_;
+  at::Tensor table_;
+};
+
+}  // namespace tdq
