@@ -13,35 +13,17 @@
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
 #include "core/data/idx_reader.h"
+#include "tests/support/idx_fixtures.h"
 #include "tests/support/temp_dir.h"
 
 namespace tdq {
 namespace {
 
 std::string idx_ubyte(const std::vector<std::uint32_t>& dims, const std::string& payload) {
-  std::string out = {0, 0, 8, static_cast<char>(dims.size())};
-  for (std::uint32_t dim : dims) {
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(dim >> shift));
-  }
-  return out + payload;
+  return test::idx_bytes(0x08, dims, payload);
 }
 
-std::string gzip(const std::string& bytes) {
-  uLongf size = compressBound(bytes.size()) + 32;
-  std::string out(size, '\0');
-  z_stream stream{};
-  EXPECT_EQ(
-      deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY),
-      Z_OK);
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-  stream.avail_in = static_cast<uInt>(bytes.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
+using test::gzip;
 
 // Three 28x28 images: all black (0), all white (255), and a ramp whose pixel (r, c) is r * 8 + c.
 std::string three_images() {
