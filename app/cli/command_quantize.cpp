@@ -1,4 +1,3 @@
-#include <chrono>
 #include <regex>
 #include <sstream>
 
@@ -21,8 +20,14 @@ struct QuantizeOptions {
   std::string grid = "code-default";
   std::string sampler = "ddim";
   int w_bits = 8, a_bits = 8;
-  std::int64_t calib = 64;
+  std::int64_t calib = 0;  // 0: the method's default (64 images; 256 PTQ4DM trajectories)
+  std::int64_t calib_t = 20;
+  std::string calib_set;  // empty: the method's default
   std::int64_t calib_steps = 100;
+  std::int64_t iters = 100;
+  std::int64_t recon_batch = 32;
+  double qdrop = 0.5;
+  int tdq_depth = 4;
   int table_groups = 0;
   bool per_channel = false;
   std::vector<std::string> skip;
@@ -60,19 +65,30 @@ void run_quantize(const QuantizeOptions& o) {
   if (!o.skip.empty()) config.skip = o.skip;
   for (const auto& text : o.overrides) config.overrides.push_back(parse_override(text));
 
+  config.tdq_depth = o.tdq_depth;
+
   QuantizedModel twin(*loaded.model, config);
-  CalibrationOptions calibration;
-  calibration.samples = o.calib;
-  calibration.batch_size = std::min<std::int64_t>(o.calib, 64);
-  calibration.seed = o.common.seed;
-  calibration.sampler.kind = parse_sampler_kind(o.sampler);
-  calibration.sampler.steps = o.calib_steps;
-  const auto start = std::chrono::steady_clock::now();
-  if (config.method != QuantMethod::Dynamic) {
-    calibrate(*loaded.model, twin, linear_schedule(), calibration, make_progress_bar("calibrate", o.common));
-  }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const auto run = write_quantize_run(loaded, twin, calibration, seconds, o.out);
+  PtqOptions ptq;
+  SamplerConfig sampler;
+  sampler.kind = parse_sampler_kind(o.sampler);
+  sampler.steps = o.calib_steps;
+  ptq.sampling.samples = o.calib > 0 ? o.calib : 64;
+  ptq.sampling.batch_size = std::min<std::int64_t>(ptq.sampling.samples, 64);
+  ptq.sampling.seed = o.common.seed;
+  ptq.sampling.sampler = sampler;
+  if (!o.calib_set.empty()) ptq.set.kind = parse_calibration_set_kind(o.calib_set);
+  ptq.set.trajectories = o.calib > 0 ? o.calib : 256;
+  ptq.set.timesteps_per_trajectory = o.calib_t;
+  ptq.set.seed = o.common.seed;
+  ptq.set.sampler = sampler;
+  ptq.reconstruction.iterations = o.iters;
+  ptq.reconstruction.batch_size = o.recon_batch;
+  ptq.reconstruction.qdrop = o.qdrop;
+  ptq.reconstruction.seed = o.common.seed + 2;
+  const PtqResult result =
+      quantize_post_training(*loaded.model, twin, linear_schedule(), ptq, make_progress_bar("calibrate", o.common));
+  const double seconds = result.metrics.value("calibration_seconds", 0.0);
+  const auto run = write_quantize_run(loaded, twin, result.calibration, result.metrics, o.out);
   int quantized = 0;
   for (const auto& slot : twin.slots()) quantized += slot.quantized ? 1 : 0;
   std::ostringstream human;
@@ -91,15 +107,30 @@ void add_quantize_command(CLI::App& app, Action& action) {
   CLI::App* c = app.add_subcommand("quantize", "Quantize a model (post-training) and write a run folder");
   c->add_option("--model", o->model, "Model folder")->capture_default_str();
   c->add_option("--out", o->out, "Run folder to create")->required();
-  c->add_option("--method", o->method, "minmax, table (per-step intervals) or dynamic")
-      ->check(CLI::IsMember({"minmax", "table", "dynamic"}))->capture_default_str();
+  c->add_option("--method", o->method,
+                "minmax, ptq4dm, table (per-step intervals), dynamic or tdq-ptq (post-training); lsq, pact, "
+                "nipq, tdq (QAT)")
+      ->check(CLI::IsMember(quant_method_names()))->capture_default_str();
   c->add_option("--wbits", o->w_bits, "Weight bits")->check(CLI::Range(2, 8))->capture_default_str();
   c->add_option("--abits", o->a_bits, "Activation bits")->check(CLI::Range(2, 8))->capture_default_str();
   c->add_option("--grid", o->grid, "code-default (symmetric, unsigned after SiLU) or asymmetric")
       ->check(CLI::IsMember({"code-default", "asymmetric"}))->capture_default_str();
   c->add_flag("--per-channel", o->per_channel, "Per-output-channel weight steps");
-  c->add_option("--calib", o->calib, "Calibration images (sampled by the FP model)")
-      ->check(CLI::Range(1, 100000))->capture_default_str();
+  c->add_option("--calib", o->calib,
+                "Calibration trajectories sampled by the FP model (default 64 for minmax/table, 256 for "
+                "ptq4dm/tdq-ptq)")
+      ->check(CLI::Range(1, 100000));
+  c->add_option("--calib-t", o->calib_t, "ptq4dm/tdq-ptq: time steps kept per trajectory")
+      ->check(CLI::Range(1, 1000))->capture_default_str();
+  c->add_option("--calib-set", o->calib_set, "ptq4dm/tdq-ptq calibration steps: ptq4dm (t ~ N(0.4T, 0.4T)) or uniform")
+      ->check(CLI::IsMember({"ptq4dm", "uniform"}));
+  c->add_option("--iters", o->iters, "ptq4dm/tdq-ptq: reconstruction iterations per block")
+      ->check(CLI::Range(0, 1000000))->capture_default_str();
+  c->add_option("--recon-batch", o->recon_batch, "ptq4dm/tdq-ptq: reconstruction batch size")
+      ->check(CLI::Range(1, 4096))->capture_default_str();
+  c->add_option("--qdrop", o->qdrop, "ptq4dm/tdq-ptq: QDrop probability of keeping an FP activation")
+      ->check(CLI::Range(0.0, 0.99))->capture_default_str();
+  c->add_option("--tdq-depth", o->tdq_depth, "TDQ MLP depth (Linear layers)")->check(CLI::Range(1, 6))->capture_default_str();
   c->add_option("--calib-steps", o->calib_steps, "Sampler steps of the calibration (and table) schedule")
       ->check(CLI::Range(1, 1000))->capture_default_str();
   c->add_option("--sampler", o->sampler, "Calibration sampler: ddim or ddpm")

@@ -32,8 +32,8 @@ HookedConv2dImpl::HookedConv2dImpl(std::int64_t in, std::int64_t out, std::int64
 
 at::Tensor HookedConv2dImpl::forward(const at::Tensor& x, LayerHooks* hooks) {
   if (!hooks) return at::conv2d(x, weight, bias, {stride, stride}, {padding, padding});
-  return at::conv2d(hooks->on_input(layer_index, x), hooks->on_weight(layer_index, weight), bias,
-                    {stride, stride}, {padding, padding});
+  return hooks->on_output(layer_index, at::conv2d(hooks->on_input(layer_index, x), hooks->on_weight(layer_index, weight),
+                                                 bias, {stride, stride}, {padding, padding}));
 }
 
 HookedLinearImpl::HookedLinearImpl(std::int64_t in, std::int64_t out) {
@@ -44,7 +44,8 @@ HookedLinearImpl::HookedLinearImpl(std::int64_t in, std::int64_t out) {
 
 at::Tensor HookedLinearImpl::forward(const at::Tensor& x, LayerHooks* hooks) {
   if (!hooks) return at::linear(x, weight, bias);
-  return at::linear(hooks->on_input(layer_index, x), hooks->on_weight(layer_index, weight), bias);
+  return hooks->on_output(layer_index,
+                          at::linear(hooks->on_input(layer_index, x), hooks->on_weight(layer_index, weight), bias));
 }
 
 }  // namespace tdq

@@ -32,6 +32,8 @@ class LayerHooks {
   virtual at::Tensor on_input(int layer, const at::Tensor& input) { (void)layer; return input; }
   // The weight the layer uses.
   virtual at::Tensor on_weight(int layer, const at::Tensor& weight) { (void)layer; return weight; }
+  // The layer's result, after the bias (block reconstruction compares FP and quantized outputs).
+  virtual at::Tensor on_output(int layer, const at::Tensor& output) { (void)layer; return output; }
 };
 
 }  // namespace tdq

@@ -8,20 +8,58 @@
 
 namespace tdq {
 
+namespace {
+constexpr QuantMethod kAllMethods[] = {QuantMethod::MinMax, QuantMethod::Ptq4dm, QuantMethod::Table,
+                                       QuantMethod::Dynamic, QuantMethod::TdqPtq, QuantMethod::Lsq,
+                                       QuantMethod::Pact, QuantMethod::Nipq, QuantMethod::Tdq};
+}  // namespace
+
+const std::vector<std::string>& quant_method_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (QuantMethod method : kAllMethods) out.push_back(to_string(method));
+    return out;
+  }();
+  return names;
+}
+
 QuantMethod parse_quant_method(const std::string& name) {
-  if (name == "minmax") return QuantMethod::MinMax;
-  if (name == "table") return QuantMethod::Table;
-  if (name == "dynamic") return QuantMethod::Dynamic;
-  throw ConfigError("--method " + name + ": unknown quantization method (use minmax, table or dynamic)");
+  for (QuantMethod method : kAllMethods) {
+    if (to_string(method) == name) return method;
+  }
+  std::string known;
+  for (const auto& n : quant_method_names()) known += (known.empty() ? "" : ", ") + n;
+  throw ConfigError("--method " + name + ": unknown quantization method (use " + known + ")");
 }
 
 std::string to_string(QuantMethod method) {
   switch (method) {
     case QuantMethod::MinMax: return "minmax";
+    case QuantMethod::Ptq4dm: return "ptq4dm";
     case QuantMethod::Table: return "table";
     case QuantMethod::Dynamic: return "dynamic";
+    case QuantMethod::TdqPtq: return "tdq-ptq";
+    case QuantMethod::Lsq: return "lsq";
+    case QuantMethod::Pact: return "pact";
+    case QuantMethod::Nipq: return "nipq";
+    case QuantMethod::Tdq: return "tdq";
   }
   return "?";
+}
+
+IntervalKind interval_kind(QuantMethod method) {
+  switch (method) {
+    case QuantMethod::Table: return IntervalKind::PerStep;
+    case QuantMethod::Dynamic: return IntervalKind::Dynamic;
+    case QuantMethod::TdqPtq:
+    case QuantMethod::Tdq: return IntervalKind::Temporal;
+    default: return IntervalKind::Static;
+  }
+}
+
+bool is_qat_method(QuantMethod method) {
+  return method == QuantMethod::Lsq || method == QuantMethod::Pact || method == QuantMethod::Nipq ||
+         method == QuantMethod::Tdq;
 }
 
 bool glob_match(const std::string& pattern, const std::string& path) {
@@ -104,7 +142,8 @@ nlohmann::json to_json(const QuantConfig& c) {
           {"weight_per_channel", c.weight_per_channel},
           {"table_groups", c.table_groups},
           {"skip", c.skip},
-          {"overrides", overrides}};
+          {"overrides", overrides},
+          {"tdq", {{"depth", c.tdq_depth}, {"hidden", c.tdq_hidden}, {"encoding_dim", c.tdq_encoding_dim}}}};
 }
 
 QuantConfig quant_config_from_json(const nlohmann::json& j) {
@@ -137,6 +176,17 @@ QuantConfig quant_config_from_json(const nlohmann::json& j) {
       if (o.contains("w_bits")) entry.w_bits = o.at("w_bits").get<int>();
       if (o.contains("a_bits")) entry.a_bits = o.at("a_bits").get<int>();
       c.overrides.push_back(entry);
+    }
+    key = "tdq";
+    if (j.contains(key)) {
+      const auto& tdq = j.at(key);
+      c.tdq_depth = tdq.at("depth").get<int>();
+      c.tdq_hidden = tdq.at("hidden").get<int>();
+      c.tdq_encoding_dim = tdq.at("encoding_dim").get<int>();
+      if (c.tdq_depth < 1 || c.tdq_depth > 6 || c.tdq_hidden < 1 || c.tdq_encoding_dim < 0 ||
+          c.tdq_encoding_dim % 2) {
+        throw ConfigError("quant config: tdq needs depth 1..6, hidden >= 1 and an even encoding_dim >= 0");
+      }
     }
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError("quant config: key '" + key + "' is missing or has the wrong type (" + e.what() + ")");

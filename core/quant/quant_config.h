@@ -12,12 +12,29 @@ namespace tdq {
 
 // How activation intervals are obtained (METHOD.md sections 2-4).
 enum class QuantMethod {
-  MinMax,   // static interval from calibration min/max
-  Table,    // one interval per sampling step (calibrated min/max per step)
+  MinMax,   // PTQ: static interval from calibration min/max
+  Ptq4dm,   // PTQ: PTQ4DM calibration set + block reconstruction of static steps (QDrop)
+  Table,    // one interval per sampling step (calibrated min/max per step; learned in QAT)
   Dynamic,  // interval from the current tensor at run time
+  TdqPtq,   // PTQ: TDQ MLPs fitted block by block on the PTQ4DM calibration set
+  Lsq,      // QAT: static learned step with the LSQ gradient
+  Pact,     // QAT: learned clipping bound alpha, round with a straight-through estimator
+  Nipq,     // QAT: noise injection inside a learned truncation; hard quantization at evaluation
+  Tdq,      // QAT: TDQ MLPs trained with the diffusion loss
 };
 QuantMethod parse_quant_method(const std::string& name);
 std::string to_string(QuantMethod method);
+const std::vector<std::string>& quant_method_names();
+
+// What a method's activation interval looks like at sampling time.
+enum class IntervalKind {
+  Static,    // one step per quantizer
+  PerStep,   // a step per sampling time step (table)
+  Dynamic,   // from the input
+  Temporal,  // s(t) from a TDQ MLP, baked into a table for a schedule
+};
+IntervalKind interval_kind(QuantMethod method);
+bool is_qat_method(QuantMethod method);
 
 // The code's default grids (symmetric, unsigned after SiLU) or the standard asymmetric grid.
 enum class GridChoice { CodeDefault, Asymmetric };
@@ -43,6 +60,10 @@ struct QuantConfig {
   // projection stay FP (they depend on t only, or are too sensitive).
   std::vector<std::string> skip = {"conv_in", "conv_out", "time_embedding.*", "*.time_emb_proj"};
   std::vector<LayerOverride> overrides;
+  // TDQ MLP shape (METHOD.md section 3); encoding_dim 0 means the U-Net's base channels.
+  int tdq_depth = 4;
+  int tdq_hidden = 64;
+  int tdq_encoding_dim = 0;
 };
 
 nlohmann::json to_json(const QuantConfig& config);

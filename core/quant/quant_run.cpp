@@ -1,5 +1,10 @@
 #include "core/quant/quant_run.h"
 
+#include <ATen/ATen.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <chrono>
+
 #include "core/common/errors.h"
 #include "core/common/version.h"
 #include "core/diffusion/generate.h"
@@ -24,8 +29,82 @@ void calibrate(UNetImpl& model, QuantizedModel& twin, const NoiseSchedule& sched
   twin.calibrate(observer, sampling_timesteps(options.sampler, schedule.num_timesteps));
 }
 
+RangeObserver observe_ranges(UNetImpl& model, const CalibrationSet& set, std::int64_t batch_size) {
+  RangeObserver observer(model.layers());
+  at::NoGradGuard no_grad;
+  model.eval();
+  const auto device = model.parameters().front().device();
+  for (std::int64_t begin = 0; begin < set.size(); begin += batch_size) {
+    const std::int64_t size = std::min(batch_size, set.size() - begin);
+    model.forward(set.x.narrow(0, begin, size).to(device), set.t.narrow(0, begin, size).to(device), &observer);
+  }
+  return observer;
+}
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+nlohmann::json describe(const SamplerConfig& sampler, std::int64_t num_timesteps) {
+  return {{"sampler", to_string(sampler.kind)},
+          {"steps", sampler.steps},
+          {"skip", to_string(sampler.skip)},
+          {"timesteps", sampling_timesteps(sampler, num_timesteps)}};
+}
+
+}  // namespace
+
+PtqResult quantize_post_training(UNetImpl& model, QuantizedModel& twin, const NoiseSchedule& schedule,
+                                 const PtqOptions& options, const ProgressFn& progress) {
+  const QuantMethod method = twin.config().method;
+  if (is_qat_method(method)) {
+    throw ConfigError("--method " + to_string(method) + " is quantization-aware training: give --qat-steps");
+  }
+  PtqResult result;
+  const auto start = std::chrono::steady_clock::now();
+  if (method == QuantMethod::Dynamic) {
+    result.calibration = {{"set", "none"}};
+  } else if (method == QuantMethod::MinMax || method == QuantMethod::Table) {
+    calibrate(model, twin, schedule, options.sampling, progress);
+    result.calibration = describe(options.sampling.sampler, schedule.num_timesteps);
+    result.calibration.update({{"set", "every-sampler-step"},
+                               {"samples", options.sampling.samples},
+                               {"seed", options.sampling.seed}});
+  } else {
+    // PTQ4DM and TDQ-PTQ: MinMax initial steps on the calibration set, then block reconstruction.
+    const CalibrationSet set = build_calibration_set(model, schedule, options.set, progress);
+    result.metrics["calibration_set_seconds"] = seconds_since(start);
+    twin.calibrate(observe_ranges(model, set, options.set.batch_size),
+                   sampling_timesteps(options.set.sampler, schedule.num_timesteps));
+    const auto reconstruction_start = std::chrono::steady_clock::now();
+    const auto blocks = reconstruct_blocks(model, twin, set, options.reconstruction, progress);
+    result.metrics["reconstruction_seconds"] = seconds_since(reconstruction_start);
+    nlohmann::json losses = nlohmann::json::array();
+    for (const auto& block : blocks) {
+      losses.push_back({{"block", block.block}, {"before", block.loss_before}, {"after", block.loss_after}});
+    }
+    result.metrics["blocks"] = losses;
+    result.calibration = describe(options.set.sampler, schedule.num_timesteps);
+    result.calibration.update({{"set", to_string(options.set.kind)},
+                               {"trajectories", options.set.trajectories},
+                               {"timesteps_per_trajectory", options.set.timesteps_per_trajectory},
+                               {"samples", set.size()},
+                               {"seed", options.set.seed},
+                               {"reconstruction",
+                                {{"iterations", options.reconstruction.iterations},
+                                 {"batch_size", options.reconstruction.batch_size},
+                                 {"learning_rate", options.reconstruction.learning_rate},
+                                 {"qdrop", options.reconstruction.qdrop},
+                                 {"seed", options.reconstruction.seed}}}});
+  }
+  result.metrics["calibration_seconds"] = seconds_since(start);
+  return result;
+}
+
 std::filesystem::path write_quantize_run(const LoadedModel& model, const QuantizedModel& twin,
-                                         const CalibrationOptions& calibration, double seconds,
+                                         const nlohmann::json& calibration, const nlohmann::json& metrics,
                                          const std::filesystem::path& out) {
   RunFolderWriter writer(out);
   nlohmann::json layers = nlohmann::json::array();
@@ -39,18 +118,11 @@ std::filesystem::path write_quantize_run(const LoadedModel& model, const Quantiz
       {"kind", "quantize"},
       {"model", {{"dir", model.dir.string()}, {"sha256", model.weights_sha256}}},
       {"quant_config", to_json(twin.config())},
-      {"calibration",
-       {{"set", "uniform-over-sampler-steps"},
-        {"samples", calibration.samples},
-        {"seed", calibration.seed},
-        {"sampler", to_string(calibration.sampler.kind)},
-        {"steps", calibration.sampler.steps},
-        {"skip", to_string(calibration.sampler.skip)},
-        {"timesteps", sampling_timesteps(calibration.sampler, 1000)}}},
+      {"calibration", calibration},
       {"layers", layers},
       {"versions", {{"tdq", versions.tdq}, {"libtorch", versions.libtorch}}},
       {"written", utc_timestamp()},
-      {"metrics", {{"calibration_seconds", seconds}}}};
+      {"metrics", metrics}};
   writer.write_tensors(kQuantState, twin.state(), {{"quant_config", to_json(twin.config()).dump()}});
   writer.write_json(kRunJson, run);
   return writer.commit();

@@ -3,15 +3,19 @@
 #include <filesystem>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "core/common/progress.h"
 #include "core/diffusion/noise_schedule.h"
 #include "core/diffusion/sampler.h"
 #include "core/model/model_io.h"
+#include "core/quant/calibration_set.h"
 #include "core/quant/quantized_model.h"
+#include "core/quant/reconstruction.h"
 
 namespace tdq {
 
-// Calibration set "uniform over the sampler's steps" (Q-Diffusion style): the FP model samples
+// Calibration "every step of the sampler's trajectories" (MinMax, Table): the FP model samples
 // `samples` images with `sampler`, and every step's layer inputs are observed.
 struct CalibrationOptions {
   std::int64_t samples = 64;
@@ -24,9 +28,29 @@ struct CalibrationOptions {
 void calibrate(UNetImpl& model, QuantizedModel& twin, const NoiseSchedule& schedule,
                const CalibrationOptions& options, const ProgressFn& progress = {});
 
-// Quantizes `model` and writes a run folder (run.json + quant.safetensors), atomically.
+// Min/max of every layer input over a calibration set, in batches; NaN/Inf names the layer.
+RangeObserver observe_ranges(UNetImpl& model, const CalibrationSet& set, std::int64_t batch_size);
+
+struct PtqOptions {
+  CalibrationOptions sampling;        // minmax, table
+  CalibrationSetOptions set;          // ptq4dm, tdq-ptq (PTQ4DM set by default)
+  ReconstructionOptions reconstruction;
+};
+
+// What a PTQ run did, for run.json: the calibration it used and its timings and losses.
+struct PtqResult {
+  nlohmann::json calibration;
+  nlohmann::json metrics;
+};
+
+// Calibrates (and for PTQ4DM/TDQ-PTQ reconstructs) the twin by its config's method. Dynamic needs
+// nothing; QAT methods are refused (they train, see the QAT trainer).
+PtqResult quantize_post_training(UNetImpl& model, QuantizedModel& twin, const NoiseSchedule& schedule,
+                                 const PtqOptions& options, const ProgressFn& progress = {});
+
+// Writes a run folder (run.json + quant.safetensors), atomically.
 std::filesystem::path write_quantize_run(const LoadedModel& model, const QuantizedModel& twin,
-                                         const CalibrationOptions& calibration, double seconds,
+                                         const nlohmann::json& calibration, const nlohmann::json& metrics,
                                          const std::filesystem::path& out);
 
 // Rebuilds the twin of a run folder for `model`. ConfigError when the run was made for another

@@ -18,10 +18,20 @@ constexpr float kMinScale = 1e-8f;
 
 kernels::GridSpec weight_grid(int bits) { return {kernels::GridKind::Symmetric, bits, 0.0, 0.0}; }
 
+// [B] -> [B, 1, ...] broadcasting against x.
+at::Tensor per_sample_view(const at::Tensor& values, const at::Tensor& x) {
+  std::vector<std::int64_t> shape(static_cast<std::size_t>(x.dim()), 1);
+  shape[0] = values.numel();
+  return values.view(shape);
+}
+
 }  // namespace
 
 QuantizedModel::QuantizedModel(const UNetImpl& model, QuantConfig config)
-    : config_(std::move(config)), slots_(place_quantizers(model.layers(), config_)) {
+    : config_(std::move(config)),
+      slots_(place_quantizers(model.layers(), config_)),
+      encoding_dim_(model.config().block_out_channels.at(0)),
+      device_(model.parameters().front().device()) {
   activations_.resize(slots_.size());
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     activations_[i].grid = {slots_[i].input_grid, slots_[i].a_bits,
@@ -76,7 +86,7 @@ QuantizedModel::Interval QuantizedModel::from_range(const RangeObserver::Range& 
 }
 
 void QuantizedModel::calibrate(const RangeObserver& observer, const std::vector<std::int64_t>& timesteps) {
-  if (config_.method == QuantMethod::Dynamic) return;
+  if (kind() == IntervalKind::Dynamic) return;
   const auto& per_t = observer.per_timestep();
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     if (!slots_[i].quantized) continue;
@@ -85,7 +95,7 @@ void QuantizedModel::calibrate(const RangeObserver& observer, const std::vector<
     if (!overall.seen) throw Error("calibration saw no input for layer " + slots_[i].path);
     q.fixed = from_range(overall, q.grid);
     q.by_timestep.clear();
-    if (config_.method == QuantMethod::Table) {
+    if (kind() == IntervalKind::PerStep) {
       // Group consecutive steps of the schedule; each group shares the union of its ranges.
       const std::size_t steps = timesteps.size();
       const std::size_t groups = config_.table_groups == 0 ? steps : std::min<std::size_t>(steps, config_.table_groups);
@@ -105,27 +115,72 @@ void QuantizedModel::calibrate(const RangeObserver& observer, const std::vector<
     }
     q.calibrated = true;
   }
+  create_tdq_modules();
+  if (kind() == IntervalKind::Temporal) bake(timesteps);
 }
 
-void QuantizedModel::set_timestep(std::int64_t t) {
-  timestep_ = t;
-  if (config_.method != QuantMethod::Table) return;
-  // Every table holds the same time steps, so one quantized layer tells whether t falls back.
+void QuantizedModel::set_static_steps(const std::vector<double>& steps) {
+  if (steps.size() != slots_.size()) throw Error("set_static_steps: one step per layer expected");
   for (std::size_t i = 0; i < slots_.size(); ++i) {
-    if (slots_[i].quantized && activations_[i].calibrated) {
-      if (!activations_[i].by_timestep.count(t)) ++fallbacks_;
-      return;
-    }
+    if (!slots_[i].quantized || !(steps[i] > 0)) continue;
+    if (!std::isfinite(steps[i])) throw Error("initial step of " + slots_[i].path + " is not finite");
+    activations_[i].fixed.scale = static_cast<float>(std::max<double>(steps[i], kMinScale));
+    activations_[i].calibrated = true;
+  }
+  create_tdq_modules();
+}
+
+void QuantizedModel::create_tdq_modules() {
+  tdq_modules_.clear();
+  baked_ = BakedIntervalTable();
+  if (kind() != IntervalKind::Temporal) return;
+  TdqModuleOptions options;
+  options.encoding_dim = config_.tdq_encoding_dim > 0 ? config_.tdq_encoding_dim : encoding_dim_;
+  options.hidden = config_.tdq_hidden;
+  options.depth = config_.tdq_depth;
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    ActivationQuantizer& q = activations_[i];
+    q.tdq = -1;
+    if (!slots_[i].quantized || !q.calibrated) continue;
+    q.tdq = static_cast<int>(tdq_modules_.size());
+    TdqModule module(options, q.fixed.scale);
+    module->to(device_);
+    module->eval();  // dropout only while learning
+    tdq_modules_.push_back(module);
   }
 }
 
+void QuantizedModel::bake(const std::vector<std::int64_t>& timesteps) {
+  if (kind() != IntervalKind::Temporal) return;
+  baked_ = BakedIntervalTable(tdq_modules_, timesteps);
+}
+
+void QuantizedModel::set_timestep(std::int64_t t) { on_forward(at::full({1}, t, at::kLong)); }
+
 void QuantizedModel::on_forward(const at::Tensor& timesteps) {
-  // Sampling evaluates one time step per forward; the first sample's t stands for the batch.
-  if (timesteps.numel() > 0) set_timestep(timesteps.reshape({-1})[0].item<std::int64_t>());
+  timesteps_ = timesteps.reshape({-1}).to(at::kCPU).to(at::kLong);
+  temporal_cache_.assign(slots_.size(), at::Tensor());
+  if (timesteps_.numel() == 0) return;
+  const auto* t = timesteps_.data_ptr<std::int64_t>();
+  bool fell_back = false;
+  if (kind() == IntervalKind::PerStep) {
+    // Every table holds the same time steps, so one quantized layer tells whether t falls back.
+    for (std::size_t i = 0; i < slots_.size() && !fell_back; ++i) {
+      if (!slots_[i].quantized || !activations_[i].calibrated) continue;
+      for (std::int64_t b = 0; b < timesteps_.numel(); ++b) fell_back |= !activations_[i].by_timestep.count(t[b]);
+      break;
+    }
+  } else if (kind() == IntervalKind::Temporal && !learning()) {
+    for (std::int64_t b = 0; b < timesteps_.numel(); ++b) fell_back |= !baked_.contains(t[b]);
+  }
+  if (fell_back) ++fallbacks_;
 }
 
 QuantizedModel::Interval QuantizedModel::interval_for(const ActivationQuantizer& q, std::int64_t t) const {
-  if (config_.method != QuantMethod::Table) return q.fixed;
+  if (kind() == IntervalKind::Temporal && q.tdq >= 0) {
+    return {baked_.interval(tdq_modules_, static_cast<std::size_t>(q.tdq), t, nullptr), q.fixed.zero_point};
+  }
+  if (kind() != IntervalKind::PerStep) return q.fixed;
   auto it = q.by_timestep.find(t);
   if (it != q.by_timestep.end()) return it->second;
   // Nearest calibrated time step: a schedule the table was not built for still samples.
@@ -145,9 +200,7 @@ at::Tensor QuantizedModel::dynamic_quantize(const at::Tensor& input, const kerne
     const at::Tensor lo = flat.amin(1).clamp_max(0), hi = flat.amax(1).clamp_min(0);
     const at::Tensor scale = ((hi - lo) / qmax).clamp_min(kMinScale);
     const at::Tensor zero = at::round(-lo / scale).clamp(0, qmax);
-    std::vector<std::int64_t> shape(static_cast<std::size_t>(x.dim()), 1);
-    shape[0] = x.size(0);
-    const at::Tensor s = scale.view(shape), z = zero.view(shape);
+    const at::Tensor s = per_sample_view(scale, x), z = per_sample_view(zero, x);
     return ((at::round(at::clamp(x / s + z, 0, qmax)) - z) * s).to(input.scalar_type());
   }
   const at::Tensor scale = grid.kind == kernels::GridKind::Symmetric
@@ -156,17 +209,75 @@ at::Tensor QuantizedModel::dynamic_quantize(const at::Tensor& input, const kerne
   return kernels::fake_quant_forward(x.contiguous(), scale.contiguous(), grid).to(input.scalar_type());
 }
 
+at::Tensor QuantizedModel::temporal_scales(std::size_t index) {
+  at::Tensor& cached = temporal_cache_.at(index);
+  if (cached.defined()) return cached;
+  const ActivationQuantizer& q = activations_[index];
+  if (!timesteps_.defined() || timesteps_.numel() == 0) {
+    throw Error("quantizer of " + slots_[index].path + " needs the time step (on_forward was not called)");
+  }
+  if (learning() && learning_[index]) {
+    cached = tdq_modules_.at(static_cast<std::size_t>(q.tdq))->forward(timesteps_.to(device_));
+  } else {
+    std::vector<float> values(static_cast<std::size_t>(timesteps_.numel()));
+    const auto* t = timesteps_.data_ptr<std::int64_t>();
+    for (std::size_t b = 0; b < values.size(); ++b) {
+      values[b] = b > 0 && t[b] == t[b - 1] ? values[b - 1]
+                                              : baked_.interval(tdq_modules_, static_cast<std::size_t>(q.tdq), t[b], nullptr);
+    }
+    cached = at::tensor(values, at::kFloat).to(device_);
+  }
+  return cached;
+}
+
+at::Tensor QuantizedModel::learned_quantize(std::size_t index, const at::Tensor& x) {
+  ActivationQuantizer& q = activations_[index];
+  const at::Tensor scale = kind() == IntervalKind::Temporal ? temporal_scales(index) : at::exp(q.log_step);
+  kernels::GridSpec grid = q.grid;
+  grid.zero_point = q.fixed.zero_point;
+  const std::int64_t per_sample = x.numel() / std::max<std::int64_t>(x.size(0), 1);
+  at::Tensor out;
+  if (config_.method == QuantMethod::Pact || config_.method == QuantMethod::Nipq) {
+    // Truncation to [lower(s), upper(s)] passes the gradient to s (PACT's alpha = upper bound).
+    const at::Tensor s = scale.dim() == 0 ? scale : per_sample_view(scale, x);
+    const at::Tensor lower = (static_cast<double>(grid.qmin()) - grid.zero_point) * s + grid.offset;
+    const at::Tensor upper = (static_cast<double>(grid.qmax()) - grid.zero_point) * s + grid.offset;
+    const at::Tensor clipped = at::minimum(at::maximum(x, lower), upper);
+    if (config_.method == QuantMethod::Pact) {
+      out = clipped + (kernels::fake_quant_forward(clipped.detach().contiguous(), scale.detach().contiguous(), grid) -
+                       clipped.detach());
+    } else {
+      // NIPQ: uniform noise of one step replaces rounding while training.
+      out = clipped + (at::rand_like(clipped) - 0.5) * s;
+    }
+  } else {
+    const double grad_scale = 1.0 / std::sqrt(static_cast<double>(grid.qmax()) * static_cast<double>(per_sample));
+    out = kernels::fake_quant(x, scale, grid, grad_scale);
+  }
+  if (qdrop_ > 0) out = at::where(at::rand_like(x) < qdrop_, x, out);
+  return out;
+}
+
 at::Tensor QuantizedModel::on_input(int layer, const at::Tensor& input) {
   const auto index = static_cast<std::size_t>(layer);
   if (!slots_.at(index).quantized) return input;
   ActivationQuantizer& q = activations_[index];
-  if (config_.method == QuantMethod::Dynamic) return dynamic_quantize(input, q.grid);
+  if (kind() == IntervalKind::Dynamic) return dynamic_quantize(input, q.grid);
   if (!q.calibrated) throw Error("quantizer of " + slots_[index].path + " is not calibrated");
-  const Interval interval = interval_for(q, timestep_);
+  if (learning() && learning_[index]) return learned_quantize(index, input.to(at::kFloat)).to(input.scalar_type());
   kernels::GridSpec grid = q.grid;
-  grid.zero_point = interval.zero_point;
-  const at::Tensor scale = at::full({}, interval.scale, at::TensorOptions().dtype(at::kFloat).device(input.device()));
-  return kernels::fake_quant_forward(input.to(at::kFloat), scale, grid).to(input.scalar_type());
+  at::Tensor scale;
+  if (kind() == IntervalKind::Temporal) {
+    grid.zero_point = q.fixed.zero_point;
+    scale = temporal_scales(index);
+  } else {
+    const std::int64_t t = timesteps_.defined() && timesteps_.numel() ? timesteps_[0].item<std::int64_t>() : -1;
+    const Interval interval = interval_for(q, t);
+    grid.zero_point = interval.zero_point;
+    scale = at::full({}, interval.scale, at::TensorOptions().dtype(at::kFloat).device(input.device()));
+  }
+  return kernels::fake_quant_forward(input.to(at::kFloat).contiguous(), scale.to(input.device()).contiguous(), grid)
+      .to(input.scalar_type());
 }
 
 at::Tensor QuantizedModel::on_weight(int layer, const at::Tensor& weight) {
@@ -176,72 +287,80 @@ at::Tensor QuantizedModel::on_weight(int layer, const at::Tensor& weight) {
   return quantized.device() == weight.device() ? quantized : quantized.to(weight.device());
 }
 
-std::map<std::string, at::Tensor> QuantizedModel::state() const {
-  std::map<std::string, at::Tensor> out;
-  for (std::size_t i = 0; i < slots_.size(); ++i) {
-    if (!slots_[i].quantized) continue;
-    const std::string& path = slots_[i].path;
-    out["weight." + path + ".scale"] = weight_scales_[i];
-    const ActivationQuantizer& q = activations_[i];
-    if (config_.method == QuantMethod::MinMax) {
-      out["act." + path + ".scale"] = at::full({}, q.fixed.scale);
-      out["act." + path + ".zero_point"] = at::full({}, q.fixed.zero_point);
-    } else if (config_.method == QuantMethod::Table) {
-      std::vector<std::int64_t> ts;
-      std::vector<float> scales, zeros;
-      for (const auto& [t, interval] : q.by_timestep) {
-        ts.push_back(t);
-        scales.push_back(interval.scale);
-        zeros.push_back(interval.zero_point);
-      }
-      out["act." + path + ".timesteps"] = at::tensor(ts, at::kLong);
-      out["act." + path + ".scale"] = at::tensor(scales, at::kFloat);
-      out["act." + path + ".zero_point"] = at::tensor(zeros, at::kFloat);
+void QuantizedModel::begin_learning(const std::vector<std::size_t>& slots, double qdrop_probability) {
+  if (kind() == IntervalKind::Dynamic || kind() == IntervalKind::PerStep) {
+    throw ConfigError("method " + to_string(config_.method) + " has no learnable activation steps");
+  }
+  if (learning()) end_learning();
+  learning_.assign(slots_.size(), false);
+  qdrop_ = qdrop_probability;
+  for (std::size_t index : slots) {
+    if (!slots_.at(index).quantized) continue;
+    ActivationQuantizer& q = activations_[index];
+    if (!q.calibrated) throw Error("quantizer of " + slots_[index].path + " is not calibrated");
+    learning_[index] = true;
+    if (kind() == IntervalKind::Temporal) {
+      tdq_modules_.at(static_cast<std::size_t>(q.tdq))->train();
+    } else {
+      q.log_step_start = std::log(q.fixed.scale);
+      q.log_step = at::full({}, q.log_step_start,
+                            at::TensorOptions().dtype(at::kFloat).device(device_))
+                       .set_requires_grad(true);
     }
+  }
+}
+
+std::vector<at::Tensor> QuantizedModel::step_parameters() const {
+  std::vector<at::Tensor> out;
+  for (std::size_t i = 0; i < learning_.size(); ++i) {
+    if (learning_[i] && activations_[i].log_step.defined()) out.push_back(activations_[i].log_step);
   }
   return out;
 }
 
-void QuantizedModel::load_state(const std::map<std::string, at::Tensor>& state) {
-  auto get = [&](const std::string& key) -> const at::Tensor& {
-    auto it = state.find(key);
-    if (it == state.end()) throw ConfigError("quantizer state lacks '" + key + "'");
-    return it->second;
-  };
-  for (std::size_t i = 0; i < slots_.size(); ++i) {
-    if (!slots_[i].quantized) continue;
-    const std::string& path = slots_[i].path;
-    const at::Tensor& ws = get("weight." + path + ".scale");
-    if (!ws.sizes().equals(weight_scales_[i].sizes())) throw ConfigError("weight scale of " + path + " has the wrong shape");
-    if (!at::equal(ws.to(at::kFloat), weight_scales_[i])) {
-      throw ConfigError("weight scale of " + path + " differs from the model's: the run was made for other weights");
-    }
-    ActivationQuantizer& q = activations_[i];
-    if (config_.method == QuantMethod::MinMax) {
-      q.fixed = {get("act." + path + ".scale").item<float>(), get("act." + path + ".zero_point").item<float>()};
-      q.calibrated = true;
-    } else if (config_.method == QuantMethod::Table) {
-      const at::Tensor ts = get("act." + path + ".timesteps").to(at::kLong);
-      const at::Tensor scales = get("act." + path + ".scale").to(at::kFloat);
-      const at::Tensor zeros = get("act." + path + ".zero_point").to(at::kFloat);
-      if (ts.dim() != 1 || scales.sizes() != ts.sizes() || zeros.sizes() != ts.sizes() || ts.numel() == 0) {
-        throw ConfigError("table of " + path + " has inconsistent shapes");
-      }
-      q.by_timestep.clear();
-      for (std::int64_t k = 0; k < ts.numel(); ++k) {
-        q.by_timestep[ts[k].item<std::int64_t>()] = {scales[k].item<float>(), zeros[k].item<float>()};
-      }
-      q.calibrated = true;
-    }
-    if (q.calibrated && !std::isfinite(q.fixed.scale)) throw ConfigError("step of " + path + " is not finite");
+std::vector<at::Tensor> QuantizedModel::tdq_parameters() const {
+  std::vector<at::Tensor> out;
+  for (std::size_t i = 0; i < learning_.size(); ++i) {
+    if (!learning_[i] || activations_[i].tdq < 0) continue;
+    for (const auto& p : tdq_modules_.at(static_cast<std::size_t>(activations_[i].tdq))->parameters()) out.push_back(p);
   }
+  return out;
+}
+
+void QuantizedModel::end_learning(bool keep) {
+  std::string not_finite;
+  for (std::size_t i = 0; i < learning_.size(); ++i) {
+    if (!learning_[i]) continue;
+    ActivationQuantizer& q = activations_[i];
+    if (q.log_step.defined() && q.log_step.item<float>() != q.log_step_start) {  // exp(log s) may not be s
+      const float scale = std::exp(q.log_step.item<float>());
+      if (!std::isfinite(scale) && not_finite.empty()) not_finite = slots_[i].path;
+      if (keep && std::isfinite(scale)) q.fixed.scale = std::max(scale, kMinScale);
+    }
+    q.log_step = at::Tensor();
+    if (q.tdq >= 0) tdq_modules_.at(static_cast<std::size_t>(q.tdq))->eval();
+  }
+  learning_.clear();
+  qdrop_ = 0.0;
+  temporal_cache_.assign(slots_.size(), at::Tensor());
+  if (kind() == IntervalKind::Temporal && !baked_.timesteps().empty()) bake(baked_.timesteps());
+  if (keep && !not_finite.empty()) throw Error("learned step of " + not_finite + " is not finite");
 }
 
 double QuantizedModel::activation_scale(int layer, std::int64_t t) const {
   const auto index = static_cast<std::size_t>(layer);
-  if (!slots_.at(index).quantized || config_.method == QuantMethod::Dynamic) return 0.0;
+  if (!slots_.at(index).quantized || kind() == IntervalKind::Dynamic) return 0.0;
   const ActivationQuantizer& q = activations_[index];
-  return interval_for(q, t).scale;
+  return q.calibrated ? interval_for(q, t).scale : 0.0;
+}
+
+kernels::GridSpec QuantizedModel::activation_grid(int layer, std::int64_t t) const {
+  const auto index = static_cast<std::size_t>(layer);
+  kernels::GridSpec grid = activations_.at(index).grid;
+  if (slots_[index].quantized && activations_[index].calibrated && kind() != IntervalKind::Dynamic) {
+    grid.zero_point = interval_for(activations_[index], t).zero_point;
+  }
+  return grid;
 }
 
 }  // namespace tdq

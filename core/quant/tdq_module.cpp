@@ -63,6 +63,11 @@ BakedIntervalTable::BakedIntervalTable(const std::vector<TdqModule>& modules,
   table_ = rows.empty() ? at::empty({0, static_cast<std::int64_t>(timesteps.size())}) : at::stack(rows);
 }
 
+BakedIntervalTable::BakedIntervalTable(std::vector<std::int64_t> timesteps, at::Tensor table)
+    : timesteps_(std::move(timesteps)), table_(std::move(table)) {
+  for (std::size_t k = 0; k < timesteps_.size(); ++k) index_[timesteps_[k]] = static_cast<std::int64_t>(k);
+}
+
 float BakedIntervalTable::interval(const std::vector<TdqModule>& modules, std::size_t q, std::int64_t t,
                                    bool* fell_back) const {
   auto it = index_.find(t);

@@ -42,6 +42,8 @@ class BakedIntervalTable {
   BakedIntervalTable() = default;
   // modules[q] evaluated at each of `timesteps` -> table [quantizers x steps].
   BakedIntervalTable(const std::vector<TdqModule>& modules, const std::vector<std::int64_t>& timesteps);
+  // A stored table [quantizers x steps] (reloading a run bit for bit).
+  BakedIntervalTable(std::vector<std::int64_t> timesteps, at::Tensor table);
 
   const std::vector<std::int64_t>& timesteps() const { return timesteps_; }
   const at::Tensor& table() const { return table_; }

@@ -8,18 +8,14 @@
 #include "core/quant/quant_run.h"
 #include "core/quant/quantized_model.h"
 #include "core/run/run_folder.h"
+#include "tests/support/quant_fixture.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_models.h"
 
 namespace tdq {
 namespace {
 
-const QuantizerSlot& slot_of(const std::vector<QuantizerSlot>& slots, const std::string& path) {
-  for (const auto& slot : slots) {
-    if (slot.path == path) return slot;
-  }
-  throw std::runtime_error("no slot " + path);
-}
+using test::slot_of;
 
 TEST(Placement, DefaultSkipListAndSiluGrids) {
   UNet model(test::tiny_unet_config());
@@ -83,30 +79,7 @@ TEST(QuantConfigJson, RoundTripAndMissingKey) {
   EXPECT_THROW(quant_config_from_json(broken), ConfigError);
 }
 
-class QuantizedTwin : public ::testing::Test {
- protected:
-  QuantizedTwin() : model(test::tiny_unet_config()) { model->eval(); }
-  CalibrationOptions calibration(std::int64_t steps = 5) const {
-    CalibrationOptions options;
-    options.samples = 4;
-    options.batch_size = 4;
-    options.sampler.steps = steps;
-    return options;
-  }
-  // Mean squared difference to the FP output at a few time steps of the calibration schedule.
-  double error_vs_fp(QuantizedModel& twin) {
-    at::NoGradGuard no_grad;
-    const at::Tensor x = seeded_noise({4, 1, 8, 8}, 9, c10::kCPU);
-    double total = 0;
-    for (std::int64_t t : {800, 400, 0}) {
-      const at::Tensor ts = at::full({4}, t, at::kLong);
-      total += (model->forward(x, ts, &twin) - model->forward(x, ts)).pow(2).mean().item<double>();
-    }
-    return total;
-  }
-  UNet model;
-  NoiseSchedule schedule = linear_schedule();
-};
+using test::QuantizedTwin;
 
 TEST_F(QuantizedTwin, MoreBitsMeanLessErrorAndTheFpModelIsUntouched) {
   const auto before = named_parameters_map(*model);
@@ -165,7 +138,7 @@ TEST_F(QuantizedTwin, RunFolderRoundTripIsBitIdentical) {
   config.weight_per_channel = true;
   QuantizedModel twin(*loaded.model, config);
   calibrate(*loaded.model, twin, schedule, calibration());
-  const auto run = write_quantize_run(loaded, twin, calibration(), 0.1, dir / "run");
+  const auto run = write_quantize_run(loaded, twin, {{"set", "test"}}, {}, dir / "run");
   EXPECT_TRUE(std::filesystem::exists(run / "run.json"));
   EXPECT_FALSE(std::filesystem::exists(dir / "run.tmp"));
   auto reloaded = load_quantize_run(run, loaded);
@@ -182,7 +155,7 @@ TEST_F(QuantizedTwin, RunFolderRoundTripIsBitIdentical) {
   save_model(dir / "other", *other);
   EXPECT_THROW(load_quantize_run(run, load_model(dir / "other")), ConfigError);
   // An existing run is never overwritten.
-  EXPECT_THROW(write_quantize_run(loaded, twin, calibration(), 0.1, run), IoError);
+  EXPECT_THROW(write_quantize_run(loaded, twin, {{"set", "test"}}, {}, run), IoError);
 }
 
 TEST(RunFolder, AbandonedWriterLeavesNothingAndUnknownSchemaIsRefused) {

@@ -1,0 +1,52 @@
+#pragma once
+// A tiny U-Net and the helpers every quantization test needs.
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/diffusion/noise_schedule.h"
+#include "core/diffusion/sampler.h"
+#include "core/model/unet.h"
+#include "core/quant/quant_run.h"
+#include "core/quant/quantized_model.h"
+#include "tests/support/tiny_models.h"
+
+namespace tdq::test {
+
+inline const QuantizerSlot& slot_of(const std::vector<QuantizerSlot>& slots, const std::string& path) {
+  for (const auto& slot : slots) {
+    if (slot.path == path) return slot;
+  }
+  throw std::runtime_error("no slot " + path);
+}
+
+class QuantizedTwin : public ::testing::Test {
+ protected:
+  QuantizedTwin() : model(test::tiny_unet_config()) { model->eval(); }
+  CalibrationOptions calibration(std::int64_t steps = 5) const {
+    CalibrationOptions options;
+    options.samples = 4;
+    options.batch_size = 4;
+    options.sampler.steps = steps;
+    return options;
+  }
+  // Mean squared difference to the FP output at a few time steps of the calibration schedule.
+  double error_vs_fp(LayerHooks& twin) {
+    at::NoGradGuard no_grad;
+    const at::Tensor x = seeded_noise({4, 1, 8, 8}, 9, c10::kCPU);
+    double total = 0;
+    for (std::int64_t t : {800, 400, 0}) {
+      const at::Tensor ts = at::full({4}, t, at::kLong);
+      total += (model->forward(x, ts, &twin) - model->forward(x, ts)).pow(2).mean().item<double>();
+    }
+    return total;
+  }
+  UNet model;
+  NoiseSchedule schedule = linear_schedule();
+};
+
+}  // namespace tdq::test
