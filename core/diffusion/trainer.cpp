@@ -21,16 +21,19 @@ LrSchedule parse_lr_schedule(const std::string& name) {
 }
 
 nlohmann::json to_json(const TrainConfig& c) {
-  return {{"steps", c.steps},          {"batch_size", c.batch_size},
-          {"lr", c.lr},                {"weight_decay", c.weight_decay},
+  return {{"steps", c.steps},
+          {"batch_size", c.batch_size},
+          {"lr", c.lr},
+          {"weight_decay", c.weight_decay},
           {"warmup_steps", c.warmup_steps},
           {"lr_schedule", c.lr_schedule == LrSchedule::Cosine ? "cosine" : "constant"},
-          {"ema_decay", c.ema_decay},  {"grad_clip", c.grad_clip},
+          {"ema_decay", c.ema_decay},
+          {"grad_clip", c.grad_clip},
           {"seed", c.seed}};
 }
 
 nlohmann::json to_json(const TrainHistory& h) {
-  return {{"step", h.step},       {"loss_steps", h.loss_steps}, {"losses", h.losses},
+  return {{"step", h.step},       {"loss_steps", h.loss_steps},     {"losses", h.losses},
           {"seconds", h.seconds}, {"samples_seen", h.samples_seen}, {"resumes", h.resumes}};
 }
 
@@ -39,7 +42,8 @@ double learning_rate(const TrainConfig& config, std::int64_t step) {
     return config.lr * static_cast<double>(step + 1) / static_cast<double>(config.warmup_steps);
   }
   if (config.lr_schedule == LrSchedule::Constant) return config.lr;
-  const double span = static_cast<double>(std::max<std::int64_t>(1, config.steps - config.warmup_steps));
+  const double span =
+      static_cast<double>(std::max<std::int64_t>(1, config.steps - config.warmup_steps));
   const double progress = std::min(1.0, static_cast<double>(step - config.warmup_steps) / span);
   return config.lr * 0.5 * (1.0 + std::cos(M_PI * progress));
 }
@@ -51,27 +55,15 @@ void validate(const TrainConfig& c, const at::Tensor& images) {
   if (c.batch_size < 1) throw ConfigError("--batch must be positive");
   if (!(c.lr > 0) || !std::isfinite(c.lr)) throw ConfigError("--lr must be a positive number");
   if (c.ema_decay < 0 || c.ema_decay >= 1) throw ConfigError("--ema must be in [0, 1)");
-  if (c.checkpoint_every < 1 || c.log_every < 1) throw ConfigError("checkpoint/log interval must be positive");
-  if (images.dim() != 4 || images.size(0) == 0) throw ConfigError("training images must be a non-empty [N,C,H,W] tensor");
+  if (c.checkpoint_every < 1 || c.log_every < 1)
+    throw ConfigError("checkpoint/log interval must be positive");
+  if (images.dim() != 4 || images.size(0) == 0)
+    throw ConfigError("training images must be a non-empty [N,C,H,W] tensor");
 }
 
-std::map<std::string, at::Tensor> with_prefix(const std::string& prefix,
-                                              const std::map<std::string, at::Tensor>& tensors) {
-  std::map<std::string, at::Tensor> out;
-  for (const auto& [name, t] : tensors) out[prefix + name] = t.detach();
-  return out;
-}
+}  // namespace
 
-std::map<std::string, at::Tensor> strip_prefix(const std::string& prefix,
-                                               const std::map<std::string, at::Tensor>& tensors) {
-  std::map<std::string, at::Tensor> out;
-  for (const auto& [name, t] : tensors) {
-    if (name.rfind(prefix, 0) == 0) out[name.substr(prefix.size())] = t;
-  }
-  return out;
-}
-
-TrainHistory history_from_json(const nlohmann::json& j) {
+TrainHistory train_history_from_json(const nlohmann::json& j) {
   TrainHistory h;
   h.step = j.at("step").get<std::int64_t>();
   h.loss_steps = j.at("loss_steps").get<std::vector<std::int64_t>>();
@@ -82,8 +74,11 @@ TrainHistory history_from_json(const nlohmann::json& j) {
   return h;
 }
 
+namespace {
+
 void save_checkpoint(const std::filesystem::path& file, const UNetImpl& model, const UNetImpl& ema,
-                     const AdamW& optimizer, const TrainConfig& config, const TrainHistory& history) {
+                     const AdamW& optimizer, const TrainConfig& config,
+                     const TrainHistory& history) {
   auto tensors = with_prefix("model.", named_parameters_map(model));
   tensors.merge(with_prefix("ema.", named_parameters_map(ema)));
   tensors.merge(with_prefix("adam.", optimizer.state()));
@@ -98,7 +93,8 @@ TrainHistory load_checkpoint(const std::filesystem::path& file, UNetImpl& model,
                              AdamW& optimizer, const TrainConfig& config) {
   const SafetensorsFile saved = read_safetensors(file);
   auto meta = saved.metadata.find("train_state");
-  if (meta == saved.metadata.end()) throw FormatError(file, "not a training checkpoint (no train_state)");
+  if (meta == saved.metadata.end())
+    throw FormatError(file, "not a training checkpoint (no train_state)");
   nlohmann::json state;
   try {
     state = nlohmann::json::parse(meta->second);
@@ -106,14 +102,17 @@ TrainHistory load_checkpoint(const std::filesystem::path& file, UNetImpl& model,
       throw ConfigError(file.string() + ": checkpoint was made for a different model config");
     }
     const auto& saved_config = state.at("train_config");
-    if (saved_config.at("seed") != config.seed || saved_config.at("batch_size") != config.batch_size) {
-      throw ConfigError(file.string() +
-                        ": checkpoint used another seed or batch size; resume with the same values");
+    if (saved_config.at("seed") != config.seed ||
+        saved_config.at("batch_size") != config.batch_size) {
+      throw ConfigError(
+          file.string() +
+          ": checkpoint used another seed or batch size; resume with the same values");
     }
     load_parameters(model, strip_prefix("model.", saved.tensors), file);
     load_parameters(ema, strip_prefix("ema.", saved.tensors), file);
-    optimizer.load_state(strip_prefix("adam.", saved.tensors), state.at("optimizer_steps").get<std::int64_t>());
-    return history_from_json(state.at("history"));
+    optimizer.load_state(strip_prefix("adam.", saved.tensors),
+                         state.at("optimizer_steps").get<std::int64_t>());
+    return train_history_from_json(state.at("history"));
   } catch (const nlohmann::json::exception& e) {
     throw FormatError(file, std::string("corrupt train_state: ") + e.what());
   }
@@ -168,12 +167,15 @@ TrainResult train_diffusion(UNetImpl& model, UNetImpl& ema, const at::Tensor& im
 
   while (history.step < config.steps) {
     const std::int64_t step = history.step;
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed * 1000003ULL + static_cast<std::uint64_t>(step));
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed * 1000003ULL +
+                                                              static_cast<std::uint64_t>(step));
     const auto long_opts = at::TensorOptions().dtype(at::kLong);
     const at::Tensor index = at::randint(n, {config.batch_size}, generator, long_opts);
-    const at::Tensor t = at::randint(schedule.num_timesteps, {config.batch_size}, generator, long_opts);
+    const at::Tensor t =
+        at::randint(schedule.num_timesteps, {config.batch_size}, generator, long_opts);
     const at::Tensor x0 = images.index_select(0, index).to(device);
-    const at::Tensor noise = at::randn(x0.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).to(device);
+    const at::Tensor noise =
+        at::randn(x0.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).to(device);
     at::manual_seed(config.seed * 7919ULL + static_cast<std::uint64_t>(step));  // dropout
 
     const at::Tensor x_t = add_noise(schedule, x0, noise, t);
@@ -181,7 +183,8 @@ TrainResult train_diffusion(UNetImpl& model, UNetImpl& ema, const at::Tensor& im
     const double loss_value = loss.item<double>();
     if (!std::isfinite(loss_value)) {
       throw Error("training diverged: loss is " + std::to_string(loss_value) + " at step " +
-                  std::to_string(step) + " (last good checkpoint kept: " + checkpoint.string() + ")");
+                  std::to_string(step) + " (last good checkpoint kept: " + checkpoint.string() +
+                  ")");
     }
     optimizer.zero_grad();
     loss.backward();
@@ -208,7 +211,8 @@ TrainResult train_diffusion(UNetImpl& model, UNetImpl& ema, const at::Tensor& im
       if (on_checkpoint) on_checkpoint(history);
     }
     char message[96];
-    std::snprintf(message, sizeof message, "loss %.4f lr %.2e", loss_value, learning_rate(config, step));
+    std::snprintf(message, sizeof message, "loss %.4f lr %.2e", loss_value,
+                  learning_rate(config, step));
     report_progress(progress, {history.step, config.steps, message});
   }
   history.seconds = elapsed();

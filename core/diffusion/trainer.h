@@ -36,14 +36,16 @@ nlohmann::json to_json(const TrainConfig& config);
 double learning_rate(const TrainConfig& config, std::int64_t step);
 
 struct TrainHistory {
-  std::int64_t step = 0;           // optimizer steps done
+  std::int64_t step = 0;  // optimizer steps done
   std::vector<std::int64_t> loss_steps;
-  std::vector<double> losses;      // mean loss over each logging window
-  double seconds = 0;              // wall time over all sessions, resumed ones included
+  std::vector<double> losses;  // mean loss over each logging window
+  double seconds = 0;          // wall time over all sessions, resumed ones included
   std::int64_t samples_seen = 0;
   std::int64_t resumes = 0;
 };
 nlohmann::json to_json(const TrainHistory& history);
+TrainHistory train_history_from_json(
+    const nlohmann::json& json);  // nlohmann exceptions on bad input
 
 struct TrainResult {
   TrainHistory history;
@@ -59,7 +61,8 @@ struct TrainResult {
 using CheckpointFn = std::function<void(const TrainHistory&)>;
 TrainResult train_diffusion(UNetImpl& model, UNetImpl& ema, const at::Tensor& images,
                             const NoiseSchedule& schedule, const TrainConfig& config,
-                            const std::filesystem::path& checkpoint, const ProgressFn& progress = {},
+                            const std::filesystem::path& checkpoint,
+                            const ProgressFn& progress = {},
                             const CheckpointFn& on_checkpoint = {});
 
 }  // namespace tdq

@@ -337,4 +337,20 @@ void write_safetensors(const std::filesystem::path& file,
   write_file_atomic(file, serialize_safetensors(tensors, metadata));
 }
 
+std::map<std::string, at::Tensor> with_prefix(const std::string& prefix,
+                                              const std::map<std::string, at::Tensor>& tensors) {
+  std::map<std::string, at::Tensor> out;
+  for (const auto& [name, t] : tensors) out[prefix + name] = t.detach();
+  return out;
+}
+
+std::map<std::string, at::Tensor> strip_prefix(const std::string& prefix,
+                                               const std::map<std::string, at::Tensor>& tensors) {
+  std::map<std::string, at::Tensor> out;
+  for (const auto& [name, t] : tensors) {
+    if (name.rfind(prefix, 0) == 0) out[name.substr(prefix.size())] = t;
+  }
+  return out;
+}
+
 }  // namespace tdq

@@ -31,4 +31,11 @@ void write_safetensors(const std::filesystem::path& file,
                        const std::map<std::string, at::Tensor>& tensors,
                        const std::map<std::string, std::string>& metadata = {});
 
+// Name spaces inside one file ("model.", "ema.", "adam."): add a prefix (detached tensors), or keep
+// the entries with the prefix and drop it.
+std::map<std::string, at::Tensor> with_prefix(const std::string& prefix,
+                                              const std::map<std::string, at::Tensor>& tensors);
+std::map<std::string, at::Tensor> strip_prefix(const std::string& prefix,
+                                               const std::map<std::string, at::Tensor>& tensors);
+
 }  // namespace tdq

@@ -20,8 +20,10 @@ std::string to_string(CalibrationSetKind kind) {
   return kind == CalibrationSetKind::Ptq4dm ? "ptq4dm" : "uniform";
 }
 
-std::vector<std::int64_t> draw_calibration_steps(CalibrationSetKind kind, const std::vector<std::int64_t>& timesteps,
-                                                 std::int64_t num_timesteps, std::int64_t count, std::mt19937_64& rng) {
+std::vector<std::int64_t> draw_calibration_steps(CalibrationSetKind kind,
+                                                 const std::vector<std::int64_t>& timesteps,
+                                                 std::int64_t num_timesteps, std::int64_t count,
+                                                 std::mt19937_64& rng) {
   const auto steps = static_cast<std::int64_t>(timesteps.size());
   std::vector<std::int64_t> chosen;
   if (kind == CalibrationSetKind::UniformOverSteps) {
@@ -29,9 +31,11 @@ std::vector<std::int64_t> draw_calibration_steps(CalibrationSetKind kind, const 
     for (std::int64_t k = 0; k < steps; ++k) all[static_cast<std::size_t>(k)] = k;
     std::shuffle(all.begin(), all.end(), rng);
     // Without replacement while the schedule has enough steps, then again from the start.
-    for (std::int64_t k = 0; k < count; ++k) chosen.push_back(all[static_cast<std::size_t>(k % steps)]);
+    for (std::int64_t k = 0; k < count; ++k)
+      chosen.push_back(all[static_cast<std::size_t>(k % steps)]);
   } else {
-    std::normal_distribution<double> normal(0.4 * static_cast<double>(num_timesteps), 0.4 * static_cast<double>(num_timesteps));
+    std::normal_distribution<double> normal(0.4 * static_cast<double>(num_timesteps),
+                                            0.4 * static_cast<double>(num_timesteps));
     for (std::int64_t k = 0; k < count; ++k) {
       const double t = std::clamp(normal(rng), 0.0, static_cast<double>(num_timesteps - 1));
       // Nearest step of the schedule: x_t exists only where the sampler stops.
@@ -50,7 +54,8 @@ std::vector<std::int64_t> draw_calibration_steps(CalibrationSetKind kind, const 
 }
 
 CalibrationSet build_calibration_set(UNetImpl& model, const NoiseSchedule& schedule,
-                                     const CalibrationSetOptions& options, const ProgressFn& progress) {
+                                     const CalibrationSetOptions& options,
+                                     const ProgressFn& progress) {
   if (options.trajectories < 1) throw ConfigError("--calib must be at least 1 trajectory");
   if (options.timesteps_per_trajectory < 1) throw ConfigError("--calib-t must be at least 1");
   if (options.batch_size < 1) throw ConfigError("calibration batch size must be positive");
@@ -61,7 +66,8 @@ CalibrationSet build_calibration_set(UNetImpl& model, const NoiseSchedule& sched
   model.eval();
   std::mt19937_64 rng(options.seed);
   const at::Tensor noise = seeded_noise(
-      {options.trajectories, config.in_channels, config.sample_size, config.sample_size}, options.seed, c10::kCPU);
+      {options.trajectories, config.in_channels, config.sample_size, config.sample_size},
+      options.seed, c10::kCPU);
   const auto steps = static_cast<std::int64_t>(timesteps.size());
   const std::int64_t batches = (options.trajectories + options.batch_size - 1) / options.batch_size;
   std::vector<at::Tensor> xs;
@@ -80,12 +86,14 @@ CalibrationSet build_calibration_set(UNetImpl& model, const NoiseSchedule& sched
     auto keep = [&](const SamplerStep& step) {
       const auto& samples = wanted.at(static_cast<std::size_t>(step.index));
       if (samples.empty()) return;
-      xs.push_back(step.x_t.index_select(0, at::tensor(samples, at::kLong).to(step.x_t.device())).to(c10::kCPU));
+      xs.push_back(step.x_t.index_select(0, at::tensor(samples, at::kLong).to(step.x_t.device()))
+                       .to(c10::kCPU));
       ts.insert(ts.end(), samples.size(), step.t);
     };
     auto denoise = [&](const at::Tensor& x, const at::Tensor& t) { return model.forward(x, t); };
     auto batch_progress = [&](const ProgressInfo& info) {
-      return !progress || progress({b * steps + info.done, batches * steps, "calibration trajectories"});
+      return !progress ||
+             progress({b * steps + info.done, batches * steps, "calibration trajectories"});
     };
     run_sampler(denoise, schedule, options.sampler, noise.narrow(0, begin, size).to(device),
                 options.seed + 7919ULL * static_cast<std::uint64_t>(b + 1), batch_progress, keep);

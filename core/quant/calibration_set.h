@@ -39,11 +39,14 @@ struct CalibrationSet {
 };
 
 // For one trajectory: indices into `timesteps` (the sampler's descending schedule), ascending.
-std::vector<std::int64_t> draw_calibration_steps(CalibrationSetKind kind, const std::vector<std::int64_t>& timesteps,
-                                                 std::int64_t num_timesteps, std::int64_t count, std::mt19937_64& rng);
+std::vector<std::int64_t> draw_calibration_steps(CalibrationSetKind kind,
+                                                 const std::vector<std::int64_t>& timesteps,
+                                                 std::int64_t num_timesteps, std::int64_t count,
+                                                 std::mt19937_64& rng);
 
 // Samples the FP model's trajectories and keeps x_t at the drawn steps of each.
 CalibrationSet build_calibration_set(UNetImpl& model, const NoiseSchedule& schedule,
-                                     const CalibrationSetOptions& options, const ProgressFn& progress = {});
+                                     const CalibrationSetOptions& options,
+                                     const ProgressFn& progress = {});
 
 }  // namespace tdq

@@ -9,9 +9,10 @@
 namespace tdq {
 
 namespace {
-constexpr QuantMethod kAllMethods[] = {QuantMethod::MinMax, QuantMethod::Ptq4dm, QuantMethod::Table,
-                                       QuantMethod::Dynamic, QuantMethod::TdqPtq, QuantMethod::Lsq,
-                                       QuantMethod::Pact, QuantMethod::Nipq, QuantMethod::Tdq};
+constexpr QuantMethod kAllMethods[] = {
+    QuantMethod::MinMax,  QuantMethod::Ptq4dm, QuantMethod::Table,
+    QuantMethod::Dynamic, QuantMethod::TdqPtq, QuantMethod::Lsq,
+    QuantMethod::Pact,    QuantMethod::Nipq,   QuantMethod::Tdq};
 }  // namespace
 
 const std::vector<std::string>& quant_method_names() {
@@ -34,26 +35,39 @@ QuantMethod parse_quant_method(const std::string& name) {
 
 std::string to_string(QuantMethod method) {
   switch (method) {
-    case QuantMethod::MinMax: return "minmax";
-    case QuantMethod::Ptq4dm: return "ptq4dm";
-    case QuantMethod::Table: return "table";
-    case QuantMethod::Dynamic: return "dynamic";
-    case QuantMethod::TdqPtq: return "tdq-ptq";
-    case QuantMethod::Lsq: return "lsq";
-    case QuantMethod::Pact: return "pact";
-    case QuantMethod::Nipq: return "nipq";
-    case QuantMethod::Tdq: return "tdq";
+    case QuantMethod::MinMax:
+      return "minmax";
+    case QuantMethod::Ptq4dm:
+      return "ptq4dm";
+    case QuantMethod::Table:
+      return "table";
+    case QuantMethod::Dynamic:
+      return "dynamic";
+    case QuantMethod::TdqPtq:
+      return "tdq-ptq";
+    case QuantMethod::Lsq:
+      return "lsq";
+    case QuantMethod::Pact:
+      return "pact";
+    case QuantMethod::Nipq:
+      return "nipq";
+    case QuantMethod::Tdq:
+      return "tdq";
   }
   return "?";
 }
 
 IntervalKind interval_kind(QuantMethod method) {
   switch (method) {
-    case QuantMethod::Table: return IntervalKind::PerStep;
-    case QuantMethod::Dynamic: return IntervalKind::Dynamic;
+    case QuantMethod::Table:
+      return IntervalKind::PerStep;
+    case QuantMethod::Dynamic:
+      return IntervalKind::Dynamic;
     case QuantMethod::TdqPtq:
-    case QuantMethod::Tdq: return IntervalKind::Temporal;
-    default: return IntervalKind::Static;
+    case QuantMethod::Tdq:
+      return IntervalKind::Temporal;
+    default:
+      return IntervalKind::Static;
   }
 }
 
@@ -69,7 +83,8 @@ bool glob_match(const std::string& pattern, const std::string& path) {
 bool input_follows_silu(const std::string& path) {
   const bool in_resnet = path.find(".resnets.") != std::string::npos;
   const auto ends_with = [&](const std::string& tail) {
-    return path.size() >= tail.size() && path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+    return path.size() >= tail.size() &&
+           path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
   };
   return in_resnet && (ends_with(".conv1") || ends_with(".conv2"));
 }
@@ -77,12 +92,14 @@ bool input_follows_silu(const std::string& path) {
 namespace {
 
 void check_bits(int bits, const std::string& what) {
-  if (bits < 2 || bits > 8) throw ConfigError(what + " = " + std::to_string(bits) + ": bits must be in 2..8");
+  if (bits < 2 || bits > 8)
+    throw ConfigError(what + " = " + std::to_string(bits) + ": bits must be in 2..8");
 }
 
 }  // namespace
 
-std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers, const QuantConfig& config) {
+std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers,
+                                            const QuantConfig& config) {
   check_bits(config.w_bits, "--wbits");
   check_bits(config.a_bits, "--abits");
   auto matches_any = [&](const std::string& pattern) {
@@ -95,7 +112,8 @@ std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers
     if (!matches_any(pattern)) throw ConfigError("skip pattern '" + pattern + "' matches no layer");
   }
   for (const auto& o : config.overrides) {
-    if (!matches_any(o.pattern)) throw ConfigError("override pattern '" + o.pattern + "' matches no layer");
+    if (!matches_any(o.pattern))
+      throw ConfigError("override pattern '" + o.pattern + "' matches no layer");
     if (o.w_bits) check_bits(*o.w_bits, "override '" + o.pattern + "' w_bits");
     if (o.a_bits) check_bits(*o.a_bits, "override '" + o.pattern + "' a_bits");
   }
@@ -120,7 +138,8 @@ std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers
     if (config.grid == GridChoice::Asymmetric) {
       slot.input_grid = kernels::GridKind::Asymmetric;
     } else {
-      slot.input_grid = input_follows_silu(layer.path) ? kernels::GridKind::Unsigned : kernels::GridKind::Symmetric;
+      slot.input_grid = input_follows_silu(layer.path) ? kernels::GridKind::Unsigned
+                                                       : kernels::GridKind::Symmetric;
     }
     slots.push_back(slot);
   }
@@ -135,15 +154,17 @@ nlohmann::json to_json(const QuantConfig& c) {
     if (o.a_bits) j["a_bits"] = *o.a_bits;
     overrides.push_back(j);
   }
-  return {{"method", to_string(c.method)},
-          {"w_bits", c.w_bits},
-          {"a_bits", c.a_bits},
-          {"grid", c.grid == GridChoice::Asymmetric ? "asymmetric" : "code-default"},
-          {"weight_per_channel", c.weight_per_channel},
-          {"table_groups", c.table_groups},
-          {"skip", c.skip},
-          {"overrides", overrides},
-          {"tdq", {{"depth", c.tdq_depth}, {"hidden", c.tdq_hidden}, {"encoding_dim", c.tdq_encoding_dim}}}};
+  return {
+      {"method", to_string(c.method)},
+      {"w_bits", c.w_bits},
+      {"a_bits", c.a_bits},
+      {"grid", c.grid == GridChoice::Asymmetric ? "asymmetric" : "code-default"},
+      {"weight_per_channel", c.weight_per_channel},
+      {"table_groups", c.table_groups},
+      {"skip", c.skip},
+      {"overrides", overrides},
+      {"tdq",
+       {{"depth", c.tdq_depth}, {"hidden", c.tdq_hidden}, {"encoding_dim", c.tdq_encoding_dim}}}};
 }
 
 QuantConfig quant_config_from_json(const nlohmann::json& j) {
@@ -158,7 +179,8 @@ QuantConfig quant_config_from_json(const nlohmann::json& j) {
     c.a_bits = j.at(key).get<int>();
     key = "grid";
     const std::string grid = j.at(key).get<std::string>();
-    if (grid != "asymmetric" && grid != "code-default") throw ConfigError("quant config: unknown grid '" + grid + "'");
+    if (grid != "asymmetric" && grid != "code-default")
+      throw ConfigError("quant config: unknown grid '" + grid + "'");
     c.grid = grid == "asymmetric" ? GridChoice::Asymmetric : GridChoice::CodeDefault;
     key = "weight_per_channel";
     c.weight_per_channel = j.at(key).get<bool>();
@@ -185,11 +207,13 @@ QuantConfig quant_config_from_json(const nlohmann::json& j) {
       c.tdq_encoding_dim = tdq.at("encoding_dim").get<int>();
       if (c.tdq_depth < 1 || c.tdq_depth > 6 || c.tdq_hidden < 1 || c.tdq_encoding_dim < 0 ||
           c.tdq_encoding_dim % 2) {
-        throw ConfigError("quant config: tdq needs depth 1..6, hidden >= 1 and an even encoding_dim >= 0");
+        throw ConfigError(
+            "quant config: tdq needs depth 1..6, hidden >= 1 and an even encoding_dim >= 0");
       }
     }
   } catch (const nlohmann::json::exception& e) {
-    throw ConfigError("quant config: key '" + key + "' is missing or has the wrong type (" + e.what() + ")");
+    throw ConfigError("quant config: key '" + key + "' is missing or has the wrong type (" +
+                      e.what() + ")");
   }
   return c;
 }

@@ -80,7 +80,8 @@ struct QuantizerSlot {
 
 // Applies skip list, overrides and grid rules to a model's layers. ConfigError when bits are
 // outside 2..8 or a skip/override pattern matches no layer (a typo would silently do nothing).
-std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers, const QuantConfig& config);
+std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers,
+                                            const QuantConfig& config);
 
 // True when the layer's input comes straight out of a SiLU (ResBlock conv1/conv2), so the unsigned
 // grid starting at the SiLU minimum fits it.

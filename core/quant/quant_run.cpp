@@ -36,7 +36,8 @@ RangeObserver observe_ranges(UNetImpl& model, const CalibrationSet& set, std::in
   const auto device = model.parameters().front().device();
   for (std::int64_t begin = 0; begin < set.size(); begin += batch_size) {
     const std::int64_t size = std::min(batch_size, set.size() - begin);
-    model.forward(set.x.narrow(0, begin, size).to(device), set.t.narrow(0, begin, size).to(device), &observer);
+    model.forward(set.x.narrow(0, begin, size).to(device), set.t.narrow(0, begin, size).to(device),
+                  &observer);
   }
   return observer;
 }
@@ -56,11 +57,13 @@ nlohmann::json describe(const SamplerConfig& sampler, std::int64_t num_timesteps
 
 }  // namespace
 
-PtqResult quantize_post_training(UNetImpl& model, QuantizedModel& twin, const NoiseSchedule& schedule,
-                                 const PtqOptions& options, const ProgressFn& progress) {
+PtqResult quantize_post_training(UNetImpl& model, QuantizedModel& twin,
+                                 const NoiseSchedule& schedule, const PtqOptions& options,
+                                 const ProgressFn& progress) {
   const QuantMethod method = twin.config().method;
   if (is_qat_method(method)) {
-    throw ConfigError("--method " + to_string(method) + " is quantization-aware training: give --qat-steps");
+    throw ConfigError("--method " + to_string(method) +
+                      " is quantization-aware training: give --qat-steps");
   }
   PtqResult result;
   const auto start = std::chrono::steady_clock::now();
@@ -83,7 +86,8 @@ PtqResult quantize_post_training(UNetImpl& model, QuantizedModel& twin, const No
     result.metrics["reconstruction_seconds"] = seconds_since(reconstruction_start);
     nlohmann::json losses = nlohmann::json::array();
     for (const auto& block : blocks) {
-      losses.push_back({{"block", block.block}, {"before", block.loss_before}, {"after", block.loss_after}});
+      losses.push_back(
+          {{"block", block.block}, {"before", block.loss_before}, {"after", block.loss_after}});
     }
     result.metrics["blocks"] = losses;
     result.calibration = describe(options.set.sampler, schedule.num_timesteps);
@@ -104,13 +108,17 @@ PtqResult quantize_post_training(UNetImpl& model, QuantizedModel& twin, const No
 }
 
 std::filesystem::path write_quantize_run(const LoadedModel& model, const QuantizedModel& twin,
-                                         const nlohmann::json& calibration, const nlohmann::json& metrics,
+                                         const nlohmann::json& calibration,
+                                         const nlohmann::json& metrics,
                                          const std::filesystem::path& out) {
   RunFolderWriter writer(out);
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& slot : twin.slots()) {
-    layers.push_back({{"path", slot.path}, {"quantized", slot.quantized}, {"w_bits", slot.w_bits},
-                      {"a_bits", slot.a_bits}, {"grid", kernels::to_string(slot.input_grid)}});
+    layers.push_back({{"path", slot.path},
+                      {"quantized", slot.quantized},
+                      {"w_bits", slot.w_bits},
+                      {"a_bits", slot.a_bits},
+                      {"grid", kernels::to_string(slot.input_grid)}});
   }
   const VersionInfo versions = version_info();
   const nlohmann::json run = {
@@ -123,20 +131,24 @@ std::filesystem::path write_quantize_run(const LoadedModel& model, const Quantiz
       {"versions", {{"tdq", versions.tdq}, {"libtorch", versions.libtorch}}},
       {"written", utc_timestamp()},
       {"metrics", metrics}};
-  writer.write_tensors(kQuantState, twin.state(), {{"quant_config", to_json(twin.config()).dump()}});
+  writer.write_tensors(kQuantState, twin.state(),
+                       {{"quant_config", to_json(twin.config()).dump()}});
   writer.write_json(kRunJson, run);
   return writer.commit();
 }
 
-std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& run, const LoadedModel& model) {
+std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& run,
+                                                  const LoadedModel& model) {
   const nlohmann::json json = read_run_json(run);
-  if (json.value("kind", "") != "quantize") throw ConfigError(run.string() + ": not a quantize run");
+  if (json.value("kind", "") != "quantize")
+    throw ConfigError(run.string() + ": not a quantize run");
   const std::string sha = json.at("model").value("sha256", "");
   if (sha != model.weights_sha256) {
     throw ConfigError(run.string() + ": made for model " + sha.substr(0, 12) + "..., not for " +
                       model.dir.string() + " (" + model.weights_sha256.substr(0, 12) + "...)");
   }
-  auto twin = std::make_unique<QuantizedModel>(*model.model, quant_config_from_json(json.at("quant_config")));
+  auto twin = std::make_unique<QuantizedModel>(*model.model,
+                                               quant_config_from_json(json.at("quant_config")));
   try {
     twin->load_state(read_safetensors(run / kQuantState).tensors);
   } catch (const ConfigError& e) {

@@ -32,8 +32,8 @@ void calibrate(UNetImpl& model, QuantizedModel& twin, const NoiseSchedule& sched
 RangeObserver observe_ranges(UNetImpl& model, const CalibrationSet& set, std::int64_t batch_size);
 
 struct PtqOptions {
-  CalibrationOptions sampling;        // minmax, table
-  CalibrationSetOptions set;          // ptq4dm, tdq-ptq (PTQ4DM set by default)
+  CalibrationOptions sampling;  // minmax, table
+  CalibrationSetOptions set;    // ptq4dm, tdq-ptq (PTQ4DM set by default)
   ReconstructionOptions reconstruction;
 };
 
@@ -45,16 +45,19 @@ struct PtqResult {
 
 // Calibrates (and for PTQ4DM/TDQ-PTQ reconstructs) the twin by its config's method. Dynamic needs
 // nothing; QAT methods are refused (they train, see the QAT trainer).
-PtqResult quantize_post_training(UNetImpl& model, QuantizedModel& twin, const NoiseSchedule& schedule,
-                                 const PtqOptions& options, const ProgressFn& progress = {});
+PtqResult quantize_post_training(UNetImpl& model, QuantizedModel& twin,
+                                 const NoiseSchedule& schedule, const PtqOptions& options,
+                                 const ProgressFn& progress = {});
 
 // Writes a run folder (run.json + quant.safetensors), atomically.
 std::filesystem::path write_quantize_run(const LoadedModel& model, const QuantizedModel& twin,
-                                         const nlohmann::json& calibration, const nlohmann::json& metrics,
+                                         const nlohmann::json& calibration,
+                                         const nlohmann::json& metrics,
                                          const std::filesystem::path& out);
 
 // Rebuilds the twin of a run folder for `model`. ConfigError when the run was made for another
 // model (sha256 differs) or its state does not fit.
-std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& run, const LoadedModel& model);
+std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& run,
+                                                  const LoadedModel& model);
 
 }  // namespace tdq

@@ -1,10 +1,13 @@
 #include "core/quant/quantized_model.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <stdexcept>
 
 #include "core/common/errors.h"
 #include "kernels/fake_quant.h"
@@ -17,6 +20,24 @@ namespace {
 constexpr float kMinScale = 1e-8f;
 
 kernels::GridSpec weight_grid(int bits) { return {kernels::GridKind::Symmetric, bits, 0.0, 0.0}; }
+
+// U[0, 1) of x's shape from a CPU generator, moved to x's device: the same numbers on any device.
+at::Tensor uniform_like(const at::Tensor& x, at::Generator& generator) {
+  return at::rand(x.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).to(x.device());
+}
+
+// LibTorch initialises Linear layers from the global generator; seeding it per quantizer (and
+// restoring it) makes a TDQ MLP's initial weights a function of its path, not of what ran before.
+TdqModule seeded_tdq_module(const TdqModuleOptions& options, double initial_scale,
+                            std::uint64_t seed) {
+  // No lock held here: the initialisers lock the generator themselves.
+  at::Generator global = at::detail::getDefaultCPUGenerator();
+  const at::Tensor saved = global.get_state();
+  global.set_current_seed(seed);
+  TdqModule module(options, initial_scale);
+  global.set_state(saved);
+  return module;
+}
 
 // [B] -> [B, 1, ...] broadcasting against x.
 at::Tensor per_sample_view(const at::Tensor& values, const at::Tensor& x) {
@@ -34,9 +55,9 @@ QuantizedModel::QuantizedModel(const UNetImpl& model, QuantConfig config)
       device_(model.parameters().front().device()) {
   activations_.resize(slots_.size());
   for (std::size_t i = 0; i < slots_.size(); ++i) {
-    activations_[i].grid = {slots_[i].input_grid, slots_[i].a_bits,
-                            slots_[i].input_grid == kernels::GridKind::Unsigned ? kernels::kSiluMinimum : 0.0,
-                            0.0};
+    activations_[i].grid = {
+        slots_[i].input_grid, slots_[i].a_bits,
+        slots_[i].input_grid == kernels::GridKind::Unsigned ? kernels::kSiluMinimum : 0.0, 0.0};
   }
   quantize_weights(model);
 }
@@ -45,12 +66,15 @@ void QuantizedModel::quantize_weights(const UNetImpl& model) {
   const auto params = model.named_parameters(true);
   weight_scales_.assign(slots_.size(), at::Tensor());
   quantized_weights_.assign(slots_.size(), at::Tensor());
+  learned_weights_.assign(slots_.size(), false);
+  fp_weights_.assign(slots_.size(), at::Tensor());
   at::NoGradGuard no_grad;
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     if (!slots_[i].quantized) continue;
     const at::Tensor* weight = params.find(slots_[i].path + ".weight");
     if (!weight) throw Error("quantizer: no weight for layer " + slots_[i].path);
     const at::Tensor w = weight->detach().to(at::kFloat);
+    fp_weights_[i] = w;
     const auto grid = weight_grid(slots_[i].w_bits);
     const double qmax = static_cast<double>(grid.qmax());
     // METHOD.md: s = max|W| / (n//2 - 1), per tensor, or per output channel (dim 0).
@@ -58,7 +82,8 @@ void QuantizedModel::quantize_weights(const UNetImpl& model) {
                                                   : (w.abs().max() / qmax).reshape({});
     scale = scale.clamp_min(kMinScale).to(at::kCPU).contiguous();
     weight_scales_[i] = scale;
-    quantized_weights_[i] = kernels::fake_quant_forward(w.to(at::kCPU).contiguous(), scale, grid).to(weight->device());
+    quantized_weights_[i] =
+        kernels::fake_quant_forward(w.to(at::kCPU).contiguous(), scale, grid).to(weight->device());
   }
 }
 
@@ -68,13 +93,15 @@ QuantizedModel::Interval QuantizedModel::from_range(const RangeObserver::Range& 
   const double qmax = static_cast<double>(grid.qmax());
   switch (grid.kind) {
     case kernels::GridKind::Symmetric:
-      interval.scale = static_cast<float>(std::max(std::abs(range.min), std::abs(range.max)) / qmax);
+      interval.scale =
+          static_cast<float>(std::max(std::abs(range.min), std::abs(range.max)) / qmax);
       break;
     case kernels::GridKind::Unsigned:
       interval.scale = static_cast<float>(std::max(0.0, range.max - grid.offset) / qmax);
       break;
     case kernels::GridKind::Asymmetric: {
-      const double lo = std::min(range.min, 0.0), hi = std::max(range.max, 0.0);  // zero stays exact
+      const double lo = std::min(range.min, 0.0),
+                   hi = std::max(range.max, 0.0);  // zero stays exact
       interval.scale = static_cast<float>((hi - lo) / qmax);
       interval.zero_point = static_cast<float>(
           std::clamp(std::round(-lo / std::max<double>(interval.scale, kMinScale)), 0.0, qmax));
@@ -85,7 +112,8 @@ QuantizedModel::Interval QuantizedModel::from_range(const RangeObserver::Range& 
   return interval;
 }
 
-void QuantizedModel::calibrate(const RangeObserver& observer, const std::vector<std::int64_t>& timesteps) {
+void QuantizedModel::calibrate(const RangeObserver& observer,
+                               const std::vector<std::int64_t>& timesteps) {
   if (kind() == IntervalKind::Dynamic) return;
   const auto& per_t = observer.per_timestep();
   for (std::size_t i = 0; i < slots_.size(); ++i) {
@@ -98,13 +126,15 @@ void QuantizedModel::calibrate(const RangeObserver& observer, const std::vector<
     if (kind() == IntervalKind::PerStep) {
       // Group consecutive steps of the schedule; each group shares the union of its ranges.
       const std::size_t steps = timesteps.size();
-      const std::size_t groups = config_.table_groups == 0 ? steps : std::min<std::size_t>(steps, config_.table_groups);
+      const std::size_t groups =
+          config_.table_groups == 0 ? steps : std::min<std::size_t>(steps, config_.table_groups);
       for (std::size_t g = 0; g < groups; ++g) {
         const std::size_t begin = g * steps / groups, end = (g + 1) * steps / groups;
         RangeObserver::Range range;
         for (std::size_t k = begin; k < end; ++k) {
           auto it = per_t.find(timesteps[k]);
-          if (it == per_t.end()) throw Error("calibration has no data for t=" + std::to_string(timesteps[k]));
+          if (it == per_t.end())
+            throw Error("calibration has no data for t=" + std::to_string(timesteps[k]));
           const auto& r = it->second.at(i);
           if (r.seen) range.add(r.min, r.max);
         }
@@ -123,8 +153,13 @@ void QuantizedModel::set_static_steps(const std::vector<double>& steps) {
   if (steps.size() != slots_.size()) throw Error("set_static_steps: one step per layer expected");
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     if (!slots_[i].quantized || !(steps[i] > 0)) continue;
-    if (!std::isfinite(steps[i])) throw Error("initial step of " + slots_[i].path + " is not finite");
+    if (!std::isfinite(steps[i]))
+      throw Error("initial step of " + slots_[i].path + " is not finite");
     activations_[i].fixed.scale = static_cast<float>(std::max<double>(steps[i], kMinScale));
+    if (activations_[i].grid.kind == kernels::GridKind::Asymmetric && !activations_[i].calibrated) {
+      activations_[i].fixed.zero_point =
+          static_cast<float>(std::round(activations_[i].grid.qmax() / 2.0));  // centred
+    }
     activations_[i].calibrated = true;
   }
   create_tdq_modules();
@@ -143,7 +178,8 @@ void QuantizedModel::create_tdq_modules() {
     q.tdq = -1;
     if (!slots_[i].quantized || !q.calibrated) continue;
     q.tdq = static_cast<int>(tdq_modules_.size());
-    TdqModule module(options, q.fixed.scale);
+    TdqModule module =
+        seeded_tdq_module(options, q.fixed.scale, std::hash<std::string>{}(slots_[i].path));
     module->to(device_);
     module->eval();  // dropout only while learning
     tdq_modules_.push_back(module);
@@ -167,7 +203,8 @@ void QuantizedModel::on_forward(const at::Tensor& timesteps) {
     // Every table holds the same time steps, so one quantized layer tells whether t falls back.
     for (std::size_t i = 0; i < slots_.size() && !fell_back; ++i) {
       if (!slots_[i].quantized || !activations_[i].calibrated) continue;
-      for (std::int64_t b = 0; b < timesteps_.numel(); ++b) fell_back |= !activations_[i].by_timestep.count(t[b]);
+      for (std::int64_t b = 0; b < timesteps_.numel(); ++b)
+        fell_back |= !activations_[i].by_timestep.count(t[b]);
       break;
     }
   } else if (kind() == IntervalKind::Temporal && !learning()) {
@@ -176,9 +213,11 @@ void QuantizedModel::on_forward(const at::Tensor& timesteps) {
   if (fell_back) ++fallbacks_;
 }
 
-QuantizedModel::Interval QuantizedModel::interval_for(const ActivationQuantizer& q, std::int64_t t) const {
+QuantizedModel::Interval QuantizedModel::interval_for(const ActivationQuantizer& q,
+                                                      std::int64_t t) const {
   if (kind() == IntervalKind::Temporal && q.tdq >= 0) {
-    return {baked_.interval(tdq_modules_, static_cast<std::size_t>(q.tdq), t, nullptr), q.fixed.zero_point};
+    return {baked_.interval(tdq_modules_, static_cast<std::size_t>(q.tdq), t, nullptr),
+            q.fixed.zero_point};
   }
   if (kind() != IntervalKind::PerStep) return q.fixed;
   auto it = q.by_timestep.find(t);
@@ -186,13 +225,15 @@ QuantizedModel::Interval QuantizedModel::interval_for(const ActivationQuantizer&
   // Nearest calibrated time step: a schedule the table was not built for still samples.
   auto above = q.by_timestep.lower_bound(t);
   auto nearest = above;
-  if (above == q.by_timestep.end() || (above != q.by_timestep.begin() && t - std::prev(above)->first < above->first - t)) {
+  if (above == q.by_timestep.end() ||
+      (above != q.by_timestep.begin() && t - std::prev(above)->first < above->first - t)) {
     nearest = std::prev(above);
   }
   return nearest->second;
 }
 
-at::Tensor QuantizedModel::dynamic_quantize(const at::Tensor& input, const kernels::GridSpec& grid) const {
+at::Tensor QuantizedModel::dynamic_quantize(const at::Tensor& input,
+                                            const kernels::GridSpec& grid) const {
   const at::Tensor x = input.to(at::kFloat);
   const at::Tensor flat = x.reshape({x.size(0), -1});
   const double qmax = static_cast<double>(grid.qmax());
@@ -203,10 +244,12 @@ at::Tensor QuantizedModel::dynamic_quantize(const at::Tensor& input, const kerne
     const at::Tensor s = per_sample_view(scale, x), z = per_sample_view(zero, x);
     return ((at::round(at::clamp(x / s + z, 0, qmax)) - z) * s).to(input.scalar_type());
   }
-  const at::Tensor scale = grid.kind == kernels::GridKind::Symmetric
-                               ? (flat.abs().amax(1) / qmax).clamp_min(kMinScale)
-                               : ((flat.amax(1) - grid.offset).clamp_min(0) / qmax).clamp_min(kMinScale);
-  return kernels::fake_quant_forward(x.contiguous(), scale.contiguous(), grid).to(input.scalar_type());
+  const at::Tensor scale =
+      grid.kind == kernels::GridKind::Symmetric
+          ? (flat.abs().amax(1) / qmax).clamp_min(kMinScale)
+          : ((flat.amax(1) - grid.offset).clamp_min(0) / qmax).clamp_min(kMinScale);
+  return kernels::fake_quant_forward(x.contiguous(), scale.contiguous(), grid)
+      .to(input.scalar_type());
 }
 
 at::Tensor QuantizedModel::temporal_scales(std::size_t index) {
@@ -214,7 +257,8 @@ at::Tensor QuantizedModel::temporal_scales(std::size_t index) {
   if (cached.defined()) return cached;
   const ActivationQuantizer& q = activations_[index];
   if (!timesteps_.defined() || timesteps_.numel() == 0) {
-    throw Error("quantizer of " + slots_[index].path + " needs the time step (on_forward was not called)");
+    throw Error("quantizer of " + slots_[index].path +
+                " needs the time step (on_forward was not called)");
   }
   if (learning() && learning_[index]) {
     cached = tdq_modules_.at(static_cast<std::size_t>(q.tdq))->forward(timesteps_.to(device_));
@@ -222,8 +266,10 @@ at::Tensor QuantizedModel::temporal_scales(std::size_t index) {
     std::vector<float> values(static_cast<std::size_t>(timesteps_.numel()));
     const auto* t = timesteps_.data_ptr<std::int64_t>();
     for (std::size_t b = 0; b < values.size(); ++b) {
-      values[b] = b > 0 && t[b] == t[b - 1] ? values[b - 1]
-                                              : baked_.interval(tdq_modules_, static_cast<std::size_t>(q.tdq), t[b], nullptr);
+      values[b] =
+          b > 0 && t[b] == t[b - 1]
+              ? values[b - 1]
+              : baked_.interval(tdq_modules_, static_cast<std::size_t>(q.tdq), t[b], nullptr);
     }
     cached = at::tensor(values, at::kFloat).to(device_);
   }
@@ -232,7 +278,8 @@ at::Tensor QuantizedModel::temporal_scales(std::size_t index) {
 
 at::Tensor QuantizedModel::learned_quantize(std::size_t index, const at::Tensor& x) {
   ActivationQuantizer& q = activations_[index];
-  const at::Tensor scale = kind() == IntervalKind::Temporal ? temporal_scales(index) : at::exp(q.log_step);
+  const at::Tensor scale =
+      kind() == IntervalKind::Temporal ? temporal_scales(index) : at::exp(q.log_step);
   kernels::GridSpec grid = q.grid;
   grid.zero_point = q.fixed.zero_point;
   const std::int64_t per_sample = x.numel() / std::max<std::int64_t>(x.size(0), 1);
@@ -244,17 +291,19 @@ at::Tensor QuantizedModel::learned_quantize(std::size_t index, const at::Tensor&
     const at::Tensor upper = (static_cast<double>(grid.qmax()) - grid.zero_point) * s + grid.offset;
     const at::Tensor clipped = at::minimum(at::maximum(x, lower), upper);
     if (config_.method == QuantMethod::Pact) {
-      out = clipped + (kernels::fake_quant_forward(clipped.detach().contiguous(), scale.detach().contiguous(), grid) -
+      out = clipped + (kernels::fake_quant_forward(clipped.detach().contiguous(),
+                                                   scale.detach().contiguous(), grid) -
                        clipped.detach());
     } else {
       // NIPQ: uniform noise of one step replaces rounding while training.
-      out = clipped + (at::rand_like(clipped) - 0.5) * s;
+      out = clipped + (uniform_like(clipped, noise_) - 0.5) * s;
     }
   } else {
-    const double grad_scale = 1.0 / std::sqrt(static_cast<double>(grid.qmax()) * static_cast<double>(per_sample));
+    const double grad_scale =
+        1.0 / std::sqrt(static_cast<double>(grid.qmax()) * static_cast<double>(per_sample));
     out = kernels::fake_quant(x, scale, grid, grad_scale);
   }
-  if (qdrop_ > 0) out = at::where(at::rand_like(x) < qdrop_, x, out);
+  if (qdrop_ > 0) out = at::where(uniform_like(x, noise_) < qdrop_, x, out);
   return out;
 }
 
@@ -264,65 +313,123 @@ at::Tensor QuantizedModel::on_input(int layer, const at::Tensor& input) {
   ActivationQuantizer& q = activations_[index];
   if (kind() == IntervalKind::Dynamic) return dynamic_quantize(input, q.grid);
   if (!q.calibrated) throw Error("quantizer of " + slots_[index].path + " is not calibrated");
-  if (learning() && learning_[index]) return learned_quantize(index, input.to(at::kFloat)).to(input.scalar_type());
+  if (learning() && learning_[index]) {
+    try {
+      return learned_quantize(index, input.to(at::kFloat)).to(input.scalar_type());
+    } catch (const std::domain_error& e) {  // a step that learned its way to 0, Inf or NaN
+      throw Error("activation quantizer of " + slots_[index].path + ": " + e.what());
+    }
+  }
   kernels::GridSpec grid = q.grid;
   at::Tensor scale;
   if (kind() == IntervalKind::Temporal) {
     grid.zero_point = q.fixed.zero_point;
     scale = temporal_scales(index);
   } else {
-    const std::int64_t t = timesteps_.defined() && timesteps_.numel() ? timesteps_[0].item<std::int64_t>() : -1;
+    const std::int64_t t =
+        timesteps_.defined() && timesteps_.numel() ? timesteps_[0].item<std::int64_t>() : -1;
     const Interval interval = interval_for(q, t);
     grid.zero_point = interval.zero_point;
-    scale = at::full({}, interval.scale, at::TensorOptions().dtype(at::kFloat).device(input.device()));
+    scale =
+        at::full({}, interval.scale, at::TensorOptions().dtype(at::kFloat).device(input.device()));
   }
-  return kernels::fake_quant_forward(input.to(at::kFloat).contiguous(), scale.to(input.device()).contiguous(), grid)
+  return kernels::fake_quant_forward(input.to(at::kFloat).contiguous(),
+                                     scale.to(input.device()).contiguous(), grid)
       .to(input.scalar_type());
 }
 
 at::Tensor QuantizedModel::on_weight(int layer, const at::Tensor& weight) {
   const auto index = static_cast<std::size_t>(layer);
   if (!slots_.at(index).quantized) return weight;
+  if (learning() && weight_params_[index].defined()) {
+    const std::int64_t fan = weight_params_[index].numel();
+    const int bits = slots_[index].w_bits;
+    try {
+      return kernels::fake_quant(
+          weight_params_[index], weight_log_steps_[index].exp(), weight_grid(bits),
+          1.0 /
+              std::sqrt(static_cast<double>(weight_grid(bits).qmax()) * static_cast<double>(fan)));
+    } catch (const std::domain_error& e) {
+      throw Error("weight quantizer of " + slots_[index].path + ": " + e.what());
+    }
+  }
   const at::Tensor& quantized = quantized_weights_[index];
   return quantized.device() == weight.device() ? quantized : quantized.to(weight.device());
 }
 
-void QuantizedModel::begin_learning(const std::vector<std::size_t>& slots, double qdrop_probability) {
-  if (kind() == IntervalKind::Dynamic || kind() == IntervalKind::PerStep) {
+void QuantizedModel::begin_learning(const std::vector<std::size_t>& slots, double qdrop_probability,
+                                    std::uint64_t seed, bool learn_weights) {
+  if (kind() == IntervalKind::PerStep || (kind() == IntervalKind::Dynamic && !learn_weights)) {
     throw ConfigError("method " + to_string(config_.method) + " has no learnable activation steps");
   }
   if (learning()) end_learning();
   learning_.assign(slots_.size(), false);
+  weight_params_.assign(slots_.size(), at::Tensor());
+  weight_log_steps_.assign(slots_.size(), at::Tensor());
   qdrop_ = qdrop_probability;
+  noise_ = at::make_generator<at::CPUGeneratorImpl>(seed);
   for (std::size_t index : slots) {
     if (!slots_.at(index).quantized) continue;
     ActivationQuantizer& q = activations_[index];
-    if (!q.calibrated) throw Error("quantizer of " + slots_[index].path + " is not calibrated");
+    if (!q.calibrated && kind() != IntervalKind::Dynamic) {
+      throw Error("quantizer of " + slots_[index].path + " is not calibrated");
+    }
     learning_[index] = true;
+    if (learn_weights) {
+      weight_params_[index] = fp_weights_.at(index).detach().clone().set_requires_grad(true);
+      weight_log_steps_[index] = weight_scales_[index].log().to(device_).set_requires_grad(true);
+    }
+    if (kind() == IntervalKind::Dynamic) continue;
     if (kind() == IntervalKind::Temporal) {
       tdq_modules_.at(static_cast<std::size_t>(q.tdq))->train();
     } else {
       q.log_step_start = std::log(q.fixed.scale);
-      q.log_step = at::full({}, q.log_step_start,
-                            at::TensorOptions().dtype(at::kFloat).device(device_))
-                       .set_requires_grad(true);
+      q.log_step =
+          at::full({}, q.log_step_start, at::TensorOptions().dtype(at::kFloat).device(device_))
+              .set_requires_grad(true);
     }
   }
 }
 
-std::vector<at::Tensor> QuantizedModel::step_parameters() const {
-  std::vector<at::Tensor> out;
+void QuantizedModel::reseed(std::uint64_t seed) {
+  noise_ = at::make_generator<at::CPUGeneratorImpl>(seed);
+}
+
+QuantizedModel::Learnable QuantizedModel::learnable_steps() const {
+  Learnable out;
   for (std::size_t i = 0; i < learning_.size(); ++i) {
-    if (learning_[i] && activations_[i].log_step.defined()) out.push_back(activations_[i].log_step);
+    if (!learning_[i]) continue;
+    if (activations_[i].log_step.defined()) {
+      out.names.push_back("act." + slots_[i].path);
+      out.tensors.push_back(activations_[i].log_step);
+    }
+    if (weight_log_steps_[i].defined()) {
+      out.names.push_back("weight." + slots_[i].path);
+      out.tensors.push_back(weight_log_steps_[i]);
+    }
   }
   return out;
 }
 
-std::vector<at::Tensor> QuantizedModel::tdq_parameters() const {
-  std::vector<at::Tensor> out;
+QuantizedModel::Learnable QuantizedModel::learnable_tdq() const {
+  Learnable out;
   for (std::size_t i = 0; i < learning_.size(); ++i) {
     if (!learning_[i] || activations_[i].tdq < 0) continue;
-    for (const auto& p : tdq_modules_.at(static_cast<std::size_t>(activations_[i].tdq))->parameters()) out.push_back(p);
+    for (const auto& item :
+         tdq_modules_.at(static_cast<std::size_t>(activations_[i].tdq))->named_parameters(true)) {
+      out.names.push_back("tdq." + slots_[i].path + "." + item.key());
+      out.tensors.push_back(item.value());
+    }
+  }
+  return out;
+}
+
+QuantizedModel::Learnable QuantizedModel::learnable_weights() const {
+  Learnable out;
+  for (std::size_t i = 0; i < learning_.size(); ++i) {
+    if (!learning_[i] || !weight_params_[i].defined()) continue;
+    out.names.push_back("w." + slots_[i].path);
+    out.tensors.push_back(weight_params_[i]);
   }
   return out;
 }
@@ -332,15 +439,34 @@ void QuantizedModel::end_learning(bool keep) {
   for (std::size_t i = 0; i < learning_.size(); ++i) {
     if (!learning_[i]) continue;
     ActivationQuantizer& q = activations_[i];
-    if (q.log_step.defined() && q.log_step.item<float>() != q.log_step_start) {  // exp(log s) may not be s
+    if (q.log_step.defined() &&
+        q.log_step.item<float>() != q.log_step_start) {  // exp(log s) may not be s
       const float scale = std::exp(q.log_step.item<float>());
       if (!std::isfinite(scale) && not_finite.empty()) not_finite = slots_[i].path;
       if (keep && std::isfinite(scale)) q.fixed.scale = std::max(scale, kMinScale);
     }
     q.log_step = at::Tensor();
     if (q.tdq >= 0) tdq_modules_.at(static_cast<std::size_t>(q.tdq))->eval();
+    if (keep && weight_params_[i].defined()) {
+      at::NoGradGuard no_grad;
+      const at::Tensor scale =
+          weight_log_steps_[i].detach().exp().clamp_min(kMinScale).to(at::kCPU).contiguous();
+      if (!at::isfinite(scale).all().item<bool>() ||
+          !at::isfinite(weight_params_[i]).all().item<bool>()) {
+        if (not_finite.empty()) not_finite = slots_[i].path + " (weights)";
+      } else {
+        weight_scales_[i] = scale;
+        quantized_weights_[i] =
+            kernels::fake_quant_forward(weight_params_[i].detach().to(at::kCPU).contiguous(), scale,
+                                        weight_grid(slots_[i].w_bits))
+                .to(device_);
+        learned_weights_[i] = true;
+      }
+    }
   }
   learning_.clear();
+  weight_params_.clear();
+  weight_log_steps_.clear();
   qdrop_ = 0.0;
   temporal_cache_.assign(slots_.size(), at::Tensor());
   if (kind() == IntervalKind::Temporal && !baked_.timesteps().empty()) bake(baked_.timesteps());
@@ -357,7 +483,8 @@ double QuantizedModel::activation_scale(int layer, std::int64_t t) const {
 kernels::GridSpec QuantizedModel::activation_grid(int layer, std::int64_t t) const {
   const auto index = static_cast<std::size_t>(layer);
   kernels::GridSpec grid = activations_.at(index).grid;
-  if (slots_[index].quantized && activations_[index].calibrated && kind() != IntervalKind::Dynamic) {
+  if (slots_[index].quantized && activations_[index].calibrated &&
+      kind() != IntervalKind::Dynamic) {
     grid.zero_point = interval_for(activations_[index], t).zero_point;
   }
   return grid;

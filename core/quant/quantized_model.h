@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <ATen/Tensor.h>
+#include <ATen/core/Generator.h>
 #include <c10/core/Device.h>
 
 #include "core/model/layer_hooks.h"
@@ -48,11 +49,21 @@ class QuantizedModel : public LayerHooks {
   // Learning (block reconstruction, QAT): the given slots quantize with autograd so gradients
   // reach their steps (static methods, as log s) or TDQ MLPs, with the method's training behaviour
   // (PACT clipping, NIPQ noise) and QDrop (each element keeps its FP value with that probability).
-  // Other slots quantize as at sampling. end_learning() keeps the learned values (or, with
-  // keep = false after a failure, the values from before) and re-bakes.
-  void begin_learning(const std::vector<std::size_t>& slots, double qdrop_probability = 0.0);
-  std::vector<at::Tensor> step_parameters() const;
-  std::vector<at::Tensor> tdq_parameters() const;
+  // With `learn_weights` (QAT) their weights (a copy of the FP weights; the FP model is untouched)
+  // and weight steps (LSQ) learn too. Other slots quantize as at sampling. end_learning() keeps the
+  // learned values (or, with keep = false after a failure, the values from before) and re-bakes.
+  // QDrop masks and NIPQ noise come from a generator seeded by `seed` (reseed() per training step
+  // makes resumed runs identical to uninterrupted ones).
+  void begin_learning(const std::vector<std::size_t>& slots, double qdrop_probability = 0.0,
+                      std::uint64_t seed = 0, bool learn_weights = false);
+  void reseed(std::uint64_t seed);
+  struct Learnable {
+    std::vector<std::string> names;
+    std::vector<at::Tensor> tensors;
+  };
+  Learnable learnable_steps() const;    // "act.<path>" and "weight.<path>" log steps
+  Learnable learnable_tdq() const;      // "tdq.<path>.<parameter>"
+  Learnable learnable_weights() const;  // "w.<path>"
   void end_learning(bool keep = true);
   bool learning() const { return !learning_.empty(); }
 
@@ -98,14 +109,18 @@ class QuantizedModel : public LayerHooks {
   std::vector<ActivationQuantizer> activations_;
   std::vector<at::Tensor> weight_scales_;      // [] or [out_channels]
   std::vector<at::Tensor> quantized_weights_;  // cached fake-quantized weights
+  std::vector<at::Tensor> fp_weights_;         // the FP model's (shared storage, never written)
+  std::vector<bool> learned_weights_;          // QAT changed them: saved as integer codes
+  std::vector<at::Tensor> weight_params_, weight_log_steps_;  // while learning weights
   std::vector<TdqModule> tdq_modules_;
   std::int64_t encoding_dim_ = 32;
   c10::Device device_ = c10::kCPU;
   BakedIntervalTable baked_;
-  at::Tensor timesteps_;                      // [B] of the current forward, CPU int64
-  std::vector<at::Tensor> temporal_cache_;    // per slot, this forward's [B] intervals
-  std::vector<bool> learning_;                // per slot, empty when not learning
+  at::Tensor timesteps_;                    // [B] of the current forward, CPU int64
+  std::vector<at::Tensor> temporal_cache_;  // per slot, this forward's [B] intervals
+  std::vector<bool> learning_;              // per slot, empty when not learning
   double qdrop_ = 0.0;
+  at::Generator noise_;
   std::int64_t fallbacks_ = 0;
 };
 

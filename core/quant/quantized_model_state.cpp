@@ -11,6 +11,14 @@ namespace tdq {
 namespace {
 constexpr const char* kBakedTimesteps = "tdq_baked.timesteps";
 constexpr const char* kBakedScales = "tdq_baked.scale";
+
+// A weight step [] or [out] broadcast against the weight [out, ...].
+at::Tensor per_channel(const at::Tensor& scale, const at::Tensor& weight) {
+  if (scale.dim() == 0) return scale;
+  std::vector<std::int64_t> shape(static_cast<std::size_t>(weight.dim()), 1);
+  shape[0] = scale.numel();
+  return scale.view(shape);
+}
 }  // namespace
 
 std::map<std::string, at::Tensor> QuantizedModel::state() const {
@@ -19,6 +27,11 @@ std::map<std::string, at::Tensor> QuantizedModel::state() const {
     if (!slots_[i].quantized) continue;
     const std::string& path = slots_[i].path;
     out["weight." + path + ".scale"] = weight_scales_[i];
+    if (learned_weights_[i]) {  // QAT weights: integer codes (int8 holds every grid up to 8 bits)
+      const at::Tensor quantized = quantized_weights_[i].to(at::kCPU);
+      out["weight." + path + ".codes"] =
+          at::round(quantized / per_channel(weight_scales_[i], quantized)).to(at::kChar);
+    }
     const ActivationQuantizer& q = activations_[i];
     if (!q.calibrated) continue;
     if (kind() == IntervalKind::PerStep) {
@@ -37,7 +50,8 @@ std::map<std::string, at::Tensor> QuantizedModel::state() const {
       out["act." + path + ".zero_point"] = at::full({}, q.fixed.zero_point);
     }
     if (q.tdq >= 0) {
-      for (const auto& item : tdq_modules_.at(static_cast<std::size_t>(q.tdq))->named_parameters(true)) {
+      for (const auto& item :
+           tdq_modules_.at(static_cast<std::size_t>(q.tdq))->named_parameters(true)) {
         out["tdq." + path + "." + item.key()] = item.value().detach().to(at::kCPU).clone();
       }
     }
@@ -59,28 +73,47 @@ void QuantizedModel::load_state(const std::map<std::string, at::Tensor>& state) 
     if (!slots_[i].quantized) continue;
     const std::string& path = slots_[i].path;
     const at::Tensor& ws = get("weight." + path + ".scale");
-    if (!ws.sizes().equals(weight_scales_[i].sizes())) throw ConfigError("weight scale of " + path + " has the wrong shape");
-    if (!at::equal(ws.to(at::kFloat), weight_scales_[i])) {
-      throw ConfigError("weight scale of " + path + " differs from the model's: the run was made for other weights");
+    if (!ws.sizes().equals(weight_scales_[i].sizes()))
+      throw ConfigError("weight scale of " + path + " has the wrong shape");
+    auto codes = state.find("weight." + path + ".codes");
+    if (codes != state.end()) {
+      const at::Tensor scale = ws.to(at::kFloat).contiguous();
+      if (!codes->second.sizes().equals(fp_weights_[i].sizes())) {
+        throw ConfigError("weight codes of " + path + " have the wrong shape");
+      }
+      if (!at::isfinite(scale).all().item<bool>() || !(scale > 0).all().item<bool>()) {
+        throw ConfigError("weight scale of " + path + " is not positive and finite");
+      }
+      weight_scales_[i] = scale;
+      quantized_weights_[i] =
+          (codes->second.to(at::kFloat) * per_channel(scale, fp_weights_[i])).to(device_);
+      learned_weights_[i] = true;
+    } else if (!at::equal(ws.to(at::kFloat), weight_scales_[i])) {
+      throw ConfigError("weight scale of " + path +
+                        " differs from the model's: the run was made for other weights");
     }
     ActivationQuantizer& q = activations_[i];
     if (kind() == IntervalKind::PerStep) {
       const at::Tensor ts = get("act." + path + ".timesteps").to(at::kLong);
       const at::Tensor scales = get("act." + path + ".scale").to(at::kFloat);
       const at::Tensor zeros = get("act." + path + ".zero_point").to(at::kFloat);
-      if (ts.dim() != 1 || scales.sizes() != ts.sizes() || zeros.sizes() != ts.sizes() || ts.numel() == 0) {
+      if (ts.dim() != 1 || scales.sizes() != ts.sizes() || zeros.sizes() != ts.sizes() ||
+          ts.numel() == 0) {
         throw ConfigError("table of " + path + " has inconsistent shapes");
       }
-      if (!at::isfinite(scales).all().item<bool>()) throw ConfigError("table of " + path + " has non-finite steps");
+      if (!at::isfinite(scales).all().item<bool>())
+        throw ConfigError("table of " + path + " has non-finite steps");
       q.by_timestep.clear();
       for (std::int64_t k = 0; k < ts.numel(); ++k) {
-        q.by_timestep[ts[k].item<std::int64_t>()] = {scales[k].item<float>(), zeros[k].item<float>()};
+        q.by_timestep[ts[k].item<std::int64_t>()] = {scales[k].item<float>(),
+                                                     zeros[k].item<float>()};
       }
       q.calibrated = true;
     } else if (kind() != IntervalKind::Dynamic) {
       const at::Tensor& scale = get("act." + path + ".scale");
       const at::Tensor& zero = get("act." + path + ".zero_point");
-      if (scale.numel() != 1 || zero.numel() != 1) throw ConfigError("step of " + path + " is not a scalar");
+      if (scale.numel() != 1 || zero.numel() != 1)
+        throw ConfigError("step of " + path + " is not a scalar");
       q.fixed = {scale.item<float>(), zero.item<float>()};
       if (!std::isfinite(q.fixed.scale) || !(q.fixed.scale > 0)) {
         throw ConfigError("step of " + path + " is not positive and finite");
@@ -105,14 +138,16 @@ void QuantizedModel::load_state(const std::map<std::string, at::Tensor>& state) 
   }
   const at::Tensor ts = get(kBakedTimesteps).to(at::kLong).contiguous();
   const at::Tensor table = get(kBakedScales).to(at::kFloat);
-  if (ts.dim() != 1 || table.dim() != 2 || table.size(0) != static_cast<std::int64_t>(tdq_modules_.size()) ||
+  if (ts.dim() != 1 || table.dim() != 2 ||
+      table.size(0) != static_cast<std::int64_t>(tdq_modules_.size()) ||
       table.size(1) != ts.size(0)) {
     throw ConfigError("baked TDQ table has the wrong shape");
   }
   if (!at::isfinite(table).all().item<bool>() || !(table > 0).all().item<bool>()) {
     throw ConfigError("baked TDQ table has non-positive or non-finite intervals");
   }
-  baked_ = BakedIntervalTable(std::vector<std::int64_t>(ts.data_ptr<std::int64_t>(), ts.data_ptr<std::int64_t>() + ts.numel()),
+  baked_ = BakedIntervalTable(std::vector<std::int64_t>(ts.data_ptr<std::int64_t>(),
+                                                        ts.data_ptr<std::int64_t>() + ts.numel()),
                               table);
 }
 

@@ -24,7 +24,8 @@ at::Tensor RangeObserver::on_input(int layer, const at::Tensor& input) {
   const auto extrema = at::aminmax(input.detach());
   const double lo = std::get<0>(extrema).item<double>(), hi = std::get<1>(extrema).item<double>();
   if (!std::isfinite(lo) || !std::isfinite(hi)) {
-    throw Error("calibration: NaN or Inf in the input of layer " + layers_.at(static_cast<std::size_t>(layer)).path +
+    throw Error("calibration: NaN or Inf in the input of layer " +
+                layers_.at(static_cast<std::size_t>(layer)).path +
                 " at t=" + std::to_string(timestep_));
   }
   overall_.at(static_cast<std::size_t>(layer)).add(lo, hi);

@@ -13,7 +13,8 @@ namespace tdq {
 // samples (calibration). Observes only: the model computes exactly as without hooks.
 class RangeObserver : public LayerHooks {
  public:
-  explicit RangeObserver(std::vector<LayerInfo> layers) : layers_(std::move(layers)), overall_(layers_.size()) {}
+  explicit RangeObserver(std::vector<LayerInfo> layers)
+      : layers_(std::move(layers)), overall_(layers_.size()) {}
 
   void on_forward(const at::Tensor& timesteps) override;
   at::Tensor on_input(int layer, const at::Tensor& input) override;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/common/errors.h"
+#include "core/model/frozen_weights.h"
 
 namespace tdq {
 
@@ -47,28 +48,32 @@ class BlockOutputs : public LayerHooks {
   const std::set<int>& layers_;
 };
 
-std::map<int, at::Tensor> block_outputs(UNetImpl& model, LayerHooks* twin, const std::set<int>& layers,
-                                        const at::Tensor& x, const at::Tensor& t) {
+std::map<int, at::Tensor> block_outputs(UNetImpl& model, LayerHooks* twin,
+                                        const std::set<int>& layers, const at::Tensor& x,
+                                        const at::Tensor& t) {
   BlockOutputs hooks(twin, layers);
   try {
     model.forward(x, t, &hooks);
   } catch (const BlockDone&) {
   }
-  if (hooks.outputs.size() != layers.size()) throw Error("block reconstruction: a layer of the block never ran");
+  if (hooks.outputs.size() != layers.size())
+    throw Error("block reconstruction: a layer of the block never ran");
   return std::move(hooks.outputs);
 }
 
-at::Tensor block_loss(const std::map<int, at::Tensor>& quantized, const std::map<int, at::Tensor>& fp) {
+at::Tensor block_loss(const std::map<int, at::Tensor>& quantized,
+                      const std::map<int, at::Tensor>& fp) {
   at::Tensor loss;
   for (const auto& [layer, reference] : fp) {
-    const at::Tensor term = (quantized.at(layer) - reference).pow(2).mean() / reference.pow(2).mean().clamp_min(1e-12);
+    const at::Tensor term =
+        (quantized.at(layer) - reference).pow(2).mean() / reference.pow(2).mean().clamp_min(1e-12);
     loss = loss.defined() ? loss + term : term;
   }
   return loss;
 }
 
-double evaluate(UNetImpl& model, QuantizedModel& twin, const std::set<int>& layers, const at::Tensor& x,
-                const at::Tensor& t) {
+double evaluate(UNetImpl& model, QuantizedModel& twin, const std::set<int>& layers,
+                const at::Tensor& x, const at::Tensor& t) {
   at::NoGradGuard no_grad;
   const auto fp = block_outputs(model, nullptr, layers, x, t);
   return block_loss(block_outputs(model, &twin, layers, x, t), fp).item<double>();
@@ -85,18 +90,23 @@ std::string reconstruction_block(const std::string& path) {
   }
   parts.push_back(path.substr(begin));
   std::size_t keep = parts.size();
-  if (parts[0] == "down_blocks" || parts[0] == "up_blocks") keep = std::min<std::size_t>(4, parts.size() - 1);
+  if (parts[0] == "down_blocks" || parts[0] == "up_blocks")
+    keep = std::min<std::size_t>(4, parts.size() - 1);
   if (parts[0] == "mid_block") keep = std::min<std::size_t>(3, parts.size() - 1);
   std::string block = parts[0];
   for (std::size_t i = 1; i < keep; ++i) block += "." + parts[i];
   return block;
 }
 
-std::vector<BlockReconstruction> reconstruct_blocks(UNetImpl& model, QuantizedModel& twin, const CalibrationSet& set,
-                                                   const ReconstructionOptions& options, const ProgressFn& progress) {
+std::vector<BlockReconstruction> reconstruct_blocks(UNetImpl& model, QuantizedModel& twin,
+                                                    const CalibrationSet& set,
+                                                    const ReconstructionOptions& options,
+                                                    const ProgressFn& progress) {
   if (set.size() == 0) throw ConfigError("block reconstruction needs a calibration set");
-  if (options.iterations < 0 || options.batch_size < 1) throw ConfigError("--iters must be >= 0 and the batch > 0");
-  if (!(options.qdrop >= 0 && options.qdrop < 1)) throw ConfigError("QDrop probability must be in [0, 1)");
+  if (options.iterations < 0 || options.batch_size < 1)
+    throw ConfigError("--iters must be >= 0 and the batch > 0");
+  if (!(options.qdrop >= 0 && options.qdrop < 1))
+    throw ConfigError("QDrop probability must be in [0, 1)");
   const bool temporal = interval_kind(twin.config().method) == IntervalKind::Temporal;
   const double lr = options.learning_rate > 0 ? options.learning_rate : (temporal ? 1e-3 : 1e-2);
 
@@ -112,11 +122,14 @@ std::vector<BlockReconstruction> reconstruct_blocks(UNetImpl& model, QuantizedMo
 
   const auto device = model.parameters().front().device();
   model.eval();
+  FrozenWeights frozen(model);
   auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
   const std::int64_t batch = std::min(options.batch_size, set.size());
   const at::Tensor held_out = at::randperm(set.size(), generator, at::kLong).narrow(0, 0, batch);
-  const at::Tensor eval_x = set.x.index_select(0, held_out).to(device), eval_t = set.t.index_select(0, held_out).to(device);
-  const std::int64_t total = static_cast<std::int64_t>(order.size()) * std::max<std::int64_t>(options.iterations, 1);
+  const at::Tensor eval_x = set.x.index_select(0, held_out).to(device),
+                   eval_t = set.t.index_select(0, held_out).to(device);
+  const std::int64_t total =
+      static_cast<std::int64_t>(order.size()) * std::max<std::int64_t>(options.iterations, 1);
 
   std::vector<BlockReconstruction> report;
   for (std::size_t b = 0; b < order.size(); ++b) {
@@ -128,14 +141,15 @@ std::vector<BlockReconstruction> reconstruct_blocks(UNetImpl& model, QuantizedMo
       entry.layers.push_back(twin.slots()[slot].path);
     }
     entry.loss_before = evaluate(model, twin, layers, eval_x, eval_t);
-    twin.begin_learning(slots, options.qdrop);
-    std::vector<at::Tensor> params = twin.step_parameters();
-    for (const auto& p : twin.tdq_parameters()) params.push_back(p);
+    twin.begin_learning(slots, options.qdrop, options.seed + 7919ULL * (b + 1));
+    std::vector<at::Tensor> params = twin.learnable_steps().tensors;
+    for (const auto& p : twin.learnable_tdq().tensors) params.push_back(p);
     torch::optim::Adam optimizer(params, torch::optim::AdamOptions(lr));
     try {
       for (std::int64_t it = 0; it < options.iterations; ++it) {
         const at::Tensor index = at::randint(set.size(), {batch}, generator, at::kLong);
-        const at::Tensor x = set.x.index_select(0, index).to(device), t = set.t.index_select(0, index).to(device);
+        const at::Tensor x = set.x.index_select(0, index).to(device),
+                         t = set.t.index_select(0, index).to(device);
         std::map<int, at::Tensor> fp;
         {
           at::NoGradGuard no_grad;
@@ -144,12 +158,13 @@ std::vector<BlockReconstruction> reconstruct_blocks(UNetImpl& model, QuantizedMo
         optimizer.zero_grad();
         const at::Tensor loss = block_loss(block_outputs(model, &twin, layers, x, t), fp);
         if (!std::isfinite(loss.item<double>())) {
-          throw Error("block reconstruction of " + order[b] + ": loss is not finite at iteration " + std::to_string(it));
+          throw Error("block reconstruction of " + order[b] + ": loss is not finite at iteration " +
+                      std::to_string(it));
         }
         loss.backward();
         optimizer.step();
-        report_progress(progress, {static_cast<std::int64_t>(b) * options.iterations + it + 1, total,
-                                   "reconstruct " + order[b]});
+        report_progress(progress, {static_cast<std::int64_t>(b) * options.iterations + it + 1,
+                                   total, "reconstruct " + order[b]});
       }
     } catch (...) {
       twin.end_learning(/*keep=*/false);

@@ -16,8 +16,8 @@ namespace tdq {
 struct ReconstructionOptions {
   std::int64_t iterations = 100;  // Adam steps per block
   std::int64_t batch_size = 32;
-  double learning_rate = 0.0;     // 0: 1e-2 on log-steps (static methods), 1e-3 on TDQ MLPs
-  double qdrop = 0.5;             // probability that an element keeps its FP value while learning
+  double learning_rate = 0.0;  // 0: 1e-2 on log-steps (static methods), 1e-3 on TDQ MLPs
+  double qdrop = 0.5;          // probability that an element keeps its FP value while learning
   std::uint64_t seed = 2;
 };
 
@@ -34,8 +34,9 @@ struct BlockReconstruction {
 std::string reconstruction_block(const std::string& path);
 
 // Learns the twin's static steps (PTQ4DM) or TDQ MLPs (TDQ-PTQ), block by block in forward order.
-std::vector<BlockReconstruction> reconstruct_blocks(UNetImpl& model, QuantizedModel& twin, const CalibrationSet& set,
-                                                   const ReconstructionOptions& options,
-                                                   const ProgressFn& progress = {});
+std::vector<BlockReconstruction> reconstruct_blocks(UNetImpl& model, QuantizedModel& twin,
+                                                    const CalibrationSet& set,
+                                                    const ReconstructionOptions& options,
+                                                    const ProgressFn& progress = {});
 
 }  // namespace tdq

@@ -12,10 +12,12 @@
 
 namespace tdq {
 
-TdqModuleImpl::TdqModuleImpl(const TdqModuleOptions& options, double initial_scale) : options_(options) {
+TdqModuleImpl::TdqModuleImpl(const TdqModuleOptions& options, double initial_scale)
+    : options_(options) {
   if (options.depth < 1 || options.depth > 6) throw ConfigError("TDQ MLP depth must be in 1..6");
   if (!(initial_scale > 0) || !std::isfinite(initial_scale)) {
-    throw ConfigError("TDQ initial interval must be positive and finite, got " + std::to_string(initial_scale));
+    throw ConfigError("TDQ initial interval must be positive and finite, got " +
+                      std::to_string(initial_scale));
   }
   mlp = torch::nn::Sequential();
   std::int64_t width = options.encoding_dim;
@@ -41,16 +43,18 @@ TdqModuleImpl::TdqModuleImpl(const TdqModuleOptions& options, double initial_sca
 
 at::Tensor TdqModuleImpl::forward(const at::Tensor& timesteps) {
   const auto device = mlp->parameters().front().device();
-  const at::Tensor encoding = timestep_embedding(timesteps.to(device).reshape({-1}), options_.encoding_dim,
-                                                 /*flip_sin_to_cos=*/true, 0.0, options_.max_period)
-                                  .to(mlp->parameters().front().scalar_type());
+  const at::Tensor encoding =
+      timestep_embedding(timesteps.to(device).reshape({-1}), options_.encoding_dim,
+                         /*flip_sin_to_cos=*/true, 0.0, options_.max_period)
+          .to(mlp->parameters().front().scalar_type());
   return at::softplus(mlp->forward(encoding)).reshape({-1});
 }
 
 BakedIntervalTable::BakedIntervalTable(const std::vector<TdqModule>& modules,
                                        const std::vector<std::int64_t>& timesteps)
     : timesteps_(timesteps) {
-  for (std::size_t k = 0; k < timesteps.size(); ++k) index_[timesteps[k]] = static_cast<std::int64_t>(k);
+  for (std::size_t k = 0; k < timesteps.size(); ++k)
+    index_[timesteps[k]] = static_cast<std::int64_t>(k);
   torch::NoGradGuard no_grad;
   const at::Tensor ts = at::tensor(timesteps, at::kLong);
   std::vector<at::Tensor> rows;
@@ -60,16 +64,18 @@ BakedIntervalTable::BakedIntervalTable(const std::vector<TdqModule>& modules,
     rows.push_back(module->forward(ts).to(at::kCPU).to(at::kFloat));
     module->train(training);
   }
-  table_ = rows.empty() ? at::empty({0, static_cast<std::int64_t>(timesteps.size())}) : at::stack(rows);
+  table_ =
+      rows.empty() ? at::empty({0, static_cast<std::int64_t>(timesteps.size())}) : at::stack(rows);
 }
 
 BakedIntervalTable::BakedIntervalTable(std::vector<std::int64_t> timesteps, at::Tensor table)
     : timesteps_(std::move(timesteps)), table_(std::move(table)) {
-  for (std::size_t k = 0; k < timesteps_.size(); ++k) index_[timesteps_[k]] = static_cast<std::int64_t>(k);
+  for (std::size_t k = 0; k < timesteps_.size(); ++k)
+    index_[timesteps_[k]] = static_cast<std::int64_t>(k);
 }
 
-float BakedIntervalTable::interval(const std::vector<TdqModule>& modules, std::size_t q, std::int64_t t,
-                                   bool* fell_back) const {
+float BakedIntervalTable::interval(const std::vector<TdqModule>& modules, std::size_t q,
+                                   std::int64_t t, bool* fell_back) const {
   auto it = index_.find(t);
   if (it != index_.end()) {
     if (fell_back) *fell_back = false;

@@ -1,6 +1,7 @@
 #pragma once
 // Temporal Dynamic Quantization (So et al., NeurIPS 2023; METHOD.md section 3): one small MLP per
-// activation quantizer maps the time step to that quantizer's interval, s(t) = softplus(MLP(enc(t))).
+// activation quantizer maps the time step to that quantizer's interval, s(t) =
+// softplus(MLP(enc(t))).
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -14,9 +15,9 @@ namespace tdq {
 struct TdqModuleOptions {
   std::int64_t encoding_dim = 32;  // the U-Net's base channels (128 for CIFAR-10)
   std::int64_t hidden = 64;
-  int depth = 4;                   // Linear layers; 4 is the paper's best, the ablation uses 1..6
-  double dropout = 0.2;            // before the last Linear, as in the released code
-  double max_period = 10000.0;     // t_max of the geometric Fourier encoding
+  int depth = 4;                // Linear layers; 4 is the paper's best, the ablation uses 1..6
+  double dropout = 0.2;         // before the last Linear, as in the released code
+  double max_period = 10000.0;  // t_max of the geometric Fourier encoding
 };
 
 class TdqModuleImpl : public torch::nn::Module {
@@ -41,7 +42,8 @@ class BakedIntervalTable {
  public:
   BakedIntervalTable() = default;
   // modules[q] evaluated at each of `timesteps` -> table [quantizers x steps].
-  BakedIntervalTable(const std::vector<TdqModule>& modules, const std::vector<std::int64_t>& timesteps);
+  BakedIntervalTable(const std::vector<TdqModule>& modules,
+                     const std::vector<std::int64_t>& timesteps);
   // A stored table [quantizers x steps] (reloading a run bit for bit).
   BakedIntervalTable(std::vector<std::int64_t> timesteps, at::Tensor table);
 
@@ -51,7 +53,8 @@ class BakedIntervalTable {
 
   // The interval of quantizer q at t: the baked value when t is in the table; otherwise the MLP is
   // evaluated at t (never a lookup failure) and `fell_back` is set.
-  float interval(const std::vector<TdqModule>& modules, std::size_t q, std::int64_t t, bool* fell_back) const;
+  float interval(const std::vector<TdqModule>& modules, std::size_t q, std::int64_t t,
+                 bool* fell_back) const;
 
  private:
   std::vector<std::int64_t> timesteps_;

@@ -25,14 +25,19 @@ TEST(Placement, DefaultSkipListAndSiluGrids) {
   EXPECT_FALSE(slot_of(slots, "time_embedding.linear_1").quantized);
   EXPECT_FALSE(slot_of(slots, "down_blocks.0.resnets.0.time_emb_proj").quantized);
   EXPECT_TRUE(slot_of(slots, "down_blocks.0.resnets.0.conv1").quantized);
-  EXPECT_EQ(slot_of(slots, "down_blocks.0.resnets.0.conv1").input_grid, kernels::GridKind::Unsigned);
-  EXPECT_EQ(slot_of(slots, "down_blocks.0.resnets.0.conv2").input_grid, kernels::GridKind::Unsigned);
-  EXPECT_EQ(slot_of(slots, "down_blocks.1.resnets.0.conv_shortcut").input_grid, kernels::GridKind::Symmetric);
-  EXPECT_EQ(slot_of(slots, "down_blocks.1.attentions.0.to_q").input_grid, kernels::GridKind::Symmetric);
+  EXPECT_EQ(slot_of(slots, "down_blocks.0.resnets.0.conv1").input_grid,
+            kernels::GridKind::Unsigned);
+  EXPECT_EQ(slot_of(slots, "down_blocks.0.resnets.0.conv2").input_grid,
+            kernels::GridKind::Unsigned);
+  EXPECT_EQ(slot_of(slots, "down_blocks.1.resnets.0.conv_shortcut").input_grid,
+            kernels::GridKind::Symmetric);
+  EXPECT_EQ(slot_of(slots, "down_blocks.1.attentions.0.to_q").input_grid,
+            kernels::GridKind::Symmetric);
   QuantConfig asym;
   asym.grid = GridChoice::Asymmetric;
-  EXPECT_EQ(slot_of(place_quantizers(model->layers(), asym), "down_blocks.0.resnets.0.conv1").input_grid,
-            kernels::GridKind::Asymmetric);
+  EXPECT_EQ(
+      slot_of(place_quantizers(model->layers(), asym), "down_blocks.0.resnets.0.conv1").input_grid,
+      kernels::GridKind::Asymmetric);
 }
 
 TEST(Placement, OverridesAndBadPatterns) {
@@ -40,7 +45,8 @@ TEST(Placement, OverridesAndBadPatterns) {
   QuantConfig config;
   config.w_bits = 4;
   config.a_bits = 4;
-  config.overrides = {{"up_blocks.*.conv1", std::nullopt, 8, false}, {"mid_block.*", std::nullopt, std::nullopt, true},
+  config.overrides = {{"up_blocks.*.conv1", std::nullopt, 8, false},
+                      {"mid_block.*", std::nullopt, std::nullopt, true},
                       {"conv_in", 6, 6, false}};
   const auto slots = place_quantizers(model->layers(), config);
   EXPECT_EQ(slot_of(slots, "up_blocks.0.resnets.0.conv1").a_bits, 8);
@@ -93,7 +99,8 @@ TEST_F(QuantizedTwin, MoreBitsMeanLessErrorAndTheFpModelIsUntouched) {
   const double e8 = error_vs_fp(twin8), e4 = error_vs_fp(twin4);
   EXPECT_GT(e8, 0.0);
   EXPECT_LT(e8 * 10, e4) << e8 << " vs " << e4;
-  for (const auto& [name, t] : named_parameters_map(*model)) EXPECT_TRUE(at::equal(t, copy.at(name))) << name;
+  for (const auto& [name, t] : named_parameters_map(*model))
+    EXPECT_TRUE(at::equal(t, copy.at(name))) << name;
 }
 
 TEST_F(QuantizedTwin, DynamicNeedsNoCalibrationAndStaticDoes) {
@@ -147,7 +154,8 @@ TEST_F(QuantizedTwin, RunFolderRoundTripIsBitIdentical) {
   options.count = 2;
   options.sampler.steps = 5;
   const at::Tensor a = generate_samples(*loaded.model, schedule, options, c10::kCPU, {}, &twin);
-  const at::Tensor b = generate_samples(*loaded.model, schedule, options, c10::kCPU, {}, reloaded.get());
+  const at::Tensor b =
+      generate_samples(*loaded.model, schedule, options, c10::kCPU, {}, reloaded.get());
   EXPECT_TRUE(at::equal(a, b));
 
   // Another model (different weights) must not silently use this run.

@@ -17,7 +17,8 @@
 
 namespace tdq::test {
 
-inline const QuantizerSlot& slot_of(const std::vector<QuantizerSlot>& slots, const std::string& path) {
+inline const QuantizerSlot& slot_of(const std::vector<QuantizerSlot>& slots,
+                                    const std::string& path) {
   for (const auto& slot : slots) {
     if (slot.path == path) return slot;
   }

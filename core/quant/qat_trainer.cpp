@@ -1,0 +1,235 @@
+#include "core/quant/qat_trainer.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "core/common/errors.h"
+#include "core/diffusion/adamw.h"
+#include "core/model/frozen_weights.h"
+#include "core/model/safetensors.h"
+#include "core/quant/step_init.h"
+
+namespace tdq {
+
+namespace {
+
+std::uint64_t step_seed(std::uint64_t seed, std::int64_t step, std::uint64_t stream) {
+  return seed * 1000003ULL + static_cast<std::uint64_t>(step) * 7919ULL + stream;
+}
+
+// Every learnable tensor by name, in one place for AdamW groups, EMA and checkpoints.
+struct Trainables {
+  QuantizedModel::Learnable steps, tdq, weights;
+  std::map<std::string, at::Tensor> all() const {
+    std::map<std::string, at::Tensor> out;
+    for (const auto* group : {&steps, &tdq, &weights}) {
+      for (std::size_t i = 0; i < group->names.size(); ++i)
+        out[group->names[i]] = group->tensors[i];
+    }
+    return out;
+  }
+};
+
+// The quantizer whose tensors went non-finite first, for the error message.
+std::string first_non_finite(const std::map<std::string, at::Tensor>& tensors) {
+  for (const auto& [name, t] : tensors) {
+    if (!at::isfinite(t.detach()).all().item<bool>()) return name;
+    if (t.grad().defined() && !at::isfinite(t.grad()).all().item<bool>())
+      return name + " (gradient)";
+  }
+  return "";
+}
+
+void save_qat_checkpoint(const std::filesystem::path& file,
+                         const std::map<std::string, at::Tensor>& params,
+                         const std::map<std::string, at::Tensor>& ema, const AdamW& optimizer,
+                         const QatOptions& options, const TrainHistory& history) {
+  auto tensors = with_prefix("param.", params);
+  tensors.merge(with_prefix("ema.", ema));
+  tensors.merge(with_prefix("adam.", optimizer.state()));
+  const nlohmann::json state = {{"history", to_json(history)},
+                                {"train_config", to_json(options.train)},
+                                {"optimizer_steps", optimizer.steps_taken()}};
+  write_safetensors(file, tensors, {{"qat_state", state.dump()}});
+}
+
+TrainHistory load_qat_checkpoint(const std::filesystem::path& file,
+                                 std::map<std::string, at::Tensor>& params,
+                                 std::map<std::string, at::Tensor>& ema, AdamW& optimizer,
+                                 const QatOptions& options) {
+  const SafetensorsFile saved = read_safetensors(file);
+  auto meta = saved.metadata.find("qat_state");
+  if (meta == saved.metadata.end()) throw FormatError(file, "not a QAT checkpoint (no qat_state)");
+  try {
+    const nlohmann::json state = nlohmann::json::parse(meta->second);
+    const auto& config = state.at("train_config");
+    if (config.at("seed") != options.train.seed ||
+        config.at("batch_size") != options.train.batch_size) {
+      throw ConfigError(
+          file.string() +
+          ": checkpoint used another seed or batch size; resume with the same values");
+    }
+    at::NoGradGuard no_grad;
+    for (auto& [name, tensor] : params) {
+      for (auto* target : {&params, &ema}) {
+        const std::string key = (target == &params ? "param." : "ema.") + name;
+        auto it = saved.tensors.find(key);
+        if (it == saved.tensors.end() || !it->second.sizes().equals(tensor.sizes())) {
+          throw ConfigError(file.string() + ": '" + key +
+                            "' is missing or has another shape (another method or model?)");
+        }
+        (*target)[name].copy_(it->second);
+      }
+    }
+    optimizer.load_state(strip_prefix("adam.", saved.tensors),
+                         state.at("optimizer_steps").get<std::int64_t>());
+    return train_history_from_json(state.at("history"));
+  } catch (const nlohmann::json::exception& e) {
+    throw FormatError(file, std::string("corrupt qat_state: ") + e.what());
+  }
+}
+
+}  // namespace
+
+QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tensor& images,
+                          const NoiseSchedule& schedule, const QatOptions& options,
+                          const std::filesystem::path& checkpoint, const ProgressFn& progress) {
+  const TrainConfig& config = options.train;
+  if (!is_qat_method(twin.config().method) && twin.config().method != QuantMethod::Dynamic) {
+    throw ConfigError("--qat-steps: method " + to_string(twin.config().method) +
+                      " is post-training only");
+  }
+  if (images.dim() != 4 || images.size(0) == 0)
+    throw ConfigError("QAT needs a non-empty [N,C,H,W] image tensor");
+  if (config.steps < 1 || config.batch_size < 1)
+    throw ConfigError("--qat-steps and --batch must be positive");
+  const auto device = model.parameters().front().device();
+  const std::int64_t n = images.size(0);
+
+  // Initial steps from the statistics rule on the first batch of the run's data order.
+  if (twin.config().method != QuantMethod::Dynamic) {
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(step_seed(config.seed, -1, 0));
+    const at::Tensor index =
+        at::randint(n, {config.batch_size}, generator, at::TensorOptions().dtype(at::kLong));
+    twin.set_static_steps(statistics_initial_steps(model, twin, images.index_select(0, index),
+                                                   schedule, options.init_passes, config.seed));
+  }
+
+  FrozenWeights frozen(model);
+  std::vector<std::size_t> slots;
+  for (const auto& slot : twin.slots()) {
+    if (slot.quantized) slots.push_back(static_cast<std::size_t>(slot.layer));
+  }
+  twin.begin_learning(slots, 0.0, config.seed, /*learn_weights=*/true);
+  const Trainables trainables{twin.learnable_steps(), twin.learnable_tdq(),
+                              twin.learnable_weights()};
+  std::map<std::string, at::Tensor> params = trainables.all();
+  std::map<std::string, at::Tensor> ema;
+  for (const auto& [name, t] : params) ema[name] = t.detach().clone();
+  AdamW optimizer({AdamW::Group{trainables.steps.names, trainables.steps.tensors, 0.1, 0.0},
+                   AdamW::Group{trainables.tdq.names, trainables.tdq.tensors, 1.0, 0.01},
+                   AdamW::Group{trainables.weights.names, trainables.weights.tensors, 1.0,
+                                config.weight_decay}});
+  std::vector<at::Tensor> all_tensors;
+  for (const auto& [name, t] : params) all_tensors.push_back(t);
+
+  QatResult result;
+  TrainHistory& history = result.history;
+  try {
+    if (!checkpoint.empty() && std::filesystem::exists(checkpoint)) {
+      history = load_qat_checkpoint(checkpoint, params, ema, optimizer, options);
+      history.resumes += 1;
+      result.resumed = true;
+    }
+    const auto session_start = std::chrono::steady_clock::now();
+    const double seconds_before = history.seconds;
+    auto elapsed = [&] {
+      return seconds_before +
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - session_start)
+                 .count();
+    };
+    double window_loss = 0;
+    std::int64_t window_count = 0;
+    while (history.step < config.steps) {
+      const std::int64_t step = history.step;
+      auto generator = at::make_generator<at::CPUGeneratorImpl>(step_seed(config.seed, step, 1));
+      const auto long_opts = at::TensorOptions().dtype(at::kLong);
+      const at::Tensor index = at::randint(n, {config.batch_size}, generator, long_opts);
+      const at::Tensor t =
+          at::randint(schedule.num_timesteps, {config.batch_size}, generator, long_opts);
+      const at::Tensor x0 = images.index_select(0, index).to(device);
+      const at::Tensor noise =
+          at::randn(x0.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).to(device);
+      at::manual_seed(step_seed(config.seed, step, 2));  // TDQ MLP dropout
+      twin.reseed(step_seed(config.seed, step, 3));      // NIPQ noise
+
+      const std::string where =
+          " at step " + std::to_string(step) +
+          (checkpoint.empty() ? "" : " (last good checkpoint kept: " + checkpoint.string() + ")");
+      at::Tensor loss;
+      try {
+        loss = at::mse_loss(model.forward(add_noise(schedule, x0, noise, t), t.to(device), &twin),
+                            noise);
+      } catch (const Error& e) {
+        throw Error(std::string("QAT diverged") + where + ": " + e.what());
+      }
+      const double loss_value = loss.item<double>();
+      if (!std::isfinite(loss_value)) {
+        const std::string broken = first_non_finite(params);
+        throw Error("QAT diverged: loss is " + std::to_string(loss_value) + where +
+                    (broken.empty() ? "" : "; first non-finite quantizer tensor: " + broken));
+      }
+      optimizer.zero_grad();
+      loss.backward();
+      const std::string broken = first_non_finite(params);
+      if (!broken.empty())
+        throw Error("QAT diverged: quantizer tensor " + broken + " is not finite" + where);
+      if (config.grad_clip > 0) clip_grad_norm(all_tensors, config.grad_clip);
+      optimizer.step(learning_rate(config, step));
+      {
+        at::NoGradGuard no_grad;
+        const double decay = std::min(config.ema_decay, (1.0 + step) / (10.0 + step));
+        for (auto& [name, average] : ema)
+          average.mul_(decay).add_(params.at(name).detach(), 1.0 - decay);
+      }
+      history.step = step + 1;
+      history.samples_seen += config.batch_size;
+      window_loss += loss_value;
+      ++window_count;
+      if (history.step % config.log_every == 0 || history.step == config.steps) {
+        history.loss_steps.push_back(history.step);
+        history.losses.push_back(window_loss / static_cast<double>(window_count));
+        window_loss = 0;
+        window_count = 0;
+      }
+      if (!checkpoint.empty() &&
+          (history.step % config.checkpoint_every == 0 || history.step == config.steps)) {
+        history.seconds = elapsed();
+        save_qat_checkpoint(checkpoint, params, ema, optimizer, options, history);
+      }
+      char message[96];
+      std::snprintf(message, sizeof message, "loss %.4f lr %.2e", loss_value,
+                    learning_rate(config, step));
+      report_progress(progress, {history.step, config.steps, message});
+    }
+    history.seconds = elapsed();
+    {
+      at::NoGradGuard no_grad;
+      for (auto& [name, tensor] : params) tensor.copy_(ema.at(name));
+    }
+  } catch (...) {
+    twin.end_learning(/*keep=*/false);
+    throw;
+  }
+  twin.end_learning();
+  if (!options.bake_timesteps.empty()) twin.bake(options.bake_timesteps);
+  return result;
+}
+
+}  // namespace tdq

@@ -1,0 +1,41 @@
+#pragma once
+// Quantization-aware training of a twin (METHOD.md section 3): LSQ, PACT, NIPQ, TDQ and the
+// dynamic ablation, with the diffusion loss on real images.
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+#include <ATen/Tensor.h>
+
+#include "core/common/progress.h"
+#include "core/diffusion/noise_schedule.h"
+#include "core/diffusion/trainer.h"
+#include "core/model/unet.h"
+#include "core/quant/quantized_model.h"
+
+namespace tdq {
+
+struct QatOptions {
+  TrainConfig train;      // steps, batch, lr, warm-up, EMA, clip, seed, checkpoint_every
+  int init_passes = 100;  // the statistics rule's passes over one batch
+  std::vector<std::int64_t> bake_timesteps;  // TDQ: the sampling schedule to bake at the end
+};
+
+struct QatResult {
+  TrainHistory history;
+  bool resumed = false;
+};
+
+// Trains the twin's quantized weights (copies; the FP model is never written), weight steps,
+// activation steps or TDQ MLPs with AdamW in three groups: steps lr/10 wd 0, TDQ MLPs lr wd 0.01,
+// weights lr wd 0.01 (`train.weight_decay`). FP-kept layers, biases and norms stay frozen
+// (ours: a run then stores only quantizer state and integer weights). EMA over everything that
+// learns; the twin ends with the EMA values. Batch, t, noise, dropout and NIPQ noise of each step
+// come from (seed, step), so a run resumed from `checkpoint` equals an uninterrupted one.
+// A non-finite loss or parameter stops with the step and the quantizer that produced it; the last
+// checkpoint stays as it was.
+QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tensor& images,
+                          const NoiseSchedule& schedule, const QatOptions& options,
+                          const std::filesystem::path& checkpoint, const ProgressFn& progress = {});
+
+}  // namespace tdq

@@ -1,0 +1,21 @@
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include <ATen/Tensor.h>
+
+#include "core/diffusion/noise_schedule.h"
+#include "core/model/unet.h"
+#include "core/quant/quantized_model.h"
+
+namespace tdq {
+
+// Initial activation steps for QAT (METHOD.md section 2, the released code's rule): one training
+// batch is run `passes` times with random t; per quantizer the mean and std of each sample's input
+// are averaged; signed grids get s0 = (mean + 3 std) / (n//2 - 1), inputs after SiLU
+// s0 = (mean + 16 std) / (n - 1), with n = 2^bits - 1. One value per slot, 0 for FP slots.
+std::vector<double> statistics_initial_steps(UNetImpl& model, const QuantizedModel& twin,
+                                             const at::Tensor& batch, const NoiseSchedule& schedule,
+                                             int passes, std::uint64_t seed);
+
+}  // namespace tdq

@@ -1,0 +1,154 @@
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <numeric>
+
+#include "core/common/errors.h"
+#include "core/diffusion/generate.h"
+#include "core/model/model_io.h"
+#include "core/quant/qat_trainer.h"
+#include "core/quant/quant_run.h"
+#include "tests/support/quant_fixture.h"
+#include "tests/support/temp_dir.h"
+
+namespace tdq {
+namespace {
+
+class Qat : public test::QuantizedTwin {
+ protected:
+  // Smooth blobs in [-1, 1]: something a tiny U-Net can learn to denoise within a few steps.
+  static at::Tensor images() {
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(5);
+    const at::Tensor coarse =
+        at::rand({32, 1, 2, 2}, generator, at::TensorOptions().dtype(at::kFloat));
+    return at::upsample_bilinear2d(coarse, {8, 8}, false) * 2 - 1;
+  }
+  static QatOptions options(std::int64_t steps) {
+    QatOptions o;
+    o.train.steps = steps;
+    o.train.batch_size = 8;
+    o.train.lr = 2e-3;
+    o.train.weight_decay = 0.01;
+    o.train.warmup_steps = 2;
+    o.train.lr_schedule = LrSchedule::Constant;
+    o.train.ema_decay = 0.9;
+    o.train.log_every = 10;
+    o.train.checkpoint_every = 3;
+    o.init_passes = 3;
+    o.bake_timesteps = {800, 600, 400, 200, 0};
+    return o;
+  }
+  static QuantConfig w4a4(QuantMethod method) {
+    QuantConfig config;
+    config.method = method;
+    config.w_bits = config.a_bits = 4;
+    return config;
+  }
+};
+
+TEST_F(Qat, LossDecreasesForEveryMethod) {
+  for (QuantMethod method : {QuantMethod::Lsq, QuantMethod::Pact, QuantMethod::Nipq,
+                             QuantMethod::Tdq, QuantMethod::Dynamic}) {
+    UNet fresh(test::tiny_unet_config());
+    QuantizedModel twin(*fresh, w4a4(method));
+    QatOptions o = options(30);
+    o.train.log_every = 5;
+    const QatResult result = train_quantized(*fresh, twin, images(), schedule, o, {});
+    ASSERT_EQ(result.history.losses.size(), 6u);
+    EXPECT_LT(result.history.losses.back(), 0.8 * result.history.losses.front())
+        << to_string(method) << ": " << result.history.losses.front() << " -> "
+        << result.history.losses.back();
+    EXPECT_FALSE(twin.learning());
+  }
+}
+
+TEST_F(Qat, TheFpModelIsNeverWritten) {
+  std::map<std::string, at::Tensor> before;
+  for (const auto& [name, t] : named_parameters_map(*model)) before[name] = t.clone();
+  QuantizedModel twin(*model, w4a4(QuantMethod::Tdq));
+  train_quantized(*model, twin, images(), schedule, options(5), {});
+  for (const auto& [name, t] : named_parameters_map(*model)) {
+    EXPECT_TRUE(at::equal(t, before.at(name))) << name;
+    EXPECT_TRUE(t.requires_grad()) << name;  // unfrozen again
+  }
+  EXPECT_GT(error_vs_fp(twin), 0.0);
+}
+
+TEST_F(Qat, ResumedRunEqualsUninterruptedRun) {
+  test::TempDir dir;
+  QuantizedModel straight(*model, w4a4(QuantMethod::Tdq));
+  train_quantized(*model, straight, images(), schedule, options(6), {});
+
+  const auto checkpoint = dir / "qat.safetensors";
+  QuantizedModel first(*model, w4a4(QuantMethod::Tdq));
+  train_quantized(*model, first, images(), schedule, options(3), checkpoint);
+  ASSERT_TRUE(std::filesystem::exists(checkpoint));
+  QuantizedModel resumed(*model, w4a4(QuantMethod::Tdq));
+  const QatResult result =
+      train_quantized(*model, resumed, images(), schedule, options(6), checkpoint);
+  EXPECT_TRUE(result.resumed);
+  const auto a = straight.state(), b = resumed.state();
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& [name, t] : a) EXPECT_TRUE(at::equal(t, b.at(name))) << name;
+}
+
+TEST_F(Qat, NonFiniteLossNamesTheStepAndKeepsTheCheckpoint) {
+  test::TempDir dir;
+  const auto checkpoint = dir / "qat.safetensors";
+  QuantizedModel twin(*model, w4a4(QuantMethod::Lsq));
+  train_quantized(*model, twin, images(), schedule, options(3), checkpoint);
+  const auto saved = std::filesystem::last_write_time(checkpoint);
+  // An absurd learning rate overflows the weights within a step or two.
+  QuantizedModel again(*model, w4a4(QuantMethod::Lsq));
+  QatOptions diverging = options(6);
+  diverging.train.lr = 1e38;
+  diverging.train.grad_clip = 0;
+  try {
+    train_quantized(*model, again, images(), schedule, diverging, checkpoint);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("QAT diverged"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("at step 4"), std::string::npos)
+        << e.what();  // resumed at 3
+  }
+  EXPECT_EQ(std::filesystem::last_write_time(checkpoint), saved);
+  at::Tensor broken = images();
+  broken[0].fill_(std::nan(""));
+  QuantizedModel nan_data(*model, w4a4(QuantMethod::Lsq));
+  QatOptions all = options(2);
+  all.train.batch_size = 32;  // the initialisation batch then holds the NaN image
+  try {
+    train_quantized(*model, nan_data, broken, schedule, all, {});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("down_blocks.0.resnets.0"), std::string::npos) << e.what();
+  }
+  QuantizedModel ptq_only(*model, w4a4(QuantMethod::MinMax));
+  EXPECT_THROW(train_quantized(*model, ptq_only, images(), schedule, options(2), {}), ConfigError);
+}
+
+TEST_F(Qat, TrainedWeightsAreSavedAsCodesAndReloadBitForBit) {
+  test::TempDir dir;
+  save_model(dir / "model", *model);
+  LoadedModel loaded = load_model(dir / "model");
+  QuantizedModel twin(*loaded.model, w4a4(QuantMethod::Lsq));
+  train_quantized(*loaded.model, twin, images(), schedule, options(4), {});
+  const auto state = twin.state();
+  const at::Tensor& codes = state.at("weight.down_blocks.0.resnets.0.conv1.codes");
+  EXPECT_EQ(codes.scalar_type(), at::kChar);
+  EXPECT_LE(codes.abs().max().item<int>(), 6);  // 4-bit symmetric grid: -6..6
+  const auto run = write_quantize_run(loaded, twin, {{"set", "qat"}}, {}, dir / "run");
+  auto reloaded = load_quantize_run(run, loaded);
+  GenerateOptions generate;
+  generate.count = 2;
+  generate.sampler.steps = 5;
+  EXPECT_TRUE(at::equal(
+      generate_samples(*loaded.model, schedule, generate, c10::kCPU, {}, &twin),
+      generate_samples(*loaded.model, schedule, generate, c10::kCPU, {}, reloaded.get())));
+}
+
+}  // namespace
+}  // namespace tdq
