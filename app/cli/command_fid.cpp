@@ -121,6 +121,20 @@ void run_fid_command(const FidOptions& o) {
   print_result(o.common, printed, human.str());
 }
 
+// CLI11 validator: a bad list is a usage error (exit 2) caught before any work starts.
+CLI::Validator int_list(const std::string& option, std::int64_t min) {
+  return CLI::Validator(
+      [option, min](std::string& value) {
+        try {
+          parse_int_list(value, option, min);
+        } catch (const std::exception& e) {
+          return std::string(e.what());
+        }
+        return std::string();
+      },
+      "LIST");
+}
+
 }  // namespace
 
 void add_fid_command(CLI::App& app, Action& action) {
@@ -134,8 +148,10 @@ void add_fid_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(2, 1000000))
       ->capture_default_str();
   c->add_option("--steps", o->steps, "Sampling step counts, comma-separated (e.g. 100,50,20,10)")
+      ->check(int_list("--steps", 1))
       ->capture_default_str();
-  c->add_option("--seeds", o->seeds, "Seeds, comma-separated (default: --seed)");
+  c->add_option("--seeds", o->seeds, "Seeds, comma-separated (default: --seed)")
+      ->check(int_list("--seeds", 0));
   c->add_option("--sampler", o->sampler, "ddim or ddpm")
       ->check(CLI::IsMember({"ddim", "ddpm"}))
       ->capture_default_str();
