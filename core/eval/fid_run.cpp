@@ -142,6 +142,8 @@ FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtract
                       std::to_string(extractor.dim()));
   }
   const auto run_start = std::chrono::steady_clock::now();
+  // The reference's square root is computed once for every (steps, seed) point.
+  const PreparedGaussian prepared = prepare_gaussian(reference);
   const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
   std::vector<std::int64_t> evaluations;
   std::int64_t total = 0;
@@ -192,7 +194,7 @@ FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtract
           hooks);
       done += evaluations[s];
       const auto stats_start = std::chrono::steady_clock::now();
-      point.frechet = frechet_distance(accumulator.stats(), reference);
+      point.frechet = frechet_distance(prepared, accumulator.stats());
       point.stats_seconds += seconds_since(stats_start);
       if (!probabilities.empty() && options.count >= options.is_splits) {
         point.is = inception_score(at::cat(probabilities, 0), options.is_splits);

@@ -62,36 +62,49 @@ void check_compatible(const GaussianStats& a, const GaussianStats& b) {
   }
 }
 
-// Eigenvalues and vectors of a symmetric matrix with negative eigenvalues clamped to 0 and counted.
-std::pair<at::Tensor, at::Tensor> clamped_eigh(const at::Tensor& symmetric, FrechetResult& result) {
-  auto [values, vectors] = at::linalg_eigh(0.5 * (symmetric + symmetric.t()));
-  const at::Tensor negative = values.lt(0);
-  const std::int64_t count = negative.sum().item<std::int64_t>();
-  if (count > 0) {
-    result.clamped_eigenvalues += count;
-    result.most_negative_eigenvalue =
-        std::min(result.most_negative_eigenvalue, values.min().item<double>());
+void count_negative(const at::Tensor& values, std::int64_t& count, double& most_negative) {
+  const std::int64_t n = values.lt(0).sum().item<std::int64_t>();
+  if (n > 0) {
+    count += n;
+    most_negative = std::min(most_negative, values.min().item<double>());
   }
-  return {values.clamp_min(0), vectors};
 }
 
 }  // namespace
 
-FrechetResult frechet_distance(const GaussianStats& a, const GaussianStats& b) {
-  check_compatible(a, b);
-  const at::Tensor mu1 = a.mean.to(at::kDouble), mu2 = b.mean.to(at::kDouble);
-  const at::Tensor s1 = a.cov.to(at::kDouble), s2 = b.cov.to(at::kDouble);
+PreparedGaussian prepare_gaussian(const GaussianStats& stats) {
+  if (!stats.cov.defined()) throw ConfigError("Frechet distance: empty statistics");
+  PreparedGaussian prepared;
+  prepared.stats = stats;
+  prepared.stats.mean = stats.mean.to(at::kDouble);
+  prepared.stats.cov = stats.cov.to(at::kDouble);
+  const at::Tensor s = prepared.stats.cov;
+  auto [values, vectors] = at::linalg_eigh(0.5 * (s + s.t()));
+  count_negative(values, prepared.clamped_eigenvalues, prepared.most_negative_eigenvalue);
+  prepared.sqrt_cov = (vectors * values.clamp_min(0).sqrt().unsqueeze(0)).mm(vectors.t());
+  return prepared;
+}
+
+FrechetResult frechet_distance(const PreparedGaussian& a, const GaussianStats& b) {
+  check_compatible(a.stats, b);
+  const at::Tensor s2 = b.cov.to(at::kDouble);
   FrechetResult result;
-  const auto [w1, v1] = clamped_eigh(s1, result);
-  const at::Tensor sqrt_s1 = (v1 * w1.sqrt().unsqueeze(0)).mm(v1.t());
-  const at::Tensor m = sqrt_s1.mm(s2).mm(sqrt_s1);
-  const auto [wm, vm] = clamped_eigh(m, result);
-  (void)vm;
-  const double trace_sqrt = wm.sqrt().sum().item<double>();
-  result.mean_term = (mu1 - mu2).pow(2).sum().item<double>();
-  result.trace_term = s1.trace().item<double>() + s2.trace().item<double>() - 2.0 * trace_sqrt;
+  result.clamped_eigenvalues = a.clamped_eigenvalues;
+  result.most_negative_eigenvalue = a.most_negative_eigenvalue;
+  const at::Tensor m = a.sqrt_cov.mm(s2).mm(a.sqrt_cov);
+  const at::Tensor values = at::linalg_eigvalsh(0.5 * (m + m.t()));
+  count_negative(values, result.clamped_eigenvalues, result.most_negative_eigenvalue);
+  const double trace_sqrt = values.clamp_min(0).sqrt().sum().item<double>();
+  result.mean_term = (a.stats.mean - b.mean.to(at::kDouble)).pow(2).sum().item<double>();
+  result.trace_term =
+      a.stats.cov.trace().item<double>() + s2.trace().item<double>() - 2.0 * trace_sqrt;
   result.distance = result.mean_term + result.trace_term;
   return result;
+}
+
+FrechetResult frechet_distance(const GaussianStats& a, const GaussianStats& b) {
+  check_compatible(a, b);
+  return frechet_distance(prepare_gaussian(a), b);
 }
 
 double frechet_distance_nonsymmetric(const GaussianStats& a, const GaussianStats& b) {

@@ -44,10 +44,21 @@ struct FrechetResult {
   double most_negative_eigenvalue = 0;  // 0 when none was clamped
 };
 
-// Symmetric route: sqrt(S1) from eigh(S1), then tr sqrt(M) from eigh(M) with
+// Symmetric route: sqrt(S1) from eigh(S1), then tr sqrt(M) from the eigenvalues of
 // M = sqrt(S1) S2 sqrt(S1), which is symmetric PSD and has the eigenvalues of S1 S2, so
 // tr sqrt(S1 S2) = tr sqrt(M) without the non-symmetric sqrtm of the usual implementation.
+// Only M's eigenvalues are needed (eigvalsh, no eigenvectors), and sqrt(S1) depends on one side
+// only: PreparedGaussian keeps it, so a run that compares many sample sets with one reference
+// pays for one eigh in total and one eigvalsh per comparison.
 // ConfigError when the dimensions differ.
+struct PreparedGaussian {
+  GaussianStats stats;
+  at::Tensor sqrt_cov;  // symmetric square root of stats.cov, negative eigenvalues clamped
+  std::int64_t clamped_eigenvalues = 0;
+  double most_negative_eigenvalue = 0;
+};
+PreparedGaussian prepare_gaussian(const GaussianStats& stats);
+FrechetResult frechet_distance(const PreparedGaussian& a, const GaussianStats& b);
 FrechetResult frechet_distance(const GaussianStats& a, const GaussianStats& b);
 
 // The textbook route for comparison (bench, tests): eigenvalues of the non-symmetric S1 S2 via a

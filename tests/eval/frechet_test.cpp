@@ -43,6 +43,17 @@ TEST(Frechet, HandCheckedTwoByTwo) {
   EXPECT_NEAR(frechet_distance(b, a).distance, expected, 1e-12);  // symmetric in its arguments
 }
 
+TEST(Frechet, PreparedReferenceGivesTheSameDistance) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(6);
+  const GaussianStats a = gaussian_stats(
+      at::randn({200, 16}, gen, at::kDouble).mm(at::randn({16, 16}, gen, at::kDouble)));
+  const GaussianStats b = gaussian_stats(at::randn({200, 16}, gen, at::kDouble) + 0.5);
+  const PreparedGaussian prepared = prepare_gaussian(a);
+  EXPECT_NEAR(frechet_distance(prepared, b).distance, frechet_distance(a, b).distance, 1e-10);
+  EXPECT_NEAR(frechet_distance(prepared, b).distance, frechet_distance_nonsymmetric(a, b), 1e-8);
+  EXPECT_NEAR(frechet_distance(a, b).distance, frechet_distance(b, a).distance, 1e-8);
+}
+
 TEST(Frechet, IdenticalSetsGiveZero) {
   auto gen = at::make_generator<at::CPUGeneratorImpl>(3);
   const at::Tensor x =
