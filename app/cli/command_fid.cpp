@@ -38,6 +38,7 @@ struct FidOptions {
   std::int64_t batch = 64;
   std::int64_t is_splits = 10;
   bool no_clip = false;
+  bool real = false;
 };
 
 void run_fid_command(const FidOptions& o) {
@@ -86,8 +87,16 @@ void run_fid_command(const FidOptions& o) {
       o.ref.empty() ? fashion_mnist_reference(*extractor, o.data, cache, o.ref_n, o.batch,
                                               make_progress_bar("reference", o.common))
                     : file_reference(o.ref, extractor->dim());
-  const FidResult result = run_fid(*loaded.model, linear_schedule(), *extractor, reference.stats,
-                                   options, device, make_progress_bar("fid", o.common), twin.get());
+  FidResult result;
+  if (o.real) {
+    options.steps = {0};
+    const ImageDataset train = load_fashion_mnist(o.data, Split::Train);
+    result = run_fid_real(train.images, *extractor, reference.stats, options,
+                          make_progress_bar("fid", o.common));
+  } else {
+    result = run_fid(*loaded.model, linear_schedule(), *extractor, reference.stats, options, device,
+                     make_progress_bar("fid", o.common), twin.get());
+  }
   FidRunInfo info;
   info.model_dir = loaded.dir;
   info.model_sha256 = loaded.weights_sha256;
@@ -95,6 +104,7 @@ void run_fid_command(const FidOptions& o) {
   info.table_fallbacks = twin ? twin->fallbacks() : 0;
   info.device = o.common.device;
   nlohmann::json run = fid_run_json(info, options, *extractor, reference, result);
+  if (o.real) run["real_images"] = "fashion-mnist train (" + o.data + ")";
   const auto written = write_fid_run(out, run, result);
 
   std::ostringstream human;
@@ -102,7 +112,8 @@ void run_fid_command(const FidOptions& o) {
   human << "FID (" << extractor->name() << ", " << o.n << " samples, " << o.sampler
         << ", reference " << reference.source << ")\n";
   for (const auto& p : result.points) {
-    human << "  steps " << p.steps << " seed " << p.seed << ": FID " << p.frechet.distance;
+    human << "  " << (o.real ? "real images" : "steps " + std::to_string(p.steps)) << " seed "
+          << p.seed << ": FID " << p.frechet.distance;
     if (p.has_is) human << "  IS " << p.is.mean << " +- " << p.is.std;
     human << "  (" << p.sample_seconds << " s sampling, " << p.feature_seconds << " s features)\n";
   }
@@ -181,6 +192,9 @@ void add_fid_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   c->add_flag("--no-clip", o->no_clip, "Do not clamp the predicted x_0 to [-1, 1]");
+  c->add_flag(
+      "--real", o->real,
+      "Score --n real training images per seed instead of samples: the FID floor for this n");
   add_common_options(*c, o->common);
   c->callback([o, &action] { action = [o] { run_fid_command(*o); }; });
 }

@@ -140,9 +140,9 @@ std::string to_string(InceptionRange range) {
 }
 
 at::Tensor inception_input(const at::Tensor& images, InceptionRange range) {
-  if (images.dim() != 4 || images.size(1) != 1) {
+  if (images.dim() != 4 || (images.size(1) != 1 && images.size(1) != 3)) {
     throw ConfigError("Inception input: images have shape " + c10::str(images.sizes()) +
-                      ", expected [N, 1, H, W]");
+                      ", expected [N, 1 or 3, H, W]");
   }
   at::Tensor x = at::upsample_bilinear2d(images.to(at::kFloat), {299, 299}, /*align_corners=*/false)
                      .clamp(-1, 1);
@@ -156,7 +156,7 @@ at::Tensor inception_input(const at::Tensor& images, InceptionRange range) {
       x = (x + 1) * 127.5;
       break;
   }
-  return x.expand({-1, 3, -1, -1}).contiguous();
+  return x.size(1) == 3 ? x.contiguous() : x.expand({-1, 3, -1, -1}).contiguous();
 }
 
 std::unique_ptr<FeatureExtractor> make_inception_extractor(const std::filesystem::path& file,

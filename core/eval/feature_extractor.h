@@ -42,7 +42,7 @@ enum class InceptionRange { Unit, Symmetric, Byte };
 InceptionRange parse_inception_range(const std::string& name);  // "0,1" | "-1,1" | "0,255"
 std::string to_string(InceptionRange range);
 
-// [N, 1, H, W] in [-1, 1] -> [N, 3, 299, 299]: bilinear resize (align_corners=false, as
+// [N, 1 or 3, H, W] in [-1, 1] -> [N, 3, 299, 299]: bilinear resize (align_corners=false, as
 // torchvision's and pytorch-fid's resize), grey repeated to RGB, mapped to `range`.
 at::Tensor inception_input(const at::Tensor& images, InceptionRange range);
 

@@ -141,6 +141,10 @@ FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtract
                       std::to_string(reference.mean.size(0)) + ", the feature network gives " +
                       std::to_string(extractor.dim()));
   }
+  // One image through the feature network first: a shape the network cannot take, or an output
+  // it should not give, fails now and not after the first batch of sampling.
+  const auto& unet = model.config();
+  extractor.extract(at::zeros({1, unet.in_channels, unet.sample_size, unet.sample_size}));
   const auto run_start = std::chrono::steady_clock::now();
   // The reference's square root is computed once for every (steps, seed) point.
   const PreparedGaussian prepared = prepare_gaussian(reference);
@@ -210,6 +214,54 @@ FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtract
     std::tie(summary.is_mean, summary.is_std) = mean_and_sample_std(iss);
     result.summaries.push_back(summary);
   }
+  result.seconds = seconds_since(run_start);
+  return result;
+}
+
+FidResult run_fid_real(const at::Tensor& images, FeatureExtractor& extractor,
+                       const GaussianStats& reference, const FidRunOptions& options,
+                       const ProgressFn& progress) {
+  if (options.count < 2) throw ConfigError("--n must be at least 2 for a covariance");
+  if (images.size(0) < options.count) {
+    throw ConfigError("--real: " + std::to_string(options.count) +
+                      " images asked for, the data has " + std::to_string(images.size(0)));
+  }
+  const auto run_start = std::chrono::steady_clock::now();
+  const PreparedGaussian prepared = prepare_gaussian(reference);
+  FidResult result;
+  std::vector<double> fids, iss;
+  const std::int64_t total = options.count * static_cast<std::int64_t>(options.seeds.size());
+  std::int64_t done = 0;
+  for (std::uint64_t seed : options.seeds) {
+    FidPoint point;
+    point.seed = seed;
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+    const at::Tensor pick = at::randperm(images.size(0), gen, at::kLong).slice(0, 0, options.count);
+    GaussianAccumulator accumulator;
+    std::vector<at::Tensor> probabilities;
+    for (std::int64_t begin = 0; begin < options.count; begin += options.batch_size) {
+      const std::int64_t end = std::min(options.count, begin + options.batch_size);
+      const auto start = std::chrono::steady_clock::now();
+      FeatureBatch batch = extractor.extract(images.index_select(0, pick.slice(0, begin, end)));
+      point.feature_seconds += seconds_since(start);
+      accumulator.add(batch.features);
+      if (batch.probabilities.defined()) probabilities.push_back(batch.probabilities);
+      done += end - begin;
+      report_progress(progress, {done, total, "real images seed " + std::to_string(seed)});
+    }
+    point.frechet = frechet_distance(prepared, accumulator.stats());
+    if (!probabilities.empty() && options.count >= options.is_splits) {
+      point.is = inception_score(at::cat(probabilities, 0), options.is_splits);
+      point.has_is = true;
+      iss.push_back(point.is.mean);
+    }
+    fids.push_back(point.frechet.distance);
+    result.points.push_back(point);
+  }
+  FidSummary summary;
+  std::tie(summary.fid_mean, summary.fid_std) = mean_and_sample_std(fids);
+  std::tie(summary.is_mean, summary.is_std) = mean_and_sample_std(iss);
+  result.summaries.push_back(summary);
   result.seconds = seconds_since(run_start);
   return result;
 }

@@ -87,6 +87,13 @@ FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtract
                   const GaussianStats& reference, const FidRunOptions& options, c10::Device device,
                   const ProgressFn& progress = {}, LayerHooks* hooks = nullptr);
 
+// The floor for a sample count: the same statistics for `options.count` real images per seed
+// (a seeded random subset of `images`, e.g. the training set), instead of samples. Points have
+// steps = 0. ConfigError when there are fewer images than `count`.
+FidResult run_fid_real(const at::Tensor& images, FeatureExtractor& extractor,
+                       const GaussianStats& reference, const FidRunOptions& options,
+                       const ProgressFn& progress = {});
+
 nlohmann::json to_json(const FidPoint& point);
 nlohmann::json to_json(const FidSummary& summary);
 nlohmann::json to_json(const FidResult& result);

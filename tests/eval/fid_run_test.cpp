@@ -160,6 +160,37 @@ TEST(FidRun, ReferenceStatisticsAreCachedAtomically) {
   EXPECT_THROW(file_reference(first.cache_file, 99), ConfigError);
 }
 
+TEST(FidRun, RealImagesGiveTheFloorAndBadShapesFailBeforeSampling) {
+  test::TempDir dir;
+  auto extractor = tiny_extractor(dir);
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(2);
+  const at::Tensor images = at::rand({40, 1, 8, 8}, gen, at::kFloat) * 2 - 1;
+  GaussianAccumulator all;
+  all.add(extractor->extract(images).features);
+  FidRunOptions options;
+  options.count = 40;
+  options.batch_size = 16;
+  options.seeds = {0, 1};
+  options.is_splits = 2;
+  const FidResult whole = run_fid_real(images, *extractor, all.stats(), options);
+  ASSERT_EQ(whole.points.size(), 2u);
+  EXPECT_NEAR(whole.points[0].frechet.distance, 0.0, 1e-6);  // all 40 images: the reference itself
+  options.count = 41;
+  EXPECT_THROW(run_fid_real(images, *extractor, all.stats(), options), ConfigError);
+
+  // A feature network for 16x16 images cannot take the tiny model's 8x8 samples: the error comes
+  // before any sampling.
+  UNet model(test::tiny_unet_config());
+  test::TempDir other;
+  auto wrong = tiny_extractor(other, 16);
+  options.count = 8;
+  bool sampled = false;
+  EXPECT_THROW(run_fid(*model, linear_schedule(), *wrong, gaussian_stats(at::randn({20, 12})),
+                       options, c10::kCPU, [&](const ProgressInfo&) { return sampled = true; }),
+               ConfigError);
+  EXPECT_FALSE(sampled);
+}
+
 TEST(FidRun, IntListParsing) {
   EXPECT_EQ(parse_int_list("100,50,20", "--steps", 1), (std::vector<std::int64_t>{100, 50, 20}));
   EXPECT_THROW(parse_int_list("", "--steps", 1), ConfigError);
