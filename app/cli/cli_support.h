@@ -29,7 +29,8 @@ void apply_common_options(const CommonOptions& options);
 ProgressFn make_progress_bar(const std::string& label, const CommonOptions& options);
 
 // Human output goes to stderr so that with --json the JSON object is the last line of stdout.
-void print_result(const CommonOptions& options, const nlohmann::json& result, const std::string& human);
+void print_result(const CommonOptions& options, const nlohmann::json& result,
+                  const std::string& human);
 
 // Each command registers itself and sets the action run after a successful parse.
 using Action = std::function<void()>;
@@ -37,5 +38,7 @@ void add_info_command(CLI::App& app, Action& action);
 void add_train_command(CLI::App& app, Action& action);
 void add_sample_command(CLI::App& app, Action& action);
 void add_quantize_command(CLI::App& app, Action& action);
+void add_train_features_command(CLI::App& app, Action& action);
+void add_fid_command(CLI::App& app, Action& action);
 
 }  // namespace tdq::cli

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   tdq::cli::add_train_command(app, action);
   tdq::cli::add_sample_command(app, action);
   tdq::cli::add_quantize_command(app, action);
+  tdq::cli::add_train_features_command(app, action);
+  tdq::cli::add_fid_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

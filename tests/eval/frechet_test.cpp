@@ -1,0 +1,121 @@
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/common/errors.h"
+#include "core/eval/frechet.h"
+#include "core/model/safetensors.h"
+#include "tests/support/temp_dir.h"
+
+namespace tdq {
+namespace {
+
+GaussianStats diagonal(std::vector<double> mean, std::vector<double> variances) {
+  GaussianStats s;
+  s.mean = at::tensor(mean, at::kDouble);
+  s.cov = at::diag(at::tensor(variances, at::kDouble));
+  s.count = 100;
+  return s;
+}
+
+TEST(Frechet, DiagonalCovariancesMatchClosedForm) {
+  const auto a = diagonal({0, 1, 2, 3}, {1, 4, 9, 0.25});
+  const auto b = diagonal({1, 1, 0, 3}, {4, 1, 9, 1});
+  // |mu1-mu2|^2 + sum (sqrt(a_i) - sqrt(b_i))^2
+  const double expected = (1 + 0 + 4 + 0) + (1 + 1 + 0 + 0.25);
+  const FrechetResult r = frechet_distance(a, b);
+  EXPECT_NEAR(r.distance, expected, 1e-10);
+  EXPECT_NEAR(r.mean_term, 5.0, 1e-12);
+  EXPECT_NEAR(frechet_distance_nonsymmetric(a, b), expected, 1e-9);
+}
+
+TEST(Frechet, HandCheckedTwoByTwo) {
+  // S1 = [[2,1],[1,2]] (eigenvalues 3, 1), S2 = I: tr sqrt(S1 S2) = sqrt(3) + 1,
+  // FID = |(1,1)|^2 + 4 + 2 - 2 (sqrt(3) + 1) = 6 - 2 sqrt(3).
+  GaussianStats a, b;
+  a.mean = at::tensor({1.0, 0.0}, at::kDouble);
+  a.cov = at::tensor({2.0, 1.0, 1.0, 2.0}, at::kDouble).view({2, 2});
+  b.mean = at::tensor({0.0, 1.0}, at::kDouble);
+  b.cov = at::eye(2, at::kDouble);
+  const double expected = 2.0 + 6.0 - 2.0 * (std::sqrt(3.0) + 1.0);
+  EXPECT_NEAR(frechet_distance(a, b).distance, expected, 1e-12);
+  EXPECT_NEAR(frechet_distance(b, a).distance, expected, 1e-12);  // symmetric in its arguments
+}
+
+TEST(Frechet, PreparedReferenceGivesTheSameDistance) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(6);
+  const GaussianStats a = gaussian_stats(
+      at::randn({200, 16}, gen, at::kDouble).mm(at::randn({16, 16}, gen, at::kDouble)));
+  const GaussianStats b = gaussian_stats(at::randn({200, 16}, gen, at::kDouble) + 0.5);
+  const PreparedGaussian prepared = prepare_gaussian(a);
+  EXPECT_NEAR(frechet_distance(prepared, b).distance, frechet_distance(a, b).distance, 1e-10);
+  EXPECT_NEAR(frechet_distance(prepared, b).distance, frechet_distance_nonsymmetric(a, b), 1e-8);
+  EXPECT_NEAR(frechet_distance(a, b).distance, frechet_distance(b, a).distance, 1e-8);
+}
+
+TEST(Frechet, IdenticalSetsGiveZero) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(3);
+  const at::Tensor x =
+      at::randn({500, 64}, gen, at::kFloat).mm(at::randn({64, 64}, gen, at::kFloat));
+  const GaussianStats s = gaussian_stats(x);
+  const FrechetResult r = frechet_distance(s, s);
+  EXPECT_NEAR(r.distance, 0.0, 1e-6 * s.cov.trace().item<double>());
+}
+
+TEST(Frechet, RankDeficientCovarianceClampsAndReports) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(4);
+  // 20 samples in 64 dimensions: the covariance has rank 19, so round-off gives tiny negative
+  // eigenvalues that are clamped and counted.
+  const GaussianStats a = gaussian_stats(at::randn({20, 64}, gen, at::kDouble));
+  const GaussianStats b = gaussian_stats(at::randn({20, 64}, gen, at::kDouble));
+  const FrechetResult r = frechet_distance(a, b);
+  EXPECT_TRUE(std::isfinite(r.distance));
+  EXPECT_GT(r.distance, 0.0);
+  EXPECT_GT(r.clamped_eigenvalues, 0);
+  EXPECT_LT(r.most_negative_eigenvalue, 0.0);
+  EXPECT_GT(r.most_negative_eigenvalue, -1e-8);
+}
+
+TEST(GaussianStatsTest, StreamingEqualsOneShotAndSurvivesLargeOffsets) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(5);
+  const at::Tensor x = at::randn({300, 8}, gen, at::kDouble) + 1e6;  // |mean| >> std
+  GaussianAccumulator acc;
+  for (std::int64_t i = 0; i < 300; i += 64)
+    acc.add(x.slice(0, i, std::min<std::int64_t>(300, i + 64)));
+  const GaussianStats streamed = acc.stats();
+  const at::Tensor centred = x - x.mean(0);
+  const at::Tensor cov = centred.t().mm(centred) / 299.0;
+  EXPECT_EQ(streamed.count, 300);
+  EXPECT_TRUE(at::allclose(streamed.mean, x.mean(0), 0, 1e-6));
+  EXPECT_TRUE(at::allclose(streamed.cov, cov, 1e-9, 1e-9));
+  EXPECT_THROW(acc.add(at::zeros({4, 9})), ConfigError);
+  EXPECT_THROW(GaussianAccumulator().stats(), ConfigError);
+}
+
+TEST(GaussianStatsTest, SafetensorsRoundTripAndErrors) {
+  test::TempDir dir;
+  const auto a = diagonal({1, 2}, {3, 4});
+  write_gaussian_stats(dir / "ref.safetensors", a, {{"source", "test"}});
+  std::map<std::string, std::string> meta;
+  const GaussianStats back = read_gaussian_stats(dir / "ref.safetensors", &meta);
+  EXPECT_TRUE(at::equal(back.mean, a.mean));
+  EXPECT_TRUE(at::equal(back.cov, a.cov));
+  EXPECT_EQ(back.count, 100);
+  EXPECT_EQ(meta.at("source"), "test");
+  write_safetensors(dir / "bad.safetensors", {{"mu", at::zeros({3}, at::kDouble)}});
+  try {
+    read_gaussian_stats(dir / "bad.safetensors");
+    FAIL();
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.safetensors"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("sigma"), std::string::npos) << e.what();
+  }
+  write_safetensors(dir / "shape.safetensors", {{"mu", at::zeros({3}, at::kDouble)},
+                                                {"sigma", at::zeros({2, 2}, at::kDouble)}});
+  EXPECT_THROW(read_gaussian_stats(dir / "shape.safetensors"), FormatError);
+  EXPECT_THROW(frechet_distance(a, diagonal({1, 2, 3}, {1, 1, 1})), ConfigError);
+}
+
+}  // namespace
+}  // namespace tdq
