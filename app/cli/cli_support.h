@@ -37,5 +37,6 @@ void add_info_command(CLI::App& app, Action& action);
 void add_train_command(CLI::App& app, Action& action);
 void add_sample_command(CLI::App& app, Action& action);
 void add_quantize_command(CLI::App& app, Action& action);
+void add_analyze_command(CLI::App& app, Action& action);
 
 }  // namespace tdq::cli
