@@ -88,6 +88,16 @@ TEST(RecordingHooks, TwoLayerToyMatchesDirectComputation) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("layer b at step 1"), std::string::npos) << e.what();
   }
+  // A NaN input is an error naming the layer, the step and the stream.
+  hooks.begin_step(2, 100);
+  hooks.on_forward(at::full({1}, 100, at::kLong));
+  try {
+    hooks.on_input(0, at::full({1, 5}, std::nanf("")));
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("layer a at step 2 (t=100, local)"), std::string::npos)
+        << e.what();
+  }
 }
 
 class TinyRecord : public ::testing::Test {
