@@ -1,0 +1,316 @@
+#include "core/record/analysis_io.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+#include <cstdio>
+#include <iterator>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/errors.h"
+#include "core/common/file_io.h"
+#include "core/common/version.h"
+#include "core/image/image_grid.h"
+#include "core/model/safetensors.h"
+#include "core/run/run_folder.h"
+
+namespace tdq {
+
+namespace {
+
+constexpr const char* kRangeColumns[] = {"count", "min", "max",  "abs_max",
+                                         "mean",  "std", "p0.1", "p99.9"};
+constexpr const char* kQuantColumns[] = {"clip_fraction", "mse_in",      "sqnr_in_db",
+                                         "mse_out",       "sqnr_out_db", "scale"};
+
+std::string number(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.9g", v);
+  return text;
+}
+
+double at2(const at::Tensor& t, std::int64_t i, std::int64_t j) {
+  return t.data_ptr<double>()[i * t.size(1) + j];
+}
+
+// Mean over the finite values of row l.
+double row_mean(const at::Tensor& t, std::int64_t l) {
+  double sum = 0;
+  std::int64_t n = 0;
+  for (std::int64_t k = 0; k < t.size(1); ++k) {
+    const double v = at2(t, l, k);
+    if (std::isfinite(v)) {
+      sum += v;
+      ++n;
+    }
+  }
+  return n ? sum / static_cast<double>(n) : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::string layers_csv(const Analysis& a) {
+  std::ostringstream out;
+  out << "layer,path,kind,quantizer,a_bits,grid,r_max,r_max_min,r_p99.9_p0.1,min,max,mean_max_min";
+  if (a.has_quant())
+    out << ",local_sqnr_out_db,trajectory_sqnr_out_db,local_clip_fraction,scale_min,scale_max";
+  out << "\n";
+  const at::Tensor mn = a.array("fp.min").contiguous(), mx = a.array("fp.max").contiguous();
+  for (std::size_t i = 0; i < a.layers.size(); ++i) {
+    const auto& layer = a.layers[i];
+    const auto l = static_cast<std::int64_t>(i);
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo, range = 0;
+    for (std::int64_t k = 0; k < mn.size(1); ++k) {
+      lo = std::min(lo, at2(mn, l, k));
+      hi = std::max(hi, at2(mx, l, k));
+      range += at2(mx, l, k) - at2(mn, l, k);
+    }
+    out << layer.index << "," << layer.path << "," << layer.kind << "," << (layer.quantizer ? 1 : 0)
+        << "," << layer.a_bits << "," << layer.grid;
+    for (const auto& s : a.time_dependence.stats) out << "," << number(s.r[i]);
+    out << "," << number(lo) << "," << number(hi) << ","
+        << number(range / static_cast<double>(mn.size(1)));
+    if (a.has_quant()) {
+      const at::Tensor scale = a.array("local.scale").contiguous();
+      double smin = std::numeric_limits<double>::infinity(), smax = -smin;
+      for (std::int64_t k = 0; k < scale.size(1); ++k) {
+        smin = std::min(smin, at2(scale, l, k));
+        smax = std::max(smax, at2(scale, l, k));
+      }
+      out << "," << number(row_mean(a.array("local.sqnr_out_db").contiguous(), l)) << ","
+          << number(row_mean(a.array("trajectory.sqnr_out_db").contiguous(), l)) << ","
+          << number(row_mean(a.array("local.clip_fraction").contiguous(), l)) << "," << number(smin)
+          << "," << number(smax);
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string layer_steps_csv(const Analysis& a) {
+  std::ostringstream out;
+  out << "stream,layer,path,step,t";
+  for (const char* c : kRangeColumns) out << "," << c;
+  for (const char* c : kQuantColumns) out << "," << c;
+  out << "\n";
+  const auto ts = a.timesteps();
+  std::vector<std::string> streams = {"fp"};
+  if (a.has_quant()) {
+    streams.push_back("local");
+    streams.push_back("trajectory");
+  }
+  for (const auto& stream : streams) {
+    std::vector<at::Tensor> range, quant;
+    for (const char* c : kRangeColumns) range.push_back(a.array(stream + "." + c).contiguous());
+    if (stream != "fp") {
+      for (const char* c : kQuantColumns) quant.push_back(a.array(stream + "." + c).contiguous());
+    }
+    for (std::size_t i = 0; i < a.layers.size(); ++i) {
+      for (std::size_t k = 0; k < ts.size(); ++k) {
+        const auto l = static_cast<std::int64_t>(i), s = static_cast<std::int64_t>(k);
+        out << stream << "," << i << "," << a.layers[i].path << "," << k << "," << ts[k];
+        for (const auto& t : range) out << "," << number(at2(t, l, s));
+        if (quant.empty()) {
+          for (std::size_t c = 0; c < std::size(kQuantColumns); ++c) out << ",";
+        }
+        for (const auto& t : quant) out << "," << number(at2(t, l, s));
+        out << "\n";
+      }
+    }
+  }
+  return out.str();
+}
+
+std::string steps_csv(const Analysis& a) {
+  std::ostringstream out;
+  const auto ts = a.timesteps();
+  out << "step,t";
+  if (a.has_quant()) out << ",xt_mse,eps_mse_local,eps_mse_trajectory,fallbacks,calibrated";
+  out << "\n";
+  for (std::size_t k = 0; k < ts.size(); ++k) {
+    const auto s = static_cast<std::int64_t>(k);
+    out << k << "," << ts[k];
+    if (a.has_quant()) {
+      out << "," << number(a.array("step.xt_mse")[s].item<double>()) << ","
+          << number(a.array("step.eps_mse_local")[s].item<double>()) << ","
+          << number(a.array("step.eps_mse_trajectory")[s].item<double>()) << ","
+          << a.array("step.fallbacks")[s].item<std::int64_t>() << ","
+          << a.array("step.calibrated")[s].item<std::int64_t>();
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+nlohmann::json layers_json(const Analysis& a) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& l : a.layers) {
+    out.push_back({{"index", l.index},
+                   {"path", l.path},
+                   {"kind", l.kind},
+                   {"quantizer", l.quantizer},
+                   {"a_bits", l.a_bits},
+                   {"grid", l.grid}});
+  }
+  return out;
+}
+
+template <class T>
+T field(const nlohmann::json& json, const std::string& pointer, const std::filesystem::path& file) {
+  try {
+    return json.at(nlohmann::json::json_pointer(pointer)).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw FormatError(file, "key " + pointer + " is missing or has the wrong type");
+  }
+}
+
+AnalysisInfo info_from_json(const nlohmann::json& j, const std::filesystem::path& file) {
+  AnalysisInfo i;
+  i.model_dir = field<std::string>(j, "/model/dir", file);
+  i.model_sha256 = field<std::string>(j, "/model/sha256", file);
+  i.quant_run = field<std::string>(j, "/quant/run", file);
+  i.quant_method = field<std::string>(j, "/quant/method", file);
+  i.calibration_timesteps =
+      field<std::vector<std::int64_t>>(j, "/quant/calibration_timesteps", file);
+  i.sampler = field<std::string>(j, "/sampler/kind", file);
+  i.skip = field<std::string>(j, "/sampler/skip", file);
+  i.steps = field<std::int64_t>(j, "/sampler/steps", file);
+  i.clip_x0 = field<bool>(j, "/sampler/clip_x0", file);
+  i.n = field<std::int64_t>(j, "/n", file);
+  i.batch = field<std::int64_t>(j, "/batch", file);
+  i.seed = field<std::uint64_t>(j, "/seed", file);
+  i.num_timesteps = field<std::int64_t>(j, "/num_timesteps", file);
+  i.bins = field<std::int64_t>(j, "/histogram/bins", file);
+  i.edge_samples = field<std::int64_t>(j, "/histogram/edge_samples", file);
+  i.seconds_edges = field<double>(j, "/seconds/edges", file);
+  i.seconds_record = field<double>(j, "/seconds/record", file);
+  i.accumulator_bytes = field<std::int64_t>(j, "/accumulator_bytes", file);
+  return i;
+}
+
+// The arrays a reader relies on, with their shapes.
+std::map<std::string, std::vector<std::int64_t>> required_arrays(const AnalysisInfo& info,
+                                                                 std::int64_t layers) {
+  const std::int64_t steps = info.steps;
+  std::map<std::string, std::vector<std::int64_t>> out;
+  out["timesteps"] = {steps};
+  std::vector<std::string> streams = {"fp"};
+  if (!info.quant_run.empty()) {
+    streams.push_back("local");
+    streams.push_back("trajectory");
+    for (const char* key : {"step.xt_mse", "step.eps_mse_local", "step.eps_mse_trajectory",
+                            "step.fallbacks", "step.calibrated"}) {
+      out[key] = {steps};
+    }
+    out["scale_curve"] = {layers, info.num_timesteps};
+  }
+  for (const auto& s : streams) {
+    for (const char* c : kRangeColumns) out[s + "." + c] = {layers, steps};
+    if (s != "fp") {
+      for (const char* c : kQuantColumns) out[s + "." + c] = {layers, steps};
+    }
+    if (info.bins > 0) out[s + ".histogram"] = {layers, steps, info.bins + 2};
+  }
+  if (info.bins > 0) out["edges"] = {layers, info.bins + 1};
+  for (const char* s : {"max", "max-min", "p99.9-p0.1"})
+    out[std::string("pearson.") + s] = {layers};
+  return out;
+}
+
+}  // namespace
+
+std::filesystem::path write_analysis_run(const AnalysisRun& run, const std::filesystem::path& out) {
+  const Analysis& a = run.analysis;
+  RunFolderWriter writer(out);
+  const VersionInfo versions = version_info();
+  const nlohmann::json json = {
+      {"schema_version", kRunSchemaVersion},
+      {"kind", "analyze"},
+      {"analysis_schema_version", kAnalysisSchemaVersion},
+      {"analysis", to_json(a.info)},
+      {"versions", {{"tdq", versions.tdq}, {"libtorch", versions.libtorch}}},
+      {"written", utc_timestamp()},
+      {"metrics", summary_json(a)}};
+  writer.write_tensors(kStatsFile, a.arrays,
+                       {{"analysis_schema_version", std::to_string(kAnalysisSchemaVersion)}});
+  writer.write_json(kLayersFile, layers_json(a));
+  std::filesystem::create_directories(writer.temp_dir() / "tables");
+  write_file_atomic(writer.temp_dir() / "tables" / "layers.csv", layers_csv(a));
+  write_file_atomic(writer.temp_dir() / "tables" / "layer_steps.csv", layer_steps_csv(a));
+  write_file_atomic(writer.temp_dir() / "tables" / "steps.csv", steps_csv(a));
+  if (run.fp_images.defined() && run.fp_images.numel() > 0) {
+    std::filesystem::create_directories(writer.temp_dir() / "samples");
+    const auto columns =
+        static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(run.fp_images.size(0)))));
+    write_image(writer.temp_dir() / "samples" / "fp.png", make_image_grid(run.fp_images, columns));
+    if (run.quant_images.defined() && run.quant_images.numel() > 0) {
+      write_image(writer.temp_dir() / "samples" / "quant.png",
+                  make_image_grid(run.quant_images, columns));
+    }
+  }
+  writer.write_json(kRunJson, json);  // last: a folder with run.json is complete
+  return writer.commit();
+}
+
+Analysis read_analysis(const std::filesystem::path& run) {
+  const nlohmann::json json = read_run_json(run);
+  const auto run_file = run / kRunJson;
+  if (json.value("kind", "") != "analyze") {
+    throw FormatError(run_file, "key kind is '" + json.value("kind", "") + "', not 'analyze'");
+  }
+  const int version = field<int>(json, "/analysis_schema_version", run_file);
+  if (version != kAnalysisSchemaVersion) {
+    throw FormatError(run_file, "key analysis_schema_version: " + std::to_string(version) +
+                                    " is not supported (this build reads " +
+                                    std::to_string(kAnalysisSchemaVersion) + ")");
+  }
+  Analysis a;
+  a.info = info_from_json(field<nlohmann::json>(json, "/analysis", run_file), run_file);
+
+  const auto layers_file = run / kLayersFile;
+  nlohmann::json layers;
+  try {
+    layers = nlohmann::json::parse(read_file_bytes(layers_file));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw FormatError(layers_file, std::string("not valid JSON: ") + e.what(),
+                      static_cast<std::int64_t>(e.byte));
+  }
+  if (!layers.is_array()) throw FormatError(layers_file, "not an array of layers");
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::string at = "/" + std::to_string(i);
+    AnalysisLayer l;
+    l.index = field<int>(layers, at + "/index", layers_file);
+    l.path = field<std::string>(layers, at + "/path", layers_file);
+    l.kind = field<std::string>(layers, at + "/kind", layers_file);
+    l.quantizer = field<bool>(layers, at + "/quantizer", layers_file);
+    l.a_bits = field<int>(layers, at + "/a_bits", layers_file);
+    l.grid = field<std::string>(layers, at + "/grid", layers_file);
+    a.layers.push_back(l);
+  }
+
+  const auto stats_file = run / kStatsFile;
+  SafetensorsFile stats = read_safetensors(stats_file);
+  auto meta = stats.metadata.find("analysis_schema_version");
+  if (meta == stats.metadata.end() || meta->second != std::to_string(kAnalysisSchemaVersion)) {
+    throw FormatError(stats_file, "key __metadata__.analysis_schema_version is missing or not " +
+                                      std::to_string(kAnalysisSchemaVersion));
+  }
+  const auto required = required_arrays(a.info, static_cast<std::int64_t>(a.layers.size()));
+  for (const auto& [key, shape] : required) {
+    auto it = stats.tensors.find(key);
+    if (it == stats.tensors.end()) throw FormatError(stats_file, "missing array '" + key + "'");
+    if (!it->second.sizes().equals(shape)) {
+      std::ostringstream s;
+      s << "array '" << key << "' has shape " << it->second.sizes() << ", expected "
+        << at::IntArrayRef(shape);
+      throw FormatError(stats_file, s.str());
+    }
+  }
+  a.arrays = std::move(stats.tensors);
+  a.time_dependence = time_dependence_of(a.layers, a.arrays);
+  return a;
+}
+
+}  // namespace tdq

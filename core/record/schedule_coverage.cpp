@@ -1,0 +1,35 @@
+#include "core/record/schedule_coverage.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/errors.h"
+
+namespace tdq {
+
+ScheduleCoverage schedule_coverage(const nlohmann::json& run_json,
+                                   const std::filesystem::path& file,
+                                   const std::vector<std::int64_t>& schedule) {
+  ScheduleCoverage coverage;
+  const auto calibration = run_json.find("calibration");
+  if (calibration == run_json.end() || !calibration->is_object() ||
+      !calibration->contains("timesteps") || !(*calibration)["timesteps"].is_array()) {
+    throw FormatError(file, "no array calibration.timesteps");
+  }
+  try {
+    coverage.calibration_timesteps = (*calibration)["timesteps"].get<std::vector<std::int64_t>>();
+  } catch (const nlohmann::json::exception&) {
+    throw FormatError(file, "calibration.timesteps holds a value that is not an integer");
+  }
+  std::vector<std::int64_t> sorted = coverage.calibration_timesteps;
+  std::sort(sorted.begin(), sorted.end());
+  for (std::int64_t t : schedule) {
+    const bool covered = std::binary_search(sorted.begin(), sorted.end(), t);
+    coverage.calibrated.push_back(covered ? 1 : 0);
+    ++(covered ? coverage.calibrated_steps : coverage.uncovered_steps);
+  }
+  return coverage;
+}
+
+}  // namespace tdq

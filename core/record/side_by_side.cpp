@@ -1,0 +1,191 @@
+#include "core/record/side_by_side.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "core/common/errors.h"
+
+namespace tdq {
+
+namespace {
+
+// One generalised DDIM step, the same arithmetic as run_sampler (eta = 0 DDIM, 1 DDPM).
+at::Tensor sampler_update(const at::Tensor& x, at::Tensor eps, double a, double a_prev, double eta,
+                          bool clip_x0, at::Generator& generator) {
+  at::Tensor x0 = (x - std::sqrt(1 - a) * eps) / std::sqrt(a);
+  if (clip_x0) {
+    x0 = x0.clamp(-1, 1);
+    eps = (x - std::sqrt(a) * x0) / std::sqrt(1 - a);
+  }
+  const double sigma = eta * std::sqrt((1 - a_prev) / (1 - a) * (1 - a / a_prev));
+  at::Tensor next =
+      std::sqrt(a_prev) * x0 + std::sqrt(std::max(0.0, 1 - a_prev - sigma * sigma)) * eps;
+  if (sigma > 0) {
+    next =
+        next +
+        sigma *
+            at::randn(x.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).to(x.device());
+  }
+  return next;
+}
+
+std::vector<std::string> layer_paths(const UNetImpl& model) {
+  std::vector<std::string> paths;
+  for (const auto& layer : model.layers()) paths.push_back(layer.path);
+  return paths;
+}
+
+double squared_error(const at::Tensor& a, const at::Tensor& b) {
+  return (a.to(at::kDouble) - b.to(at::kDouble)).square().sum().item<double>();
+}
+
+}  // namespace
+
+SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
+                                     const NoiseSchedule& schedule,
+                                     const SideBySideOptions& options,
+                                     const std::vector<HistogramRange>& ranges,
+                                     const ProgressFn& progress) {
+  if (options.count < 1) throw ConfigError("--n must be positive");
+  if (options.batch_size < 1) throw ConfigError("--batch must be positive");
+  if (options.bins < 0) throw ConfigError("--bins must be >= 0");
+  const auto start = std::chrono::steady_clock::now();
+  at::NoGradGuard no_grad;
+  model.eval();
+  const auto& config = model.config();
+  const auto device = model.parameters().front().device();
+  const std::int64_t layers = static_cast<std::int64_t>(model.layers().size());
+  const auto paths = layer_paths(model);
+  if (static_cast<std::int64_t>(ranges.size()) != layers) {
+    throw Error("side-by-side record: " + std::to_string(ranges.size()) +
+                " histogram ranges for a model with " + std::to_string(layers) + " layers");
+  }
+  if (twin && static_cast<std::int64_t>(twin->slots().size()) != layers) {
+    throw Error("side-by-side record: the quantized twin has " +
+                std::to_string(twin->slots().size()) + " quantizer slots for a model with " +
+                std::to_string(layers) + " layers");
+  }
+
+  SideBySideRecord rec;
+  rec.timesteps = sampling_timesteps(options.sampler, schedule.num_timesteps);
+  const std::int64_t steps = static_cast<std::int64_t>(rec.timesteps.size());
+  rec.has_twin = twin != nullptr;
+  rec.fp = StreamRecord("fp", layers, steps, options.bins, ranges);
+  if (twin) {
+    rec.local = StreamRecord("local", layers, steps, options.bins, ranges);
+    rec.trajectory = StreamRecord("trajectory", layers, steps, options.bins, ranges);
+  }
+  rec.eps_sq_local.assign(static_cast<std::size_t>(steps), 0.0);
+  rec.eps_sq_trajectory.assign(static_cast<std::size_t>(steps), 0.0);
+  rec.xt_sq.assign(static_cast<std::size_t>(steps), 0.0);
+  rec.values.assign(static_cast<std::size_t>(steps), 0);
+  rec.fallbacks.assign(static_cast<std::size_t>(steps), 0);
+
+  RecordingHooks fp_hooks(rec.fp, nullptr, paths);
+  RecordingHooks local_hooks(twin ? rec.local : rec.fp, twin, paths);
+  RecordingHooks trajectory_hooks(twin ? rec.trajectory : rec.fp, twin, paths);
+
+  // Per-step intervals of the twin depend on t only: look them up once per step.
+  std::vector<std::vector<double>> scales(static_cast<std::size_t>(steps));
+  if (twin) {
+    for (std::int64_t k = 0; k < steps; ++k) {
+      auto& s = scales[static_cast<std::size_t>(k)];
+      for (std::int64_t l = 0; l < layers; ++l) {
+        const bool quantized = twin->slots()[static_cast<std::size_t>(l)].quantized;
+        s.push_back(quantized ? twin->activation_scale(static_cast<int>(l),
+                                                       rec.timesteps[static_cast<std::size_t>(k)])
+                              : 0.0);
+      }
+    }
+  }
+
+  // Sample i's initial noise and the per-batch DDPM seed are those of generate_samples.
+  const at::Tensor noise =
+      seeded_noise({options.count, config.in_channels, config.sample_size, config.sample_size},
+                   options.seed, c10::kCPU);
+  const double eta = options.sampler.kind == SamplerKind::DDPM ? 1.0 : 0.0;
+  const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
+  std::vector<at::Tensor> fp_kept, quant_kept;
+  std::int64_t kept = 0;
+  std::vector<at::Tensor> fp_inputs;
+  for (std::int64_t b = 0; b < batches; ++b) {
+    const std::int64_t begin = b * options.batch_size;
+    const std::int64_t size = std::min(options.batch_size, options.count - begin);
+    const std::uint64_t seed = options.seed + 1000003ULL * static_cast<std::uint64_t>(b + 1);
+    at::Generator fp_generator =
+        at::make_generator<at::CPUGeneratorImpl>(seed ^ 0x9e3779b97f4a7c15ULL);
+    at::Generator quant_generator =
+        at::make_generator<at::CPUGeneratorImpl>(seed ^ 0x9e3779b97f4a7c15ULL);
+    at::Tensor x_fp = noise.narrow(0, begin, size).to(device);
+    at::Tensor x_q = x_fp;
+    for (std::int64_t k = 0; k < steps; ++k) {
+      const auto ks = static_cast<std::size_t>(k);
+      const std::int64_t t = rec.timesteps[ks];
+      const std::int64_t t_prev = k + 1 < steps ? rec.timesteps[ks + 1] : -1;
+      const double a = schedule.alpha_bar(t), a_prev = schedule.alpha_bar(t_prev);
+      const at::Tensor t_batch =
+          at::full({size}, t, at::TensorOptions().dtype(at::kLong).device(device));
+
+      fp_hooks.begin_step(k, t, {}, nullptr, twin ? &fp_inputs : nullptr);
+      const at::Tensor eps_fp = model.forward(x_fp, t_batch, &fp_hooks);
+      if (twin) {
+        rec.xt_sq[ks] += squared_error(x_fp, x_q);
+        rec.values[ks] += x_fp.numel();
+        const std::int64_t fallbacks_before = twin->fallbacks();
+        local_hooks.begin_step(k, t, scales[ks], &fp_inputs);
+        const at::Tensor eps_local = model.forward(x_fp, t_batch, &local_hooks);
+        rec.fallbacks[ks] += twin->fallbacks() - fallbacks_before;
+        trajectory_hooks.begin_step(k, t, scales[ks], &fp_inputs);
+        const at::Tensor eps_q = model.forward(x_q, t_batch, &trajectory_hooks);
+        rec.eps_sq_local[ks] += squared_error(eps_fp, eps_local);
+        rec.eps_sq_trajectory[ks] += squared_error(eps_fp, eps_q);
+        x_q = sampler_update(x_q, eps_q, a, a_prev, eta, options.sampler.clip_x0, quant_generator);
+      } else {
+        rec.values[ks] += x_fp.numel();
+      }
+      x_fp = sampler_update(x_fp, eps_fp, a, a_prev, eta, options.sampler.clip_x0, fp_generator);
+      report_progress(progress, {b * steps + k + 1, batches * steps, "t=" + std::to_string(t)});
+    }
+    fp_inputs.clear();
+    const std::int64_t keep = std::min(size, options.keep_images - kept);
+    if (keep > 0) {
+      fp_kept.push_back(x_fp.narrow(0, 0, keep).to(c10::kCPU));
+      if (twin) quant_kept.push_back(x_q.narrow(0, 0, keep).to(c10::kCPU));
+      kept += keep;
+    }
+  }
+  if (!fp_kept.empty()) rec.fp_images = at::cat(fp_kept, 0);
+  if (!quant_kept.empty()) rec.quant_images = at::cat(quant_kept, 0);
+  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return rec;
+}
+
+std::vector<HistogramRange> histogram_ranges(const StreamRecord& record) {
+  std::vector<HistogramRange> ranges;
+  for (std::int64_t l = 0; l < record.layers(); ++l) {
+    double lo = std::numeric_limits<double>::infinity(),
+           hi = -std::numeric_limits<double>::infinity();
+    for (std::int64_t k = 0; k < record.steps(); ++k) {
+      const auto& cell = record.at(l, k);
+      if (cell.count == 0) continue;
+      lo = std::min(lo, cell.min);
+      hi = std::max(hi, cell.max);
+    }
+    if (!(lo <= hi)) {
+      lo = -1;
+      hi = 1;
+    }
+    const double margin =
+        std::max(0.05 * (hi - lo), 1e-6 * std::max(1.0, std::max(std::abs(lo), std::abs(hi))));
+    ranges.push_back({lo - margin, hi + margin});
+  }
+  return ranges;
+}
+
+}  // namespace tdq
