@@ -94,6 +94,20 @@ TEST_F(AnalysisRunTest, TableTwinRoundTripAndScheduleCoverage) {
   EXPECT_EQ(a.array("step.fallbacks")[0].item<std::int64_t>(), 2);  // two batches, one forward each
   EXPECT_EQ(a.array("step.fallbacks")[4].item<std::int64_t>(), 0);
   EXPECT_EQ(a.array("scale_curve").size(1), 1000);
+  // A per-step table: s(t) over the steps is the all-t curve at those t, and not flat.
+  const at::Tensor curve = a.array("scale_curve"), scale = a.array("local.scale");
+  const auto ts = a.timesteps();
+  int varying = 0;
+  for (std::size_t l = 0; l < a.layers.size(); ++l) {
+    if (!a.layers[l].quantizer) continue;
+    const auto li = static_cast<std::int64_t>(l);
+    for (std::size_t k = 0; k < ts.size(); ++k) {
+      EXPECT_EQ(scale[li][static_cast<std::int64_t>(k)].item<double>(),
+                curve[li][ts[k]].item<double>());
+    }
+    varying += curve[li].min().item<double>() < curve[li].max().item<double>() ? 1 : 0;
+  }
+  EXPECT_GT(varying, 0);
   EXPECT_EQ(a.array("local.histogram").size(2), 10);
   EXPECT_EQ(a.array("step.xt_mse")[0].item<double>(), 0.0);
   EXPECT_EQ(a.info.edge_samples, 2);

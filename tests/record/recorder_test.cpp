@@ -8,6 +8,7 @@
 #include "core/common/errors.h"
 #include "core/diffusion/generate.h"
 #include "core/quant/quant_run.h"
+#include "core/record/scale_curves.h"
 #include "core/record/side_by_side.h"
 #include "core/record/stream_record.h"
 #include "tests/support/tiny_models.h"
@@ -179,6 +180,15 @@ TEST_F(TinyRecord, TwinLocalAndTrajectoryModes) {
       EXPECT_GT(a.error_out, 0.0) << model->layers()[static_cast<std::size_t>(l)].path;
       EXPECT_EQ(a.clip_count, a.count);
     }
+  }
+  // MinMax: s(t) is flat for quantized layers and 0 for the others, in the units of
+  // activation_scale.
+  const at::Tensor curves = scale_curves(twin, 1000);
+  ASSERT_EQ(curves.sizes(), (std::vector<std::int64_t>{rec.fp.layers(), 1000}));
+  for (std::int64_t l = 0; l < rec.fp.layers(); ++l) {
+    const at::Tensor row = curves[l];
+    EXPECT_EQ(row.min().item<double>(), row.max().item<double>());
+    EXPECT_EQ(row[0].item<double>() > 0, twin.slots()[static_cast<std::size_t>(l)].quantized);
   }
   // The first layer is FP and sees x_T in both models: no error at step 0.
   EXPECT_EQ(rec.local.at(0, 0).error_in, 0.0);
