@@ -13,34 +13,15 @@
 
 #include "core/image/image_grid.h"
 #include "core/model/model_io.h"
+#include "tests/support/run_cli.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_models.h"
 
 namespace tdq {
 namespace {
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
-CliResult run_tdq(const std::string& args, const test::TempDir& dir) {
-  const char* bin_dir = std::getenv("TDQ_BIN_DIR");
-  const std::string tdq = std::string(bin_dir ? bin_dir : "build/bin") + "/tdq";
-  const auto err_file = dir / "stderr.txt";
-  const std::string command = tdq + " " + args + " 2>" + err_file.string();
-  CliResult run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return run;
-  std::array<char, 4096> buffer{};
-  std::size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_file);
-  run.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-  return run;
-}
+using test::CliResult;
+using test::run_tdq;
 
 nlohmann::json last_json_line(const std::string& out) {
   const auto end = out.find_last_not_of('\n');
@@ -103,7 +84,8 @@ TEST_F(Cli, InfoListsLayersAsJson) {
 }
 
 TEST_F(Cli, SampleWritesAGridAndIsSeedDeterministic) {
-  const std::string args = "sample --json -q --model " + model() + " --n 4 --steps 3 --seed 5 --out ";
+  const std::string args =
+      "sample --json -q --model " + model() + " --n 4 --steps 3 --seed 5 --out ";
   const CliResult a = run_tdq(args + (dir.path() / "a.png").string(), dir);
   ASSERT_EQ(a.code, 0) << a.err;
   const auto json = last_json_line(a.out);
@@ -126,19 +108,23 @@ namespace {
 
 TEST_F(Cli, QuantizeWritesARunThatSampleUses) {
   const std::string run = (dir.path() / "run").string();
-  const CliResult bad = run_tdq("quantize --model " + model() + " --method magic --out " + run, dir);
+  const CliResult bad =
+      run_tdq("quantize --model " + model() + " --method magic --out " + run, dir);
   EXPECT_EQ(bad.code, 2);
   EXPECT_EQ(run_tdq("quantize --model " + model() + " --abits 9 --out " + run, dir).code, 2);
-  EXPECT_EQ(run_tdq("quantize --model " + model() + " --override 'x=w9' --out " + run, dir).code, 2);
-  const CliResult typo = run_tdq("quantize -q --model " + model() + " --override 'nowhere.*=w4' --out " + run, dir);
+  EXPECT_EQ(run_tdq("quantize --model " + model() + " --override 'x=w9' --out " + run, dir).code,
+            2);
+  const CliResult typo =
+      run_tdq("quantize -q --model " + model() + " --override 'nowhere.*=w4' --out " + run, dir);
   EXPECT_EQ(typo.code, 1);
   EXPECT_NE(typo.err.find("nowhere"), std::string::npos) << typo.err;
   EXPECT_FALSE(std::filesystem::exists(run));
   EXPECT_FALSE(std::filesystem::exists(run + ".tmp"));
 
-  const CliResult ok = run_tdq("quantize -q --json --model " + model() +
-                                   " --method table --wbits 6 --abits 6 --calib 2 --calib-steps 4 --out " + run,
-                               dir);
+  const CliResult ok =
+      run_tdq("quantize -q --json --model " + model() +
+                  " --method table --wbits 6 --abits 6 --calib 2 --calib-steps 4 --out " + run,
+              dir);
   ASSERT_EQ(ok.code, 0) << ok.err;
   EXPECT_GT(last_json_line(ok.out).at("quantized_layers").get<int>(), 0);
   const CliResult again = run_tdq("quantize -q --model " + model() + " --out " + run, dir);
@@ -149,9 +135,10 @@ TEST_F(Cli, QuantizeWritesARunThatSampleUses) {
                                     dir);
   ASSERT_EQ(sampled.code, 0) << sampled.err;
   EXPECT_EQ(last_json_line(sampled.out).at("table_fallbacks"), 0);
-  const CliResult other_schedule = run_tdq("sample -q --json --model " + model() + " --quant " + run +
-                                               " --n 2 --steps 3 --out " + (dir.path() / "q3.png").string(),
-                                           dir);
+  const CliResult other_schedule =
+      run_tdq("sample -q --json --model " + model() + " --quant " + run +
+                  " --n 2 --steps 3 --out " + (dir.path() / "q3.png").string(),
+              dir);
   ASSERT_EQ(other_schedule.code, 0) << other_schedule.err;
   EXPECT_GT(last_json_line(other_schedule.out).at("table_fallbacks").get<int>(), 0);
 }

@@ -107,7 +107,10 @@ TEST(Generate, SameSeedGivesIdenticalSamplesAndBatchSizeDoesNotMatterForDdim) {
   const at::Tensor b = generate_samples(*model, s, options, c10::kCPU);
   EXPECT_TRUE(at::equal(a, b));
   options.batch_size = 2;
-  EXPECT_TRUE(at::allclose(a, generate_samples(*model, s, options, c10::kCPU), 1e-5, 1e-5));
+  // Same noise per sample; only the GEMM blocking (hence float rounding) depends on the batch, and
+  // a random-init model amplifies it over the steps.
+  const at::Tensor rebatched = generate_samples(*model, s, options, c10::kCPU);
+  EXPECT_TRUE(at::allclose(a, rebatched, 1e-4, 1e-4)) << (a - rebatched).abs().max().item<double>();
   options.seed = 43;
   EXPECT_FALSE(at::allclose(a, generate_samples(*model, s, options, c10::kCPU)));
 }

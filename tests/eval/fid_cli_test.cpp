@@ -14,34 +14,15 @@
 #include "core/eval/frechet.h"
 #include "core/model/model_io.h"
 #include "core/run/run_folder.h"
+#include "tests/support/run_cli.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_models.h"
 
 namespace tdq {
 namespace {
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
-CliResult run_tdq(const std::string& args, const test::TempDir& dir) {
-  const char* bin_dir = std::getenv("TDQ_BIN_DIR");
-  const std::string command = std::string(bin_dir ? bin_dir : "build/bin") + "/tdq " + args +
-                              " 2>" + (dir / "stderr.txt").string();
-  CliResult run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return run;
-  std::array<char, 4096> buffer{};
-  std::size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    run.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(dir / "stderr.txt");
-  run.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-  return run;
-}
+using test::CliResult;
+using test::run_tdq;
 
 class FidCli : public ::testing::Test {
  protected:

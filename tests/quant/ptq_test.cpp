@@ -87,12 +87,6 @@ class PostTraining : public QuantizedTwin {
     o.reconstruction.batch_size = 8;
     return o;
   }
-  static QuantConfig w4a4(QuantMethod method) {
-    QuantConfig config;
-    config.method = method;
-    config.w_bits = config.a_bits = 4;
-    return config;
-  }
   static double total(const nlohmann::json& blocks, const char* key) {
     double sum = 0;
     for (const auto& b : blocks) sum += b.at(key).get<double>();

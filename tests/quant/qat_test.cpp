@@ -41,12 +41,6 @@ class Qat : public test::QuantizedTwin {
     o.bake_timesteps = {800, 600, 400, 200, 0};
     return o;
   }
-  static QuantConfig w4a4(QuantMethod method) {
-    QuantConfig config;
-    config.method = method;
-    config.w_bits = config.a_bits = 4;
-    return config;
-  }
 };
 
 TEST_F(Qat, LossDecreasesForEveryMethod) {

@@ -12,35 +12,15 @@
 
 #include "core/model/model_io.h"
 #include "core/record/analysis_io.h"
+#include "tests/support/run_cli.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_models.h"
 
 namespace tdq {
 namespace {
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
-CliResult run_tdq(const std::string& args, const test::TempDir& dir) {
-  const char* bin_dir = std::getenv("TDQ_BIN_DIR");
-  const std::string tdq = std::string(bin_dir ? bin_dir : "build/bin") + "/tdq";
-  const auto err_file = dir / "stderr.txt";
-  const std::string command = tdq + " " + args + " 2>" + err_file.string();
-  CliResult run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return run;
-  std::array<char, 4096> buffer{};
-  std::size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    run.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_file);
-  run.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-  return run;
-}
+using test::CliResult;
+using test::run_tdq;
 
 nlohmann::json last_json_line(const std::string& out) {
   const auto end = out.find_last_not_of('\n');

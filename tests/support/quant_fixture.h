@@ -46,6 +46,12 @@ class QuantizedTwin : public ::testing::Test {
     }
     return total;
   }
+  static QuantConfig w4a4(QuantMethod method) {
+    QuantConfig config;
+    config.method = method;
+    config.w_bits = config.a_bits = 4;
+    return config;
+  }
   UNet model;
   NoiseSchedule schedule = linear_schedule();
 };
