@@ -127,6 +127,19 @@ void update_ema(UNetImpl& ema, const UNetImpl& model, double decay) {
 
 }  // namespace
 
+void LossWindow::step_done(TrainHistory& history, double loss, const TrainConfig& config) {
+  history.step += 1;
+  history.samples_seen += config.batch_size;
+  sum_ += loss;
+  ++count_;
+  if (history.step % config.log_every == 0 || history.step == config.steps) {
+    history.loss_steps.push_back(history.step);
+    history.losses.push_back(sum_ / static_cast<double>(count_));
+    sum_ = 0;
+    count_ = 0;
+  }
+}
+
 TrainResult train_diffusion(UNetImpl& model, UNetImpl& ema, const at::Tensor& images,
                             const NoiseSchedule& schedule, const TrainConfig& config,
                             const std::filesystem::path& checkpoint, const ProgressFn& progress,
@@ -155,8 +168,7 @@ TrainResult train_diffusion(UNetImpl& model, UNetImpl& ema, const at::Tensor& im
 
   model.train();
   const std::int64_t n = images.size(0);
-  double window_loss = 0;
-  std::int64_t window_count = 0;
+  LossWindow window;
   auto last_save = std::chrono::steady_clock::now();
   auto session_start = last_save;
   const double seconds_before = history.seconds;
@@ -194,16 +206,7 @@ TrainResult train_diffusion(UNetImpl& model, UNetImpl& ema, const at::Tensor& im
     const double decay = std::min(config.ema_decay, (1.0 + step) / (10.0 + step));
     update_ema(ema, model, decay);
 
-    history.step = step + 1;
-    history.samples_seen += config.batch_size;
-    window_loss += loss_value;
-    ++window_count;
-    if (history.step % config.log_every == 0 || history.step == config.steps) {
-      history.loss_steps.push_back(history.step);
-      history.losses.push_back(window_loss / static_cast<double>(window_count));
-      window_loss = 0;
-      window_count = 0;
-    }
+    window.step_done(history, loss_value, config);
     const bool last = history.step == config.steps;
     if (!checkpoint.empty() && (history.step % config.checkpoint_every == 0 || last)) {
       history.seconds = elapsed();

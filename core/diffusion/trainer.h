@@ -47,6 +47,17 @@ nlohmann::json to_json(const TrainHistory& history);
 TrainHistory train_history_from_json(
     const nlohmann::json& json);  // nlohmann exceptions on bad input
 
+// Counts one finished optimizer step into `history` and appends the mean loss of each window of
+// `log_every` steps (and of the last, partial one).
+class LossWindow {
+ public:
+  void step_done(TrainHistory& history, double loss, const TrainConfig& config);
+
+ private:
+  double sum_ = 0;
+  std::int64_t count_ = 0;
+};
+
 struct TrainResult {
   TrainHistory history;
   bool resumed = false;

@@ -154,8 +154,7 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
              std::chrono::duration<double>(std::chrono::steady_clock::now() - session_start)
                  .count();
     };
-    double window_loss = 0;
-    std::int64_t window_count = 0;
+    LossWindow window;
     while (history.step < config.steps) {
       const std::int64_t step = history.step;
       auto generator = at::make_generator<at::CPUGeneratorImpl>(step_seed(config.seed, step, 1));
@@ -198,16 +197,7 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
         for (auto& [name, average] : ema)
           average.mul_(decay).add_(params.at(name).detach(), 1.0 - decay);
       }
-      history.step = step + 1;
-      history.samples_seen += config.batch_size;
-      window_loss += loss_value;
-      ++window_count;
-      if (history.step % config.log_every == 0 || history.step == config.steps) {
-        history.loss_steps.push_back(history.step);
-        history.losses.push_back(window_loss / static_cast<double>(window_count));
-        window_loss = 0;
-        window_count = 0;
-      }
+      window.step_done(history, loss_value, config);
       if (!checkpoint.empty() &&
           (history.step % config.checkpoint_every == 0 || history.step == config.steps)) {
         history.seconds = elapsed();

@@ -15,26 +15,6 @@ namespace tdq {
 
 namespace {
 
-// One generalised DDIM step, the same arithmetic as run_sampler (eta = 0 DDIM, 1 DDPM).
-at::Tensor sampler_update(const at::Tensor& x, at::Tensor eps, double a, double a_prev, double eta,
-                          bool clip_x0, at::Generator& generator) {
-  at::Tensor x0 = (x - std::sqrt(1 - a) * eps) / std::sqrt(a);
-  if (clip_x0) {
-    x0 = x0.clamp(-1, 1);
-    eps = (x - std::sqrt(a) * x0) / std::sqrt(1 - a);
-  }
-  const double sigma = eta * std::sqrt((1 - a_prev) / (1 - a) * (1 - a / a_prev));
-  at::Tensor next =
-      std::sqrt(a_prev) * x0 + std::sqrt(std::max(0.0, 1 - a_prev - sigma * sigma)) * eps;
-  if (sigma > 0) {
-    next =
-        next +
-        sigma *
-            at::randn(x.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).to(x.device());
-  }
-  return next;
-}
-
 std::vector<std::string> layer_paths(const UNetImpl& model) {
   std::vector<std::string> paths;
   for (const auto& layer : model.layers()) paths.push_back(layer.path);
@@ -109,7 +89,7 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
   const at::Tensor noise =
       seeded_noise({options.count, config.in_channels, config.sample_size, config.sample_size},
                    options.seed, c10::kCPU);
-  const double eta = options.sampler.kind == SamplerKind::DDPM ? 1.0 : 0.0;
+  const double eta = sampler_eta(options.sampler.kind);
   const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
   std::vector<at::Tensor> fp_kept, quant_kept;
   std::int64_t kept = 0;
@@ -118,10 +98,8 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
     const std::int64_t begin = b * options.batch_size;
     const std::int64_t size = std::min(options.batch_size, options.count - begin);
     const std::uint64_t seed = options.seed + 1000003ULL * static_cast<std::uint64_t>(b + 1);
-    at::Generator fp_generator =
-        at::make_generator<at::CPUGeneratorImpl>(seed ^ 0x9e3779b97f4a7c15ULL);
-    at::Generator quant_generator =
-        at::make_generator<at::CPUGeneratorImpl>(seed ^ 0x9e3779b97f4a7c15ULL);
+    at::Generator fp_generator = sampler_noise_generator(seed);
+    at::Generator quant_generator = sampler_noise_generator(seed);
     at::Tensor x_fp = noise.narrow(0, begin, size).to(device);
     at::Tensor x_q = x_fp;
     for (std::int64_t k = 0; k < steps; ++k) {
@@ -145,11 +123,13 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
         const at::Tensor eps_q = model.forward(x_q, t_batch, &trajectory_hooks);
         rec.eps_sq_local[ks] += squared_error(eps_fp, eps_local);
         rec.eps_sq_trajectory[ks] += squared_error(eps_fp, eps_q);
-        x_q = sampler_update(x_q, eps_q, a, a_prev, eta, options.sampler.clip_x0, quant_generator);
+        x_q = sampler_update(x_q, eps_q, a, a_prev, eta, options.sampler.clip_x0, quant_generator)
+                  .x_prev;
       } else {
         rec.values[ks] += x_fp.numel();
       }
-      x_fp = sampler_update(x_fp, eps_fp, a, a_prev, eta, options.sampler.clip_x0, fp_generator);
+      x_fp = sampler_update(x_fp, eps_fp, a, a_prev, eta, options.sampler.clip_x0, fp_generator)
+                 .x_prev;
       report_progress(progress, {b * steps + k + 1, batches * steps, "t=" + std::to_string(t)});
     }
     fp_inputs.clear();
