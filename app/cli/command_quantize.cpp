@@ -2,6 +2,7 @@
 #include <regex>
 #include <sstream>
 
+#include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli_support.h"
@@ -38,6 +39,7 @@ struct QuantizeOptions {
   std::int64_t warmup = -1;  // -1: 5% of the steps
   double ema = 0.999;
   std::int64_t checkpoint_every = 200;
+  double max_seconds = 0;
   std::string data = default_fashion_mnist_dir().string();
   std::int64_t limit = -1;
   int table_groups = 0;
@@ -85,6 +87,7 @@ PtqResult train_run(const QuantizeOptions& o, UNetImpl& model, QuantizedModel& t
   qat.train.seed = o.common.seed;
   qat.train.log_every = std::max<std::int64_t>(1, std::min<std::int64_t>(50, o.qat_steps / 10));
   qat.train.checkpoint_every = o.checkpoint_every;
+  qat.max_seconds = o.max_seconds;
   qat.bake_timesteps = sampling_timesteps(sampler, linear_schedule().num_timesteps);
   const ImageDataset data = load_fashion_mnist(o.data, Split::Train, o.limit);
   const auto checkpoint = checkpoint_of(o.out);
@@ -144,9 +147,12 @@ void run_quantize(const QuantizeOptions& o) {
   ptq.reconstruction.qdrop = o.qdrop;
   ptq.reconstruction.seed = o.common.seed + 2;
   const bool qat = is_qat_method(config.method) || o.qat_steps > 0;
-  const PtqResult result = qat ? train_run(o, *loaded.model, twin, sampler)
-                               : quantize_post_training(*loaded.model, twin, linear_schedule(), ptq,
-                                                        make_progress_bar("calibrate", o.common));
+  PtqResult result = qat ? train_run(o, *loaded.model, twin, sampler)
+                         : quantize_post_training(*loaded.model, twin, linear_schedule(), ptq,
+                                                  make_progress_bar("calibrate", o.common));
+  // Times are only comparable on the same device and thread count.
+  result.metrics["device"] = device.str();
+  result.metrics["threads"] = at::get_num_threads();
   const double seconds = result.metrics.value("calibration_seconds", 0.0);
   const auto run = write_quantize_run(loaded, twin, result.calibration, result.metrics, o.out);
   if (qat) std::filesystem::remove(checkpoint_of(o.out));  // the run folder now holds the result
@@ -227,6 +233,9 @@ void add_quantize_command(CLI::App& app, Action& action) {
   c->add_option("--checkpoint-every", o->checkpoint_every, "QAT checkpoint interval (steps)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  c->add_option("--max-seconds", o->max_seconds,
+                "QAT: stop after this much training time (0: run all --qat-steps)")
+      ->check(CLI::NonNegativeNumber);
   c->add_option("--data", o->data, "QAT: Fashion-MNIST folder")->capture_default_str();
   c->add_option("--limit", o->limit, "QAT: use only the first N training images")
       ->check(CLI::PositiveNumber);

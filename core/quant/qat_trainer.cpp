@@ -155,7 +155,13 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
                  .count();
     };
     LossWindow window;
-    while (history.step < config.steps) {
+    const std::int64_t first_step = history.step;
+    auto within_budget = [&] {  // at least one step per call, so that a budget always progresses
+      return options.max_seconds <= 0 || history.step == first_step ||
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - session_start)
+                     .count() < options.max_seconds;
+    };
+    while (history.step < config.steps && within_budget()) {
       const std::int64_t step = history.step;
       auto generator = at::make_generator<at::CPUGeneratorImpl>(step_seed(config.seed, step, 1));
       const auto long_opts = at::TensorOptions().dtype(at::kLong);

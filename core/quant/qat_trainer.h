@@ -19,6 +19,10 @@ struct QatOptions {
   TrainConfig train;      // steps, batch, lr, warm-up, EMA, clip, seed, checkpoint_every
   int init_passes = 100;  // the statistics rule's passes over one batch
   std::vector<std::int64_t> bake_timesteps;  // TDQ: the sampling schedule to bake at the end
+  // Stops after the step in which this call's training time passes it (0: no limit), for runs on a
+  // time budget; history.step says how many steps were done. Past the warm-up the learning rate
+  // is constant, so stopping early only shortens training.
+  double max_seconds = 0;
 };
 
 struct QatResult {

@@ -71,6 +71,16 @@ TEST_F(Qat, TheFpModelIsNeverWritten) {
   EXPECT_GT(error_vs_fp(twin), 0.0);
 }
 
+TEST_F(Qat, ATimeBudgetStopsEarlyAndStillLeavesATrainedTwin) {
+  QuantizedModel twin(*model, w4a4(QuantMethod::Lsq));
+  QatOptions o = options(50);
+  o.max_seconds = 1e-9;  // spent within the first step
+  const QatResult result = train_quantized(*model, twin, images(), schedule, o, {});
+  EXPECT_EQ(result.history.step, 1);
+  EXPECT_FALSE(twin.learning());
+  EXPECT_GT(error_vs_fp(twin), 0.0);
+}
+
 TEST_F(Qat, ResumedRunEqualsUninterruptedRun) {
   test::TempDir dir;
   QuantizedModel straight(*model, w4a4(QuantMethod::Tdq));
