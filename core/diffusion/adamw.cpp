@@ -74,10 +74,12 @@ void AdamW::load_state(const std::map<std::string, at::Tensor>& state, std::int6
 
 double clip_grad_norm(const std::vector<at::Tensor>& params, double max_norm) {
   at::NoGradGuard no_grad;
-  double total = 0;
+  // One device synchronisation in all, not one per tensor (they dominate a small model's GPU step).
+  std::vector<at::Tensor> squares;
   for (const auto& p : params) {
-    if (p.grad().defined()) total += p.grad().pow(2).sum().item<double>();
+    if (p.grad().defined()) squares.push_back(p.grad().to(at::kDouble).pow(2).sum());
   }
+  const double total = squares.empty() ? 0.0 : at::stack(squares).sum().item<double>();
   const double norm = std::sqrt(total);
   if (std::isfinite(norm) && norm > max_norm) {
     const double scale = max_norm / (norm + 1e-6);

@@ -38,6 +38,14 @@ struct Trainables {
 
 // The quantizer whose tensors went non-finite first, for the error message.
 std::string first_non_finite(const std::map<std::string, at::Tensor>& tensors) {
+  // One device synchronisation for all tensors: one per tensor made a GPU step ~10x slower when
+  // other processes shared the GPU. The names are only looked up when something is not finite.
+  std::vector<at::Tensor> finite;
+  for (const auto& [name, t] : tensors) {
+    finite.push_back(at::isfinite(t.detach()).all());
+    if (t.grad().defined()) finite.push_back(at::isfinite(t.grad()).all());
+  }
+  if (finite.empty() || at::stack(finite).all().item<bool>()) return "";
   for (const auto& [name, t] : tensors) {
     if (!at::isfinite(t.detach()).all().item<bool>()) return name;
     if (t.grad().defined() && !at::isfinite(t.grad()).all().item<bool>())
