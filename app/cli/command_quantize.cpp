@@ -217,7 +217,7 @@ void add_quantize_command(CLI::App& app, Action& action) {
                 "ptq4dm/tdq-ptq: QDrop probability of keeping an FP activation")
       ->check(CLI::Range(0.0, 0.99))
       ->capture_default_str();
-  c->add_option("--qat-steps", o->qat_steps, "QAT (lsq, pact, nipq, tdq; dynamic): training steps")
+  c->add_option("--qat-steps", o->qat_steps, "QAT (lsq, pact, nipq, tdq; dynamic, table): training steps")
       ->check(CLI::Range(0, 100000000));
   c->add_option("--lr", o->lr, "QAT learning rate (steps use lr/10)")
       ->check(CLI::PositiveNumber)

@@ -109,7 +109,8 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
                           const NoiseSchedule& schedule, const QatOptions& options,
                           const std::filesystem::path& checkpoint, const ProgressFn& progress) {
   const TrainConfig& config = options.train;
-  if (!is_qat_method(twin.config().method) && twin.config().method != QuantMethod::Dynamic) {
+  const QuantMethod method = twin.config().method;
+  if (!is_qat_method(method) && method != QuantMethod::Dynamic && method != QuantMethod::Table) {
     throw ConfigError("--qat-steps: method " + to_string(twin.config().method) +
                       " is post-training only");
   }
@@ -127,6 +128,7 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
         at::randint(n, {config.batch_size}, generator, at::TensorOptions().dtype(at::kLong));
     twin.set_static_steps(statistics_initial_steps(model, twin, images.index_select(0, index),
                                                    schedule, options.init_passes, config.seed));
+    if (method == QuantMethod::Table) twin.init_step_table(options.bake_timesteps);
   }
 
   FrozenWeights frozen(model);

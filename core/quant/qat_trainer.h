@@ -1,6 +1,7 @@
 #pragma once
 // Quantization-aware training of a twin (METHOD.md section 3): LSQ, PACT, NIPQ, TDQ and the
-// dynamic ablation, with the diffusion loss on real images.
+// dynamic and per-step table (S1, S-k: QuantConfig::table_groups) ablations, with the diffusion
+// loss on real images.
 #include <cstdint>
 #include <filesystem>
 #include <vector>
@@ -18,7 +19,8 @@ namespace tdq {
 struct QatOptions {
   TrainConfig train;      // steps, batch, lr, warm-up, EMA, clip, seed, checkpoint_every
   int init_passes = 100;  // the statistics rule's passes over one batch
-  std::vector<std::int64_t> bake_timesteps;  // TDQ: the sampling schedule to bake at the end
+  // TDQ: the sampling schedule to bake at the end; Table: the steps of the learned table.
+  std::vector<std::int64_t> bake_timesteps;
   // Stops after the step in which this call's training time passes it (0: no limit), for runs on a
   // time budget; history.step says how many steps were done. Past the warm-up the learning rate
   // is constant, so stopping early only shortens training.

@@ -40,6 +40,23 @@ at::Tensor uniform_like(const at::Tensor& x, at::Generator& generator) {
   return at::rand(x.sizes(), on_device, options.device(x.device()));
 }
 
+// The entry of `table` at t, or at the nearest time step it holds (ties: the larger t).
+template <class Value>
+const Value& nearest_entry(const std::map<std::int64_t, Value>& table, std::int64_t t) {
+  auto above = table.lower_bound(t);
+  if (above != table.end() && above->first == t) return above->second;
+  if (above == table.end() ||
+      (above != table.begin() && t - std::prev(above)->first < above->first - t)) {
+    return std::prev(above)->second;
+  }
+  return above->second;
+}
+
+// Consecutive steps k of a schedule of `steps` fall into group k * groups / steps (0: one per step).
+std::size_t group_count(std::size_t steps, int groups) {
+  return groups == 0 ? steps : std::min<std::size_t>(steps, static_cast<std::size_t>(groups));
+}
+
 // LibTorch initialises Linear layers from the global generator; seeding it per quantizer (and
 // restoring it) makes a TDQ MLP's initial weights a function of its path, not of what ran before.
 TdqModule seeded_tdq_module(const TdqModuleOptions& options, double initial_scale,
@@ -140,8 +157,7 @@ void QuantizedModel::calibrate(const RangeObserver& observer,
     if (kind() == IntervalKind::PerStep) {
       // Group consecutive steps of the schedule; each group shares the union of its ranges.
       const std::size_t steps = timesteps.size();
-      const std::size_t groups =
-          config_.table_groups == 0 ? steps : std::min<std::size_t>(steps, config_.table_groups);
+      const std::size_t groups = group_count(steps, config_.table_groups);
       for (std::size_t g = 0; g < groups; ++g) {
         const std::size_t begin = g * steps / groups, end = (g + 1) * steps / groups;
         RangeObserver::Range range;
@@ -179,6 +195,22 @@ void QuantizedModel::set_static_steps(const std::vector<double>& steps) {
   create_tdq_modules();
 }
 
+void QuantizedModel::init_step_table(const std::vector<std::int64_t>& timesteps) {
+  if (kind() != IntervalKind::PerStep) throw Error("init_step_table: the method has no table");
+  if (timesteps.empty()) throw ConfigError("a per-step table needs the sampler's time steps");
+  const std::size_t steps = timesteps.size(), groups = group_count(steps, config_.table_groups);
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    ActivationQuantizer& q = activations_[i];
+    if (!slots_[i].quantized || !q.calibrated) continue;
+    q.by_timestep.clear();
+    q.group_of.clear();
+    for (std::size_t k = 0; k < steps; ++k) {
+      q.by_timestep[timesteps[k]] = q.fixed;
+      q.group_of[timesteps[k]] = static_cast<std::int64_t>(k * groups / steps);
+    }
+  }
+}
+
 void QuantizedModel::create_tdq_modules() {
   tdq_modules_.clear();
   baked_ = BakedIntervalTable();
@@ -213,7 +245,7 @@ void QuantizedModel::on_forward(const at::Tensor& timesteps) {
   if (timesteps_.numel() == 0) return;
   const auto* t = timesteps_.data_ptr<std::int64_t>();
   bool fell_back = false;
-  if (kind() == IntervalKind::PerStep) {
+  if (kind() == IntervalKind::PerStep && !learning()) {
     // Every table holds the same time steps, so one quantized layer tells whether t falls back.
     for (std::size_t i = 0; i < slots_.size() && !fell_back; ++i) {
       if (!slots_[i].quantized || !activations_[i].calibrated) continue;
@@ -233,17 +265,9 @@ QuantizedModel::Interval QuantizedModel::interval_for(const ActivationQuantizer&
     return {baked_.interval(tdq_modules_, static_cast<std::size_t>(q.tdq), t, nullptr),
             q.fixed.zero_point};
   }
-  if (kind() != IntervalKind::PerStep) return q.fixed;
-  auto it = q.by_timestep.find(t);
-  if (it != q.by_timestep.end()) return it->second;
+  if (kind() != IntervalKind::PerStep || q.by_timestep.empty()) return q.fixed;
   // Nearest calibrated time step: a schedule the table was not built for still samples.
-  auto above = q.by_timestep.lower_bound(t);
-  auto nearest = above;
-  if (above == q.by_timestep.end() ||
-      (above != q.by_timestep.begin() && t - std::prev(above)->first < above->first - t)) {
-    nearest = std::prev(above);
-  }
-  return nearest->second;
+  return nearest_entry(q.by_timestep, t);
 }
 
 at::Tensor QuantizedModel::dynamic_quantize(const at::Tensor& input,
@@ -290,10 +314,20 @@ at::Tensor QuantizedModel::temporal_scales(std::size_t index) {
   return cached;
 }
 
+at::Tensor QuantizedModel::table_scales(const ActivationQuantizer& q) const {
+  if (!timesteps_.defined() || timesteps_.numel() == 0)
+    throw Error("a per-step table needs the time step (on_forward was not called)");
+  std::vector<std::int64_t> groups(static_cast<std::size_t>(timesteps_.numel()));
+  const auto* t = timesteps_.data_ptr<std::int64_t>();
+  for (std::size_t b = 0; b < groups.size(); ++b) groups[b] = nearest_entry(q.group_of, t[b]);
+  return at::exp(q.group_log_steps).index_select(0, at::tensor(groups, at::kLong).to(device_));
+}
+
 at::Tensor QuantizedModel::learned_quantize(std::size_t index, const at::Tensor& x) {
   ActivationQuantizer& q = activations_[index];
-  const at::Tensor scale =
-      kind() == IntervalKind::Temporal ? temporal_scales(index) : at::exp(q.log_step);
+  const at::Tensor scale = kind() == IntervalKind::Temporal  ? temporal_scales(index)
+                           : kind() == IntervalKind::PerStep ? table_scales(q)
+                                                             : at::exp(q.log_step);
   kernels::GridSpec grid = q.grid;
   grid.zero_point = q.fixed.zero_point;
   const std::int64_t per_sample = x.numel() / std::max<std::int64_t>(x.size(0), 1);
@@ -373,7 +407,7 @@ at::Tensor QuantizedModel::on_weight(int layer, const at::Tensor& weight) {
 
 void QuantizedModel::begin_learning(const std::vector<std::size_t>& slots, double qdrop_probability,
                                     std::uint64_t seed, bool learn_weights) {
-  if (kind() == IntervalKind::PerStep || (kind() == IntervalKind::Dynamic && !learn_weights)) {
+  if (kind() == IntervalKind::Dynamic && !learn_weights) {
     throw ConfigError("method " + to_string(config_.method) + " has no learnable activation steps");
   }
   if (learning()) end_learning();
@@ -396,6 +430,18 @@ void QuantizedModel::begin_learning(const std::vector<std::size_t>& slots, doubl
     if (kind() == IntervalKind::Dynamic) continue;
     if (kind() == IntervalKind::Temporal) {
       tdq_modules_.at(static_cast<std::size_t>(q.tdq))->train();
+    } else if (kind() == IntervalKind::PerStep) {
+      if (q.group_of.empty()) {
+        throw ConfigError("quantizer of " + slots_[index].path +
+                          ": a per-step table learns only after init_step_table");
+      }
+      std::int64_t groups = 0;
+      for (const auto& entry : q.group_of) groups = std::max(groups, entry.second + 1);
+      std::vector<float> log_steps(static_cast<std::size_t>(groups));
+      for (const auto& [t, group] : q.group_of) {
+        log_steps[static_cast<std::size_t>(group)] = std::log(q.by_timestep.at(t).scale);
+      }
+      q.group_log_steps = at::tensor(log_steps, at::kFloat).to(device_).set_requires_grad(true);
     } else {
       q.log_step_start = std::log(q.fixed.scale);
       q.log_step =
@@ -416,6 +462,10 @@ QuantizedModel::Learnable QuantizedModel::learnable_steps() const {
     if (activations_[i].log_step.defined()) {
       out.names.push_back("act." + slots_[i].path);
       out.tensors.push_back(activations_[i].log_step);
+    }
+    if (activations_[i].group_log_steps.defined()) {
+      out.names.push_back("table." + slots_[i].path);
+      out.tensors.push_back(activations_[i].group_log_steps);
     }
     if (weight_log_steps_[i].defined()) {
       out.names.push_back("weight." + slots_[i].path);
@@ -460,6 +510,16 @@ void QuantizedModel::end_learning(bool keep) {
       if (keep && std::isfinite(scale)) q.fixed.scale = std::max(scale, kMinScale);
     }
     q.log_step = at::Tensor();
+    if (q.group_log_steps.defined()) {
+      const at::Tensor scales = q.group_log_steps.detach().exp().to(at::kCPU);
+      if (!at::isfinite(scales).all().item<bool>()) {
+        if (not_finite.empty()) not_finite = slots_[i].path + " (table)";
+      } else if (keep) {
+        for (const auto& [t, group] : q.group_of)
+          q.by_timestep.at(t).scale = std::max(scales[group].item<float>(), kMinScale);
+      }
+      q.group_log_steps = at::Tensor();
+    }
     if (q.tdq >= 0) tdq_modules_.at(static_cast<std::size_t>(q.tdq))->eval();
     if (keep && weight_params_[i].defined()) {
       at::NoGradGuard no_grad;

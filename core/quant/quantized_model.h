@@ -35,6 +35,12 @@ class QuantizedModel : public LayerHooks {
   // Temporal methods' MLPs restart at the new s0.
   void set_static_steps(const std::vector<double>& steps);
 
+  // Table QAT (the per-step table ablation): gives every calibrated quantizer a table over
+  // `timesteps` (the sampler schedule, descending) in config().table_groups groups of consecutive
+  // steps (0: one per step; 1: S1, one shared interval), each starting at the static step. Learning
+  // then trains one log step per group; a training t outside the table uses the nearest step.
+  void init_step_table(const std::vector<std::int64_t>& timesteps);
+
   // Temporal methods: evaluates every MLP once per step of `timesteps` and samples from that table.
   void bake(const std::vector<std::int64_t>& timesteps);
   const BakedIntervalTable& baked() const { return baked_; }
@@ -61,7 +67,7 @@ class QuantizedModel : public LayerHooks {
     std::vector<std::string> names;
     std::vector<at::Tensor> tensors;
   };
-  Learnable learnable_steps() const;    // "act.<path>" and "weight.<path>" log steps
+  Learnable learnable_steps() const;    // "act.<path>", "table.<path>", "weight.<path>" log steps
   Learnable learnable_tdq() const;      // "tdq.<path>.<parameter>"
   Learnable learnable_weights() const;  // "w.<path>"
   void end_learning(bool keep = true);
@@ -93,6 +99,8 @@ class QuantizedModel : public LayerHooks {
     bool calibrated = false;
     at::Tensor log_step;  // while learning a static step
     float log_step_start = 0.0f;
+    std::map<std::int64_t, std::int64_t> group_of;  // Table: group of each time step
+    at::Tensor group_log_steps;                     // [groups] while learning a table
   };
 
   Interval interval_for(const ActivationQuantizer& q, std::int64_t t) const;
@@ -100,6 +108,7 @@ class QuantizedModel : public LayerHooks {
   at::Tensor dynamic_quantize(const at::Tensor& input, const kernels::GridSpec& grid) const;
   at::Tensor temporal_scales(std::size_t index);
   at::Tensor learned_quantize(std::size_t index, const at::Tensor& x);
+  at::Tensor table_scales(const ActivationQuantizer& q) const;
   void quantize_weights(const UNetImpl& model);
   void create_tdq_modules();
   IntervalKind kind() const { return interval_kind(config_.method); }

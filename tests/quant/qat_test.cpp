@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <numeric>
+#include <set>
 
 #include "core/common/errors.h"
 #include "core/diffusion/generate.h"
@@ -45,7 +46,7 @@ class Qat : public test::QuantizedTwin {
 
 TEST_F(Qat, LossDecreasesForEveryMethod) {
   for (QuantMethod method : {QuantMethod::Lsq, QuantMethod::Pact, QuantMethod::Nipq,
-                             QuantMethod::Tdq, QuantMethod::Dynamic}) {
+                             QuantMethod::Tdq, QuantMethod::Dynamic, QuantMethod::Table}) {
     UNet fresh(test::tiny_unet_config());
     QuantizedModel twin(*fresh, w4a4(method));
     QatOptions o = options(30);
@@ -69,6 +70,39 @@ TEST_F(Qat, TheFpModelIsNeverWritten) {
     EXPECT_TRUE(t.requires_grad()) << name;  // unfrozen again
   }
   EXPECT_GT(error_vs_fp(twin), 0.0);
+}
+
+// The S-k ablation: k groups of consecutive sampler steps, each with its own learned interval.
+TEST_F(Qat, ATableLearnsOneIntervalPerGroupOfSteps) {
+  for (int groups : {1, 2, 0}) {
+    QuantConfig config = w4a4(QuantMethod::Table);
+    config.table_groups = groups;
+    QuantizedModel twin(*model, config);
+    QatOptions o = options(8);
+    o.bake_timesteps = {800, 600, 400, 200, 0};
+    train_quantized(*model, twin, images(), schedule, o, {});
+    const int layer = test::first_quantized_layer(twin);
+    std::set<double> distinct;
+    for (std::int64_t t : o.bake_timesteps) distinct.insert(twin.activation_scale(layer, t));
+    EXPECT_EQ(distinct.size(), groups == 0 ? 5u : static_cast<std::size_t>(groups))
+        << "table_groups " << groups;
+    // A t between table steps uses the nearest one, and samples like a PTQ table.
+    EXPECT_EQ(twin.activation_scale(layer, 790), twin.activation_scale(layer, 800));
+  }
+}
+
+TEST_F(Qat, ATableSavesAndReloadsItsLearnedSteps) {
+  test::TempDir dir;
+  QuantConfig config = w4a4(QuantMethod::Table);
+  config.table_groups = 2;
+  QuantizedModel twin(*model, config);
+  QatOptions o = options(4);
+  train_quantized(*model, twin, images(), schedule, o, {});
+  QuantizedModel reloaded(*model, config);
+  reloaded.load_state(twin.state());
+  const int layer = test::first_quantized_layer(twin);
+  for (std::int64_t t : o.bake_timesteps)
+    EXPECT_EQ(reloaded.activation_scale(layer, t), twin.activation_scale(layer, t)) << t;
 }
 
 TEST_F(Qat, ATimeBudgetStopsEarlyAndStillLeavesATrainedTwin) {

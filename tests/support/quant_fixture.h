@@ -25,6 +25,13 @@ inline const QuantizerSlot& slot_of(const std::vector<QuantizerSlot>& slots,
   throw std::runtime_error("no slot " + path);
 }
 
+inline int first_quantized_layer(const QuantizedModel& twin) {
+  for (const auto& slot : twin.slots()) {
+    if (slot.quantized) return slot.layer;
+  }
+  throw std::runtime_error("no quantized layer");
+}
+
 class QuantizedTwin : public ::testing::Test {
  protected:
   QuantizedTwin() : model(test::tiny_unet_config()) { model->eval(); }
