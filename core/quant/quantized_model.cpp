@@ -108,14 +108,23 @@ void QuantizedModel::quantize_weights(const UNetImpl& model) {
     fp_weights_[i] = w;
     const auto grid = weight_grid(slots_[i].w_bits);
     const double qmax = static_cast<double>(grid.qmax());
-    // METHOD.md: s = max|W| / (n//2 - 1), per tensor, or per output channel (dim 0).
-    at::Tensor scale = config_.weight_per_channel ? w.abs().reshape({w.size(0), -1}).amax(1) / qmax
-                                                  : (w.abs().max() / qmax).reshape({});
-    scale = scale.clamp_min(kMinScale).to(at::kCPU).contiguous();
-    weight_scales_[i] = scale;
-    quantized_weights_[i] =
-        kernels::fake_quant_forward(w.to(at::kCPU).contiguous(), scale, grid).to(weight->device());
+    // METHOD.md: s = max|W| / (n//2 - 1), per tensor, or per output channel (dim 0). On the CPU
+    // whatever the model's device: CUDA divides by a scalar through its reciprocal, one ulp off,
+    // and a run must reload on any device.
+    const at::Tensor w_cpu = w.to(at::kCPU);
+    at::Tensor scale = config_.weight_per_channel
+                           ? w_cpu.abs().reshape({w.size(0), -1}).amax(1) / qmax
+                           : (w_cpu.abs().max() / qmax).reshape({});
+    set_weight_scale(i, scale.clamp_min(kMinScale).contiguous());
   }
+}
+
+void QuantizedModel::set_weight_scale(std::size_t index, const at::Tensor& scale) {
+  weight_scales_[index] = scale;
+  quantized_weights_[index] =
+      kernels::fake_quant_forward(fp_weights_[index].to(at::kCPU).contiguous(), scale,
+                                  weight_grid(slots_[index].w_bits))
+          .to(device_);
 }
 
 QuantizedModel::Interval QuantizedModel::from_range(const RangeObserver::Range& range,

@@ -110,6 +110,7 @@ class QuantizedModel : public LayerHooks {
   at::Tensor learned_quantize(std::size_t index, const at::Tensor& x);
   at::Tensor table_scales(const ActivationQuantizer& q) const;
   void quantize_weights(const UNetImpl& model);
+  void set_weight_scale(std::size_t index, const at::Tensor& scale);  // CPU scale
   void create_tdq_modules();
   IntervalKind kind() const { return interval_kind(config_.method); }
 

@@ -209,3 +209,32 @@ TEST(Calibration, NanActivationNamesTheLayer) {
 
 }  // namespace
 }  // namespace tdq
+
+namespace tdq {
+namespace {
+
+// Runs quantized on a GPU by earlier builds hold weight steps one ulp off the CPU's (CUDA divides
+// through the reciprocal): they load, with their own steps; a step off by more is another model.
+TEST_F(QuantizedTwin, AWeightStepOneUlpOffLoadsWithItsOwnStepAndOtherWeightsAreRefused) {
+  QuantConfig config;
+  config.method = QuantMethod::MinMax;
+  config.w_bits = config.a_bits = 4;
+  QuantizedModel twin(*model, config);
+  calibrate(*model, twin, schedule, calibration());
+  const int layer = test::first_quantized_layer(twin);
+  const std::string key = "weight." + twin.slots()[static_cast<std::size_t>(layer)].path + ".scale";
+  auto state = twin.state();
+  const at::Tensor exact = state.at(key).clone();
+  state[key] = at::nextafter(exact, exact * 2);
+  QuantizedModel reloaded(*model, config);
+  ASSERT_NO_THROW(reloaded.load_state(state));
+  EXPECT_TRUE(at::equal(reloaded.state().at(key), state.at(key)));
+  EXPECT_FALSE(at::equal(reloaded.state().at(key), exact));
+
+  state[key] = exact * 1.001;
+  QuantizedModel refused(*model, config);
+  EXPECT_THROW(refused.load_state(state), ConfigError);
+}
+
+}  // namespace
+}  // namespace tdq
