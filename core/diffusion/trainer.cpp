@@ -140,6 +140,19 @@ void LossWindow::step_done(TrainHistory& history, double loss, const TrainConfig
   }
 }
 
+TrainingBatch draw_training_batch(const at::Tensor& images, const NoiseSchedule& schedule,
+                                  std::int64_t batch_size, std::uint64_t seed, c10::Device device) {
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+  const auto long_opts = at::TensorOptions().dtype(at::kLong);
+  const at::Tensor index = at::randint(images.size(0), {batch_size}, generator, long_opts);
+  TrainingBatch batch;
+  batch.t = at::randint(schedule.num_timesteps, {batch_size}, generator, long_opts);
+  batch.x0 = images.index_select(0, index).to(device);
+  batch.noise =
+      at::randn(batch.x0.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).to(device);
+  return batch;
+}
+
 TrainResult train_diffusion(UNetImpl& model, UNetImpl& ema, const at::Tensor& images,
                             const NoiseSchedule& schedule, const TrainConfig& config,
                             const std::filesystem::path& checkpoint, const ProgressFn& progress,
@@ -167,7 +180,6 @@ TrainResult train_diffusion(UNetImpl& model, UNetImpl& ema, const at::Tensor& im
   }
 
   model.train();
-  const std::int64_t n = images.size(0);
   LossWindow window;
   auto last_save = std::chrono::steady_clock::now();
   auto session_start = last_save;
@@ -179,15 +191,9 @@ TrainResult train_diffusion(UNetImpl& model, UNetImpl& ema, const at::Tensor& im
 
   while (history.step < config.steps) {
     const std::int64_t step = history.step;
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(config.seed * 1000003ULL +
-                                                              static_cast<std::uint64_t>(step));
-    const auto long_opts = at::TensorOptions().dtype(at::kLong);
-    const at::Tensor index = at::randint(n, {config.batch_size}, generator, long_opts);
-    const at::Tensor t =
-        at::randint(schedule.num_timesteps, {config.batch_size}, generator, long_opts);
-    const at::Tensor x0 = images.index_select(0, index).to(device);
-    const at::Tensor noise =
-        at::randn(x0.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).to(device);
+    const auto [x0, t, noise] =
+        draw_training_batch(images, schedule, config.batch_size,
+                            config.seed * 1000003ULL + static_cast<std::uint64_t>(step), device);
     at::manual_seed(config.seed * 7919ULL + static_cast<std::uint64_t>(step));  // dropout
 
     const at::Tensor x_t = add_noise(schedule, x0, noise, t);

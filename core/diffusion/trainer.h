@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <ATen/Tensor.h>
+#include <c10/core/Device.h>
 #include <nlohmann/json.hpp>
 
 #include "core/common/progress.h"
@@ -57,6 +58,14 @@ class LossWindow {
   double sum_ = 0;
   std::int64_t count_ = 0;
 };
+
+// One training batch: images, time steps and noise, all drawn from one CPU generator seeded by
+// `seed` (so a step's batch depends only on its seed), moved to `device` (t stays on the CPU).
+struct TrainingBatch {
+  at::Tensor x0, t, noise;
+};
+TrainingBatch draw_training_batch(const at::Tensor& images, const NoiseSchedule& schedule,
+                                  std::int64_t batch_size, std::uint64_t seed, c10::Device device);
 
 struct TrainResult {
   TrainHistory history;

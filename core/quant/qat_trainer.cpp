@@ -173,14 +173,8 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
     };
     while (history.step < config.steps && within_budget()) {
       const std::int64_t step = history.step;
-      auto generator = at::make_generator<at::CPUGeneratorImpl>(step_seed(config.seed, step, 1));
-      const auto long_opts = at::TensorOptions().dtype(at::kLong);
-      const at::Tensor index = at::randint(n, {config.batch_size}, generator, long_opts);
-      const at::Tensor t =
-          at::randint(schedule.num_timesteps, {config.batch_size}, generator, long_opts);
-      const at::Tensor x0 = images.index_select(0, index).to(device);
-      const at::Tensor noise =
-          at::randn(x0.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).to(device);
+      const auto [x0, t, noise] = draw_training_batch(images, schedule, config.batch_size,
+                                                      step_seed(config.seed, step, 1), device);
       at::manual_seed(step_seed(config.seed, step, 2));  // TDQ MLP dropout
       twin.reseed(step_seed(config.seed, step, 3));      // NIPQ noise
 
