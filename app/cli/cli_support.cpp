@@ -21,6 +21,25 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
   command.add_flag("-q,--quiet", options.quiet, "No progress bar");
 }
 
+void add_sampler_options(CLI::App& command, SamplerOptions& options) {
+  command.add_option("--sampler", options.sampler, "ddim or ddpm")
+      ->check(CLI::IsMember({"ddim", "ddpm"}))
+      ->capture_default_str();
+  command.add_option("--skip", options.skip, "DDIM time-step skip: uniform or quadratic")
+      ->check(CLI::IsMember({"uniform", "quadratic"}))
+      ->capture_default_str();
+  command.add_flag("--no-clip", options.no_clip, "Do not clamp the predicted x_0 to [-1, 1]");
+}
+
+SamplerConfig sampler_config(const SamplerOptions& options, std::int64_t steps) {
+  SamplerConfig config;
+  config.kind = parse_sampler_kind(options.sampler);
+  config.skip = parse_skip_kind(options.skip);
+  config.steps = steps;
+  config.clip_x0 = !options.no_clip;
+  return config;
+}
+
 void apply_common_options(const CommonOptions& options) { configure_threads(options.threads); }
 
 namespace {

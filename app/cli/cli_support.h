@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/progress.h"
+#include "core/diffusion/sampler.h"
 
 namespace tdq::cli {
 
@@ -21,6 +22,16 @@ struct CommonOptions {
 };
 
 void add_common_options(CLI::App& command, CommonOptions& options);
+
+// --sampler, --skip and --no-clip of every command that samples.
+struct SamplerOptions {
+  std::string sampler = "ddim";
+  std::string skip = "uniform";
+  bool no_clip = false;
+};
+void add_sampler_options(CLI::App& command, SamplerOptions& options);
+// The sampler they describe with `steps` steps.
+SamplerConfig sampler_config(const SamplerOptions& options, std::int64_t steps);
 
 // Applies thread count; call first in every command's action.
 void apply_common_options(const CommonOptions& options);

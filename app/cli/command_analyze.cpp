@@ -22,14 +22,12 @@ struct AnalyzeCliOptions {
   std::string model = default_model_dir().string();
   std::string quant;
   std::string out;
-  std::string sampler = "ddim";
-  std::string skip = "uniform";
+  SamplerOptions sampling;
   std::int64_t n = 32;
   std::int64_t steps = 100;
   std::int64_t batch = 32;
   std::int64_t bins = 128;
   std::int64_t edge_samples = 8;
-  bool no_clip = false;
 };
 
 std::string percent(const nlohmann::json& v) {
@@ -48,10 +46,7 @@ void run_analyze(const AnalyzeCliOptions& o) {
   options.record.count = o.n;
   options.record.batch_size = o.batch;
   options.record.seed = o.common.seed;
-  options.record.sampler.kind = parse_sampler_kind(o.sampler);
-  options.record.sampler.skip = parse_skip_kind(o.skip);
-  options.record.sampler.steps = o.steps;
-  options.record.sampler.clip_x0 = !o.no_clip;
+  options.record.sampler = sampler_config(o.sampling, o.steps);
   options.record.bins = o.bins;
   options.edge_samples = o.edge_samples;
   std::unique_ptr<QuantizedModel> twin;
@@ -78,7 +73,7 @@ void run_analyze(const AnalyzeCliOptions& o) {
   std::ostringstream human;
   human << "time dependence (Pearson r of t and the per-step "
         << summary.at("statistic").get<std::string>() << " of each quantizer input, "
-        << summary.at("layers") << " layers, " << o.n << " samples, " << o.sampler << " " << o.steps
+        << summary.at("layers") << " layers, " << o.n << " samples, " << o.sampling.sampler << " " << o.steps
         << " steps): |r| > 0.5 in " << percent(summary.at("fraction_above_0.5"))
         << ", |r| > 0.7 in " << percent(summary.at("fraction_above_0.7"))
         << " of layers (paper: 62.1% / 38.8%)\n";
@@ -113,12 +108,7 @@ void add_analyze_command(CLI::App& app, Action& action) {
   c->add_option("--steps", o->steps, "Sampling steps")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
-  c->add_option("--sampler", o->sampler, "ddim or ddpm")
-      ->check(CLI::IsMember({"ddim", "ddpm"}))
-      ->capture_default_str();
-  c->add_option("--skip", o->skip, "DDIM time-step skip: uniform or quadratic")
-      ->check(CLI::IsMember({"uniform", "quadratic"}))
-      ->capture_default_str();
+  add_sampler_options(*c, o->sampling);
   c->add_option("--batch", o->batch, "Images per forward pass")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -129,7 +119,6 @@ void add_analyze_command(CLI::App& app, Action& action) {
                 "Samples of the FP pass that fixes the histogram edges")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  c->add_flag("--no-clip", o->no_clip, "Do not clamp the predicted x_0 to [-1, 1]");
   add_common_options(*c, o->common);
   c->callback([o, &action] { action = [o] { run_analyze(*o); }; });
 }

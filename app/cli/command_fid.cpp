@@ -26,8 +26,7 @@ struct FidOptions {
   std::string out;
   std::string steps = "20";
   std::string seeds;  // default: --seed
-  std::string sampler = "ddim";
-  std::string skip = "uniform";
+  SamplerOptions sampling;
   std::string features = default_feature_net_dir().string();
   std::string features_range = "0,1";
   std::string ref;
@@ -37,7 +36,6 @@ struct FidOptions {
   std::int64_t n = 1000;
   std::int64_t batch = 64;
   std::int64_t is_splits = 10;
-  bool no_clip = false;
   bool real = false;
 };
 
@@ -65,9 +63,7 @@ void run_fid_command(const FidOptions& o) {
     if (steps > 1000)
       throw ConfigError("--steps: " + std::to_string(steps) + " exceeds the 1000 time steps");
   }
-  options.sampler.kind = parse_sampler_kind(o.sampler);
-  options.sampler.skip = parse_skip_kind(o.skip);
-  options.sampler.clip_x0 = !o.no_clip;
+  options.sampler = sampler_config(o.sampling, options.sampler.steps);  // steps: per point
 
   const std::filesystem::path features = o.features;
   std::unique_ptr<FeatureExtractor> extractor =
@@ -109,7 +105,7 @@ void run_fid_command(const FidOptions& o) {
 
   std::ostringstream human;
   human << std::fixed << std::setprecision(3);
-  human << "FID (" << extractor->name() << ", " << o.n << " samples, " << o.sampler
+  human << "FID (" << extractor->name() << ", " << o.n << " samples, " << o.sampling.sampler
         << ", reference " << reference.source << ")\n";
   for (const auto& p : result.points) {
     human << "  " << (o.real ? "real images" : "steps " + std::to_string(p.steps)) << " seed "
@@ -127,7 +123,7 @@ void run_fid_command(const FidOptions& o) {
   printed["n"] = o.n;
   printed["steps"] = options.steps;
   printed["seeds"] = options.seeds;
-  printed["sampler"] = o.sampler;
+  printed["sampler"] = o.sampling.sampler;
   printed["features_sha256"] = extractor->sha256();
   print_result(o.common, printed, human.str());
 }
@@ -163,12 +159,7 @@ void add_fid_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   c->add_option("--seeds", o->seeds, "Seeds, comma-separated (default: --seed)")
       ->check(int_list("--seeds", 0));
-  c->add_option("--sampler", o->sampler, "ddim or ddpm")
-      ->check(CLI::IsMember({"ddim", "ddpm"}))
-      ->capture_default_str();
-  c->add_option("--skip", o->skip, "DDIM time-step skip: uniform or quadratic")
-      ->check(CLI::IsMember({"uniform", "quadratic"}))
-      ->capture_default_str();
+  add_sampler_options(*c, o->sampling);
   c->add_option("--batch", o->batch, "Images per forward pass")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -191,7 +182,6 @@ void add_fid_command(CLI::App& app, Action& action) {
   c->add_option("--is-splits", o->is_splits, "Inception Score splits")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
-  c->add_flag("--no-clip", o->no_clip, "Do not clamp the predicted x_0 to [-1, 1]");
   c->add_flag(
       "--real", o->real,
       "Score --n real training images per seed instead of samples: the FID floor for this n");

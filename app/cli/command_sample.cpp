@@ -20,13 +20,11 @@ struct SampleOptions {
   std::string model = default_model_dir().string();
   std::string quant;
   std::string out = "samples.png";
-  std::string sampler = "ddim";
-  std::string skip = "uniform";
+  SamplerOptions sampling;
   std::int64_t n = 64;
   std::int64_t steps = 100;
   std::int64_t batch = 64;
   std::int64_t columns = 0;
-  bool no_clip = false;
 };
 
 void run_sample(const SampleOptions& o) {
@@ -38,10 +36,7 @@ void run_sample(const SampleOptions& o) {
   options.count = o.n;
   options.batch_size = o.batch;
   options.seed = o.common.seed;
-  options.sampler.kind = parse_sampler_kind(o.sampler);
-  options.sampler.skip = parse_skip_kind(o.skip);
-  options.sampler.steps = o.steps;
-  options.sampler.clip_x0 = !o.no_clip;
+  options.sampler = sampler_config(o.sampling, o.steps);
   std::unique_ptr<QuantizedModel> twin;
   if (!o.quant.empty()) twin = load_quantize_run(o.quant, loaded);
   const auto start = std::chrono::steady_clock::now();
@@ -52,7 +47,7 @@ void run_sample(const SampleOptions& o) {
       o.columns > 0 ? o.columns : static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(o.n))));
   const auto written = write_image(o.out, make_image_grid(images, columns));
   std::ostringstream human;
-  human << "wrote " << o.n << " samples (" << o.sampler << ", " << o.steps << " steps, seed " << o.common.seed
+  human << "wrote " << o.n << " samples (" << o.sampling.sampler << ", " << o.steps << " steps, seed " << o.common.seed
         << ") to " << written.string() << " in " << seconds << " s\n";
   print_result(o.common,
                {{"out", written.string()},
@@ -60,8 +55,8 @@ void run_sample(const SampleOptions& o) {
                 {"model_sha256", loaded.weights_sha256},
                 {"n", o.n},
                 {"steps", o.steps},
-                {"sampler", o.sampler},
-                {"skip", o.skip},
+                {"sampler", o.sampling.sampler},
+                {"skip", o.sampling.skip},
                 {"seed", o.common.seed},
                 {"quant", o.quant},
                 {"table_fallbacks", twin ? twin->fallbacks() : 0},
@@ -79,12 +74,9 @@ void add_sample_command(CLI::App& app, Action& action) {
   c->add_option("--out", o->out, "Grid image (PNG; PGM/PPM without OpenCV)")->capture_default_str();
   c->add_option("--n", o->n, "Number of images")->check(CLI::Range(1, 100000))->capture_default_str();
   c->add_option("--steps", o->steps, "Sampling steps")->check(CLI::Range(1, 1000))->capture_default_str();
-  c->add_option("--sampler", o->sampler, "ddim or ddpm")->check(CLI::IsMember({"ddim", "ddpm"}))->capture_default_str();
-  c->add_option("--skip", o->skip, "DDIM time-step skip: uniform or quadratic")
-      ->check(CLI::IsMember({"uniform", "quadratic"}))->capture_default_str();
+  add_sampler_options(*c, o->sampling);
   c->add_option("--batch", o->batch, "Images per forward pass")->check(CLI::PositiveNumber)->capture_default_str();
   c->add_option("--columns", o->columns, "Grid columns (default: square)")->check(CLI::NonNegativeNumber);
-  c->add_flag("--no-clip", o->no_clip, "Do not clamp the predicted x_0 to [-1, 1]");
   add_common_options(*c, o->common);
   c->callback([o, &action] { action = [o] { run_sample(*o); }; });
 }
