@@ -259,6 +259,8 @@ ExperimentJob ExperimentPanel::experiment() const {
   job.analyze.n = n_->value();
   job.analyze.steps = steps_->value();
   job.analyze.batch = std::min(16, n_->value());
+  // Per-step methods (table, TDQ) need intervals for the schedule the analyze run samples.
+  job.quantize.calib_steps = steps_->value();
   return job;
 }
 

@@ -4,6 +4,7 @@
 #include <QDockWidget>
 #include <QEvent>
 #include <QMenu>
+#include <QScrollArea>
 
 #include <functional>
 
@@ -22,7 +23,12 @@ class TitledDock : public QDockWidget {
   TitledDock(const char* name, std::function<QString()> title, QWidget* content, QWidget* parent)
       : QDockWidget(parent), title_(std::move(title)) {
     setObjectName(QString::fromLatin1(name));  // saveState() keys on it
-    setWidget(content);
+    // Scrolled, so a tall panel never sets the main window's minimum size.
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(content);
+    setWidget(scroll);
     setWindowTitle(title_());
   }
 

@@ -44,8 +44,9 @@ std::string index_markdown(const DemoResult& result, const DemoOptions& o,
       const nlohmann::json json = read_run_json(run.folder);
       if (run.kind == "analyze") {
         const auto& m = json.at("metrics");
-        numbers = "|r| > 0.5: " + percent(m.value("fraction_above_0.5", nlohmann::json())) +
-                  ", |r| > 0.7: " + percent(m.value("fraction_above_0.7", nlohmann::json()));
+        // Pipes escaped: a bare | would end the Markdown table cell.
+        numbers = "\\|r\\| > 0.5: " + percent(m.value("fraction_above_0.5", nlohmann::json())) +
+                  ", \\|r\\| > 0.7: " + percent(m.value("fraction_above_0.7", nlohmann::json()));
         numbers += "; samples: [FP](" + rel + "/samples/fp.png)";
         if (std::filesystem::exists(run.folder / "samples" / "quant.png")) {
           numbers += ", [quantized](" + rel + "/samples/quant.png)";
