@@ -82,6 +82,7 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent) {
   overrides_->horizontalHeader()->setSectionResizeMode(kPattern, QHeaderView::Stretch);
   overrides_->verticalHeader()->hide();
   overrides_->setMinimumHeight(90);
+  overrides_->setMaximumHeight(150);  // a few rows; the panel scrolls in its dock
   add_override_ = new QPushButton(this);
   remove_override_ = new QPushButton(this);
   calib_ = spin(0, 100000, 0, this);

@@ -27,6 +27,8 @@ FidView::FidView(QWidget* parent) : QWidget(parent) {
   table_ = new QTableView(this);
   table_->setModel(proxy_);
   table_->setSortingEnabled(true);
+  table_->sortByColumn(FidRunsModel::kRun, Qt::AscendingOrder);
+  table_->setWordWrap(false);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->verticalHeader()->hide();
@@ -120,6 +122,7 @@ void FidView::clear() {
 }
 
 void FidView::replot() {
+  table_->resizeColumnsToContents();
   plot_->clearPlottables();
   // Qt's default categorical colours, so that runs stay apart on screen and in print.
   static const QColor kColors[] = {

@@ -12,8 +12,6 @@
 
 #include <cstdlib>
 
-#include "views/image_pair_canvas.h"
-
 namespace tdq::views {
 
 namespace {
@@ -112,6 +110,9 @@ bool SampleCompareView::show_run(const QString& run_folder) {
 int SampleCompareView::positions() const { return slider_->maximum() + 1; }
 void SampleCompareView::set_position(int position) { slider_->setValue(position); }
 void SampleCompareView::set_show_x0(bool x0) { image_kind_->setCurrentIndex(x0 ? 1 : 0); }
+void SampleCompareView::set_mode(ImagePairCanvas::Mode mode) {
+  mode_->setCurrentIndex(static_cast<int>(mode));  // the combo box sets the canvas
+}
 QString SampleCompareView::status_text() const { return status_->text(); }
 
 void SampleCompareView::select_step(int step) {

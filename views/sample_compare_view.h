@@ -6,6 +6,7 @@
 #include <QWidget>
 
 #include "core/record/step_images_io.h"
+#include "views/image_pair_canvas.h"
 
 class QComboBox;
 class QLabel;
@@ -13,8 +14,6 @@ class QPushButton;
 class QSlider;
 
 namespace tdq::views {
-
-class ImagePairCanvas;
 
 class SampleCompareView : public QWidget {
   Q_OBJECT
@@ -30,6 +29,7 @@ class SampleCompareView : public QWidget {
   // Moves the slider to the kept step nearest to sampling step `step` (for linked selection).
   void select_step(int step);
   void set_show_x0(bool x0);
+  void set_mode(ImagePairCanvas::Mode mode);
   ImagePairCanvas* canvas() const { return canvas_; }
   const QImage& fp_image() const { return fp_; }
   const QImage& quant_image() const { return quant_; }

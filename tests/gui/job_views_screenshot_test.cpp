@@ -52,7 +52,7 @@ TEST_F(JobViewsScreenshots, Render) {
   samples.set_show_x0(true);
   save(samples, QStringLiteral("sample-compare-step.png"));
   samples.set_position(samples.positions() - 1);
-  samples.canvas()->set_mode(ImagePairCanvas::Mode::Difference);
+  samples.set_mode(ImagePairCanvas::Mode::Difference);
   save(samples, QStringLiteral("sample-compare-difference.png"));
 
   FidView fid;
@@ -62,7 +62,7 @@ TEST_F(JobViewsScreenshots, Render) {
   save(fid, QStringLiteral("fid-runs.png"));
 
   // Mid-job: a real MinMax W8A4 experiment on the default model, grabbed at about a third.
-  QTemporaryDir runs;
+  QTemporaryDir runs(QDir::temp().filePath(QStringLiteral("runs-XXXXXX")));
   ExperimentPanel panel;
   panel.resize(520, 640);
   panel.set_runs_dir(runs.path());

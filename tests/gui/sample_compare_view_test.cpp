@@ -59,7 +59,8 @@ TEST_F(SampleCompareViewTest, ShowsFinalAndPerStepImagesOfFpAndQuantized) {
   const QImage diff = ImagePairCanvas::difference(view.fp_image(), view.quant_image());
   ASSERT_FALSE(diff.isNull());
   EXPECT_EQ(diff.size(), view.fp_image().size());
-  view.canvas()->set_mode(ImagePairCanvas::Mode::Swipe);
+  view.set_mode(ImagePairCanvas::Mode::Swipe);
+  EXPECT_EQ(view.canvas()->mode(), ImagePairCanvas::Mode::Swipe);
   view.show();
   ASSERT_TRUE(QTest::qWaitForWindowExposed(&view));
   const QRect area = view.canvas()->rect();
