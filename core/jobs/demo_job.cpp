@@ -14,6 +14,7 @@
 #include "core/jobs/experiment_job.h"
 #include "core/jobs/fid_job.h"
 #include "core/model/model_io.h"
+#include "core/record/step_images_io.h"
 #include "core/run/run_folder.h"
 
 namespace tdq {
@@ -47,9 +48,13 @@ std::string index_markdown(const DemoResult& result, const DemoOptions& o,
         // Pipes escaped: a bare | would end the Markdown table cell.
         numbers = "\\|r\\| > 0.5: " + percent(m.value("fraction_above_0.5", nlohmann::json())) +
                   ", \\|r\\| > 0.7: " + percent(m.value("fraction_above_0.7", nlohmann::json()));
-        numbers += "; samples: [FP](" + rel + "/samples/fp.png)";
-        if (std::filesystem::exists(run.folder / "samples" / "quant.png")) {
-          numbers += ", [quantized](" + rel + "/samples/quant.png)";
+        // The grids are .pgm in a build without OpenCV.
+        const auto fp = find_image(run.folder / "samples", "fp");
+        const auto quant = find_image(run.folder / "samples", "quant");
+        if (!fp.empty())
+          numbers += "; samples: [FP](" + rel + "/samples/" + fp.filename().string() + ")";
+        if (!quant.empty()) {
+          numbers += ", [quantized](" + rel + "/samples/" + quant.filename().string() + ")";
         }
       } else if (run.kind == "fid") {
         for (const auto& s : read_fid_run_summary(run.folder).summaries) {

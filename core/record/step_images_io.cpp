@@ -38,6 +38,14 @@ std::string relative_file(const nlohmann::json& entry, const char* key,
 
 }  // namespace
 
+std::filesystem::path find_image(const std::filesystem::path& dir, const std::string& stem) {
+  for (const char* extension : {".png", ".pgm", ".ppm"}) {
+    const auto file = dir / (stem + extension);
+    if (std::filesystem::is_regular_file(file)) return file;
+  }
+  return {};
+}
+
 void write_step_images(const std::filesystem::path& samples_dir,
                        const std::vector<StepImages>& snapshots) {
   if (snapshots.empty()) return;
@@ -74,10 +82,8 @@ SampleImageFiles read_sample_image_files(const std::filesystem::path& run) {
   } catch (const nlohmann::json::exception& e) {
     throw FormatError(run_file, std::string("analysis: ") + e.what());
   }
-  for (auto [name, target] :
-       {std::pair{"fp.png", &files.fp_grid}, std::pair{"quant.png", &files.quant_grid}}) {
-    if (std::filesystem::is_regular_file(run / "samples" / name)) *target = run / "samples" / name;
-  }
+  files.fp_grid = find_image(run / "samples", "fp");
+  files.quant_grid = find_image(run / "samples", "quant");
   const auto index_file = run / kStepImagesIndex;
   if (!std::filesystem::exists(index_file)) return files;
   nlohmann::json index;

@@ -27,6 +27,10 @@ struct SampleImageFiles {
   std::vector<StepImageFiles> step_images;
 };
 
+// `dir`/`stem` with the extension write_image gave it: .png, or .pgm/.ppm in a build without
+// OpenCV. Empty when there is none.
+std::filesystem::path find_image(const std::filesystem::path& dir, const std::string& stem);
+
 // Writes the grids of every snapshot under `samples_dir`/steps/ and the index next to them.
 void write_step_images(const std::filesystem::path& samples_dir,
                        const std::vector<StepImages>& snapshots);

@@ -49,7 +49,7 @@ TEST_F(DemoCli, WithoutShippedRunsQuantizesMinMaxW8A4) {
   EXPECT_NE(index.find("fp-analyze"), std::string::npos) << index;
   EXPECT_NE(index.find("minmax W8A4"), std::string::npos) << index;
   EXPECT_NE(index.find("FID@4"), std::string::npos) << index;
-  EXPECT_NE(index.find("samples/quant.png"), std::string::npos) << index;
+  EXPECT_NE(index.find("samples/quant."), std::string::npos) << index;
   const auto last = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
   const auto json = nlohmann::json::parse(last);
   EXPECT_EQ(json.at("runs").size(), 5u);
