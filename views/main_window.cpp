@@ -15,6 +15,7 @@
 #include <QStatusBar>
 
 #include "views/about_dialog.h"
+#include "views/job_docks.h"
 #include "views/recent_runs.h"
 #include "views/translator.h"
 
@@ -35,6 +36,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setObjectName(QStringLiteral("MainWindow"));
   create_welcome_page();
   create_menus();
+  add_job_docks(*this);
   statusBar();
   retranslate();
   resize(1100, 720);

@@ -52,5 +52,6 @@ void add_quantize_command(CLI::App& app, Action& action);
 void add_train_features_command(CLI::App& app, Action& action);
 void add_fid_command(CLI::App& app, Action& action);
 void add_analyze_command(CLI::App& app, Action& action);
+void add_demo_command(CLI::App& app, Action& action);
 
 }  // namespace tdq::cli

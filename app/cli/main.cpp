@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   tdq::cli::add_train_features_command(app, action);
   tdq::cli::add_fid_command(app, action);
   tdq::cli::add_analyze_command(app, action);
+  tdq::cli::add_demo_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -192,6 +192,7 @@ AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
   edge.count = edge_count;
   edge.bins = 0;
   edge.keep_images = 0;
+  edge.step_image_every = 0;
   const SideBySideRecord ranges_only = record_side_by_side(
       unet, nullptr, schedule, edge, std::vector<HistogramRange>(static_cast<std::size_t>(layers)),
       [&](const ProgressInfo& p) {
@@ -225,6 +226,7 @@ AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
   run.analysis = make_analysis(record, unet, twin, info);
   run.fp_images = record.fp_images;
   run.quant_images = record.quant_images;
+  run.step_images = record.step_images;
   return run;
 }
 

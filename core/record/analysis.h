@@ -76,7 +76,8 @@ struct Analysis {
 // over the first `edge_samples` samples (same seeds) fixes each layer's histogram edges.
 struct AnalysisRun {
   Analysis analysis;
-  at::Tensor fp_images, quant_images;  // for the sample grids
+  at::Tensor fp_images, quant_images;   // for the sample grids
+  std::vector<StepImages> step_images;  // for the step slider (samples/steps/)
 };
 AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
                          const std::string& quant_run, const NoiseSchedule& schedule,

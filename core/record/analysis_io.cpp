@@ -14,6 +14,7 @@
 #include "core/common/version.h"
 #include "core/image/image_grid.h"
 #include "core/model/safetensors.h"
+#include "core/record/step_images_io.h"
 #include "core/run/run_folder.h"
 
 namespace tdq {
@@ -249,6 +250,7 @@ std::filesystem::path write_analysis_run(const AnalysisRun& run, const std::file
       write_image(writer.temp_dir() / "samples" / "quant.png",
                   make_image_grid(run.quant_images, columns));
     }
+    write_step_images(writer.temp_dir() / "samples", run.step_images);
   }
   writer.write_json(kRunJson, json);  // last: a folder with run.json is complete
   return writer.commit();

@@ -25,7 +25,20 @@ double squared_error(const at::Tensor& a, const at::Tensor& b) {
   return (a.to(at::kDouble) - b.to(at::kDouble)).square().sum().item<double>();
 }
 
+at::Tensor first(const at::Tensor& images, std::int64_t count) {
+  return images.narrow(0, 0, std::min(count, images.size(0))).to(c10::kCPU).clone();
+}
+
 }  // namespace
+
+std::vector<std::int64_t> step_image_indices(std::int64_t steps, std::int64_t every) {
+  if (every == 0 || steps < 1) return {};
+  if (every < 0) every = std::max<std::int64_t>(1, steps / 10);
+  std::vector<std::int64_t> out;
+  for (std::int64_t k = 0; k < steps; k += every) out.push_back(k);
+  if (out.back() != steps - 1) out.push_back(steps - 1);
+  return out;
+}
 
 SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
                                      const NoiseSchedule& schedule,
@@ -94,6 +107,9 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
   std::vector<at::Tensor> fp_kept, quant_kept;
   std::int64_t kept = 0;
   std::vector<at::Tensor> fp_inputs;
+  const auto snapshot_steps =
+      step_image_indices(steps, options.step_images > 0 ? options.step_image_every : 0);
+  std::size_t next_snapshot = 0;
   for (std::int64_t b = 0; b < batches; ++b) {
     const std::int64_t begin = b * options.batch_size;
     const std::int64_t size = std::min(options.batch_size, options.count - begin);
@@ -109,6 +125,13 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
       const double a = schedule.alpha_bar(t), a_prev = schedule.alpha_bar(t_prev);
       const at::Tensor t_batch =
           at::full({size}, t, at::TensorOptions().dtype(at::kLong).device(device));
+      // Only the first batch: the kept images are its first samples.
+      StepImages* snapshot = nullptr;
+      if (b == 0 && next_snapshot < snapshot_steps.size() && snapshot_steps[next_snapshot] == k) {
+        ++next_snapshot;
+        rec.step_images.push_back({k, t, {}, {}, {}, {}});
+        snapshot = &rec.step_images.back();
+      }
 
       fp_hooks.begin_step(k, t, {}, nullptr, twin ? &fp_inputs : nullptr);
       const at::Tensor eps_fp = model.forward(x_fp, t_batch, &fp_hooks);
@@ -123,13 +146,23 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
         const at::Tensor eps_q = model.forward(x_q, t_batch, &trajectory_hooks);
         rec.eps_sq_local[ks] += squared_error(eps_fp, eps_local);
         rec.eps_sq_trajectory[ks] += squared_error(eps_fp, eps_q);
-        x_q = sampler_update(x_q, eps_q, a, a_prev, eta, options.sampler.clip_x0, quant_generator)
-                  .x_prev;
+        const SamplerUpdate q =
+            sampler_update(x_q, eps_q, a, a_prev, eta, options.sampler.clip_x0, quant_generator);
+        if (snapshot) {
+          snapshot->quant_xt = first(x_q, options.step_images);
+          snapshot->quant_x0 = first(q.x0, options.step_images);
+        }
+        x_q = q.x_prev;
       } else {
         rec.values[ks] += x_fp.numel();
       }
-      x_fp = sampler_update(x_fp, eps_fp, a, a_prev, eta, options.sampler.clip_x0, fp_generator)
-                 .x_prev;
+      const SamplerUpdate f =
+          sampler_update(x_fp, eps_fp, a, a_prev, eta, options.sampler.clip_x0, fp_generator);
+      if (snapshot) {
+        snapshot->fp_xt = first(x_fp, options.step_images);
+        snapshot->fp_x0 = first(f.x0, options.step_images);
+      }
+      x_fp = f.x_prev;
       report_progress(progress, {b * steps + k + 1, batches * steps, "t=" + std::to_string(t)});
     }
     fp_inputs.clear();

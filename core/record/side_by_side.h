@@ -20,7 +20,22 @@ struct SideBySideOptions {
   SamplerConfig sampler;
   std::int64_t bins = 128;        // 0: ranges only
   std::int64_t keep_images = 64;  // final images kept for sample grids (the first ones)
+  // Intermediate images for a step slider: x_t and the predicted x_0 of the first
+  // `step_images` samples at every `step_image_every`-th step and the last one. -1: about ten
+  // snapshots whatever the step count; 0: none. Memory: snapshots x step_images x 4 images.
+  std::int64_t step_image_every = -1;
+  std::int64_t step_images = 16;
 };
+
+// x_t (before the step) and the predicted x_0 at one sampling step, FP and quantized trajectory
+// (quant_* undefined without a twin); [<= step_images, C, H, W] on the CPU.
+struct StepImages {
+  std::int64_t step = 0, t = 0;
+  at::Tensor fp_xt, fp_x0, quant_xt, quant_x0;
+};
+
+// The steps whose images are kept: every `every`-th and the last (every == -1: about ten).
+std::vector<std::int64_t> step_image_indices(std::int64_t steps, std::int64_t every);
 
 // A side-by-side sampling of the FP model and its quantized twin from the same initial noise and
 // seeds (sample i starts from the noise `tdq sample --seed` gives it), recorded in three streams:
@@ -38,6 +53,7 @@ struct SideBySideRecord {
   std::vector<std::int64_t> values;
   std::vector<std::int64_t> fallbacks;  // per step: twin forwards whose interval was a fallback
   at::Tensor fp_images, quant_images;   // [<= keep_images, C, H, W] final samples, CPU
+  std::vector<StepImages> step_images;  // first batch only, steps of step_image_indices
   double seconds = 0;
 
   std::size_t accumulator_bytes() const { return fp.bytes() + local.bytes() + trajectory.bytes(); }
