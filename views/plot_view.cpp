@@ -1,0 +1,47 @@
+#include "views/plot_view.h"
+
+#include <QAction>
+#include <QEvent>
+#include <QVBoxLayout>
+
+#include <qcustomplot.h>
+
+#include "views/figure_export_dialog.h"
+#include "views/run_documents.h"
+
+namespace tdq::views {
+
+PlotView::PlotView(Selection* selection, QWidget* parent)
+    : QWidget(parent), selection_(selection), plot_(new QCustomPlot(this)) {
+  layout_ = new QVBoxLayout(this);
+  layout_->setContentsMargins(2, 2, 2, 2);
+  layout_->addWidget(plot_, 1);
+  plot_->setMinimumSize(240, 160);
+  plot_->setContextMenuPolicy(Qt::ActionsContextMenu);
+  auto* export_action = new QAction(tr("Export figure..."), plot_);
+  export_action->setObjectName(QStringLiteral("actionExportFigure"));
+  plot_->addAction(export_action);
+  connect(export_action, &QAction::triggered, this, &PlotView::export_figure_dialog);
+  // Views are created before any run is open, so the first refresh comes from a selection change.
+  const auto redraw = [this] { refresh(); };
+  connect(selection_, &Selection::run_changed, this, redraw);
+  connect(selection_, &Selection::layer_changed, this, redraw);
+  connect(selection_, &Selection::step_changed, this, redraw);
+}
+
+QList<Figure> PlotView::figures() {
+  refresh();
+  return {Figure{figure_name(), figure_title(), plot_}};
+}
+
+void PlotView::export_figure_dialog() {
+  FigureExportDialog dialog(plot_, figure_name(), this);
+  dialog.exec();
+}
+
+void PlotView::changeEvent(QEvent* event) {
+  if (event->type() == QEvent::LanguageChange && selection_->current_run() != nullptr) refresh();
+  QWidget::changeEvent(event);
+}
+
+}  // namespace tdq::views
