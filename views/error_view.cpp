@@ -20,15 +20,13 @@ QVector<double> positive(const std::vector<double>& values) {
 }  // namespace
 
 ErrorView::ErrorView(Selection* selection, QWidget* parent) : PlotView(selection, parent) {
-  plot_->legend->setVisible(true);
-  plot_->legend->setFont(QFont(font().family(), 8));
+  use_legend_below_and_title();
   plot_->yAxis->setScaleType(QCPAxis::stLogarithmic);
   plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
   plot_->yAxis->setNumberFormat(QStringLiteral("eb"));
   plot_->yAxis->setNumberPrecision(0);
   plot_->yAxis2->setVisible(true);
   plot_->xAxis->setRangeReversed(true);
-  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
 }
 
 QString ErrorView::figure_title() const { return tr("Quantization error vs sampling step"); }
@@ -39,6 +37,11 @@ void ErrorView::refresh() {
   plot_->yAxis->setLabel(tr("MSE vs FP"));
   plot_->yAxis2->setLabel(tr("layer SQNR (dB)"));
   const RunData* run = selection_->current_run();
+  const int layer = selection_->layer();
+  set_title(run != nullptr && layer >= 0
+                ? tr("Output error and the input error of %1")
+                      .arg(run->layers[static_cast<std::size_t>(layer)].path)
+                : figure_title());
   if (run == nullptr || !run->has_quant) {
     plot_->replot();
     return;
@@ -47,8 +50,8 @@ void ErrorView::refresh() {
   const auto add = [&](const std::vector<double>& values, const QColor& color, const QString& name,
                        Qt::PenStyle style, bool right) {
     QCPGraph* graph = plot_->addGraph(plot_->xAxis, right ? plot_->yAxis2 : plot_->yAxis);
-    graph->setData(t, right ? QVector<double>(values.begin(), values.end()) : positive(values),
-                   true);
+    // t descends over the steps: QCustomPlot sorts by key.
+    graph->setData(t, right ? QVector<double>(values.begin(), values.end()) : positive(values));
     graph->setPen(QPen(color, 1.8, style));
     graph->setName(name);
   };
@@ -58,20 +61,18 @@ void ErrorView::refresh() {
   if (const auto* trajectory = run->steps(QStringLiteral("step.eps_mse_trajectory"))) {
     add(*trajectory, QColor(255, 127, 14), tr("output, trajectory"), Qt::SolidLine, false);
   }
-  const int layer = selection_->layer();
   if (layer >= 0) {
-    const QString& path = run->layers[static_cast<std::size_t>(layer)].path;
     for (const auto& [key, color, label] :
-         {std::tuple{QStringLiteral("local.mse_in"), QColor(31, 119, 180), tr("%1 input, local")},
+         {std::tuple{QStringLiteral("local.mse_in"), QColor(31, 119, 180),
+                     tr("layer input, local")},
           std::tuple{QStringLiteral("trajectory.mse_in"), QColor(255, 127, 14),
-                     tr("%1 input, trajectory")}}) {
+                     tr("layer input, trajectory")}}) {
       const Matrix* m = run->stat(key);
-      if (m != nullptr && layer < m->rows)
-        add(m->row(layer), color, label.arg(path), Qt::DashLine, false);
+      if (m != nullptr && layer < m->rows) add(m->row(layer), color, label, Qt::DashLine, false);
     }
     const Matrix* sqnr = run->stat(QStringLiteral("local.sqnr_in_db"));
     if (sqnr != nullptr && layer < sqnr->rows) {
-      add(sqnr->row(layer), QColor(44, 160, 44), tr("%1 SQNR, local").arg(path), Qt::DotLine, true);
+      add(sqnr->row(layer), QColor(44, 160, 44), tr("layer SQNR (right axis)"), Qt::DotLine, true);
     }
   }
   plot_->rescaleAxes();

@@ -19,7 +19,8 @@ HeatmapView::HeatmapView(Selection* selection, QWidget* parent)
       gradient_(new QComboBox(this)),
       scale_(new QComboBox(this)) {
   metric_->setObjectName(QStringLiteral("heatmapMetric"));
-  metric_->setMinimumContentsLength(18);
+  metric_->setMinimumContentsLength(10);
+  metric_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
   gradient_->setObjectName(QStringLiteral("heatmapGradient"));
   scale_->setObjectName(QStringLiteral("heatmapScale"));
   gradient_->addItem(tr("Thermal"), QCPColorGradient::gpThermal);

@@ -21,7 +21,7 @@ QCPGraph* add_line(QCustomPlot* plot, const QVector<double>& x, const QVector<do
                    const QColor& color, const QString& name = QString(),
                    Qt::PenStyle style = Qt::SolidLine) {
   QCPGraph* graph = plot->addGraph();
-  graph->setData(x, y, true);
+  graph->setData(x, y);  // t descends: let QCustomPlot sort
   graph->setPen(QPen(color, 1.6, style));
   graph->setName(name);
   return graph;
@@ -31,9 +31,7 @@ QCPGraph* add_line(QCustomPlot* plot, const QVector<double>& x, const QVector<do
 
 LayerCurvesView::LayerCurvesView(Selection* selection, QWidget* parent)
     : PlotView(selection, parent) {
-  plot_->legend->setVisible(true);
-  plot_->legend->setFont(QFont(font().family(), 8));
-  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+  use_legend_below_and_title();
   plot_->xAxis->setRangeReversed(true);  // sampling runs from t = T-1 down to 0
 }
 
@@ -52,6 +50,7 @@ void LayerCurvesView::refresh() {
   const int layer = selection_->layer();
   plot_->xAxis->setLabel(tr("time step t"));
   plot_->yAxis->setLabel(tr("activation value"));
+  set_title(figure_title());
   if (run == nullptr || layer < 0) {
     plot_->replot();
     return;

@@ -147,6 +147,11 @@ void MainWindow::create_docks() {
   add_dock(errors);
   splitDockWidget(heatmap, curves, Qt::Horizontal);
   splitDockWidget(pearson, errors, Qt::Horizontal);
+  // Room for the plots: a narrow left column, the table taller than the run lists.
+  QDockWidget* browser = own_docks_[0];
+  QDockWidget* table = own_docks_[1];
+  resizeDocks({browser, heatmap, curves}, {380, 520, 520}, Qt::Horizontal);
+  resizeDocks({browser, table}, {170, 700}, Qt::Vertical);
   for (FigureSource* source :
        std::initializer_list<FigureSource*>{heatmap_, layer_curves_, pearson_, error_view_}) {
     add_figure_source(source);

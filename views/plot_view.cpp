@@ -16,7 +16,7 @@ PlotView::PlotView(Selection* selection, QWidget* parent)
   layout_ = new QVBoxLayout(this);
   layout_->setContentsMargins(2, 2, 2, 2);
   layout_->addWidget(plot_, 1);
-  plot_->setMinimumSize(240, 160);
+  plot_->setMinimumSize(120, 100);
   plot_->setContextMenuPolicy(Qt::ActionsContextMenu);
   auto* export_action = new QAction(tr("Export figure..."), plot_);
   export_action->setObjectName(QStringLiteral("actionExportFigure"));
@@ -37,6 +37,24 @@ QList<Figure> PlotView::figures() {
 void PlotView::export_figure_dialog() {
   FigureExportDialog dialog(plot_, figure_name(), this);
   dialog.exec();
+}
+
+void PlotView::use_legend_below_and_title() {
+  plot_->legend->setVisible(true);
+  plot_->legend->setFont(QFont(font().family(), 8));
+  plot_->axisRect()->insetLayout()->take(plot_->legend);
+  plot_->plotLayout()->addElement(1, 0, plot_->legend);
+  plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+  plot_->legend->setWrap(2);
+  plot_->legend->setBorderPen(Qt::NoPen);
+  plot_->plotLayout()->setRowStretchFactor(1, 0.001);
+  plot_->plotLayout()->insertRow(0);
+  title_ = new QCPTextElement(plot_, QString(), QFont(font().family(), 9, QFont::Bold));
+  plot_->plotLayout()->addElement(0, 0, title_);
+}
+
+void PlotView::set_title(const QString& text) {
+  if (title_ != nullptr) title_->setText(text);
 }
 
 void PlotView::changeEvent(QEvent* event) {

@@ -4,6 +4,7 @@
 
 #include "views/figure_export.h"
 
+class QCPTextElement;
 class QCustomPlot;
 class QVBoxLayout;
 
@@ -32,10 +33,14 @@ class PlotView : public QWidget, public FigureSource {
   virtual QString figure_name() const = 0;
   virtual QString figure_title() const = 0;
   void changeEvent(QEvent* event) override;
+  // Moves the legend below the axes (curves stay unobstructed) and adds a title row above them.
+  void use_legend_below_and_title();
+  void set_title(const QString& text);
 
   Selection* selection_;
   QCustomPlot* plot_;
   QVBoxLayout* layout_;  // controls go above the plot
+  QCPTextElement* title_ = nullptr;
 };
 
 }  // namespace tdq::views

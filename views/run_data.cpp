@@ -139,7 +139,7 @@ bool load_run(const QString& folder, RunData* run, QString* error) {
     layer.grid = QString::fromStdString(l.grid);
     layer.quantizer = l.quantizer;
     layer.a_bits = r.has_quant ? l.a_bits : 0;
-    layer.w_bits = r.has_quant ? w_bits : 0;
+    layer.w_bits = r.has_quant && l.quantizer ? w_bits : 0;
     layer.pearson = i < td.r.size() ? td.r[i] : std::nan("");
     layer.mean_range = std::nan("");
     if (fp_min != nullptr && fp_max != nullptr) {
