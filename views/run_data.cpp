@@ -150,6 +150,8 @@ bool load_run(const QString& folder, RunData* run, QString* error) {
     layer.mse = mean_of(r.stat(QStringLiteral("local.mse_in")), row);
     layer.sqnr_db = mean_of(r.stat(QStringLiteral("local.sqnr_in_db")), row);
     layer.clip_percent = 100.0 * mean_of(r.stat(QStringLiteral("local.clip_fraction")), row);
+    if (!l.quantizer)
+      layer.mse = layer.sqnr_db = layer.clip_percent = std::nan("");  // not quantized
     r.layers.push_back(layer);
   }
   *run = std::move(r);

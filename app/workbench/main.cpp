@@ -76,6 +76,8 @@ int main(int argc, char** argv) {
         saved = window.grab().save(QDir(file).filePath(QStringLiteral("main_window.png")));
         for (QDockWidget* dock : window.findChildren<QDockWidget*>()) {
           if (!dock->isVisible()) continue;
+          // The table's dock is narrow in the window; shown wide enough for every column.
+          if (dock->objectName() == QLatin1String("dockLayerTable")) dock->resize(1060, 560);
           saved =
               dock->grab().save(QDir(file).filePath(dock->objectName() + QStringLiteral(".png"))) &&
               saved;
