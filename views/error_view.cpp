@@ -33,6 +33,7 @@ QString ErrorView::figure_title() const { return tr("Quantization error vs sampl
 
 void ErrorView::refresh() {
   plot_->clearGraphs();
+  plot_->clearItems();
   plot_->xAxis->setLabel(tr("time step t"));
   plot_->yAxis->setLabel(tr("MSE vs FP"));
   plot_->yAxis2->setLabel(tr("layer SQNR (dB)"));
@@ -75,6 +76,7 @@ void ErrorView::refresh() {
       add(sqnr->row(layer), QColor(44, 160, 44), tr("layer SQNR (right axis)"), Qt::DotLine, true);
     }
   }
+  mark_selected_step();
   plot_->rescaleAxes();
   if (!t.isEmpty()) plot_->xAxis->setRange(0, std::max(t.front(), t.back()) + 10);
   plot_->replot();

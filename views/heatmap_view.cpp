@@ -100,6 +100,14 @@ void HeatmapView::refresh() {
   map_->setDataScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
   map_->rescaleDataRange(true);
   color_scale_->axis()->setLabel(metric_->currentText());
+  plot_->clearItems();
+  if (selection_->layer() >= 0 && selection_->step() >= 0) {
+    auto* frame = new QCPItemRect(plot_);
+    frame->setObjectName(QStringLiteral("selectedCell"));
+    frame->topLeft->setCoords(selection_->step() - 0.5, selection_->layer() - 0.5);
+    frame->bottomRight->setCoords(selection_->step() + 0.5, selection_->layer() + 0.5);
+    frame->setPen(QPen(QColor(0, 200, 255), 2));
+  }
   plot_->xAxis->setRange(-0.5, m->cols - 0.5);
   plot_->yAxis->setRange(-0.5, m->rows - 0.5);
   plot_->replot();

@@ -128,6 +128,7 @@ void LayerCurvesView::refresh() {
     key->setBrush(QColor(214, 39, 40, 40));
     key->setName(tr("clipped (%n steps)", nullptr, clipped_steps_));
   }
+  mark_selected_step();
   plot_->rescaleAxes();
   plot_->yAxis->scaleRange(1.1);
   if (!t.isEmpty()) plot_->xAxis->setRange(0, std::max(t.front(), t.back()) + 10);

@@ -57,6 +57,18 @@ void PlotView::set_title(const QString& text) {
   if (title_ != nullptr) title_->setText(text);
 }
 
+void PlotView::mark_selected_step() {
+  const RunData* run = selection_->current_run();
+  const int step = selection_->step();
+  if (run == nullptr || step < 0 || step >= run->step_count()) return;
+  auto* line = new QCPItemStraightLine(plot_);
+  line->setObjectName(QStringLiteral("selectedStep"));
+  const double t = run->timesteps[static_cast<std::size_t>(step)];
+  line->point1->setCoords(t, 0);
+  line->point2->setCoords(t, 1);
+  line->setPen(QPen(QColor(90, 90, 90), 1, Qt::DashDotLine));
+}
+
 void PlotView::changeEvent(QEvent* event) {
   if (event->type() == QEvent::LanguageChange && selection_->current_run() != nullptr) refresh();
   QWidget::changeEvent(event);

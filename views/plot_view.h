@@ -36,6 +36,9 @@ class PlotView : public QWidget, public FigureSource {
   // Moves the legend below the axes (curves stay unobstructed) and adds a title row above them.
   void use_legend_below_and_title();
   void set_title(const QString& text);
+  // A vertical line at the selected step's time step t (x axis in t), so a step chosen in the
+  // heatmap shows in every plot over t.
+  void mark_selected_step();
 
   Selection* selection_;
   QCustomPlot* plot_;

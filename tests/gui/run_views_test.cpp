@@ -2,13 +2,17 @@
 // models under QAbstractItemModelTester, every view with data, and the linked selection.
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMimeData>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 #include <qcustomplot.h>
 
@@ -169,6 +173,29 @@ TEST_F(RunViewsTest, SelectionIsLinkedAcrossViews) {
   EXPECT_EQ(selection->layer(), 4);
   EXPECT_EQ(selection->step(), 3);
   EXPECT_EQ(window.layer_table()->proxy()->mapToSource(table->currentIndex()).row(), 4);
+  // The chosen step is marked in the plots over t, at that step's t.
+  const double t = window.documents()->run(0)->timesteps[3];
+  for (QCustomPlot* over_t : {window.layer_curves()->plot(), window.error_view()->plot()}) {
+    auto* marker = over_t->findChild<QCPItemStraightLine*>(QStringLiteral("selectedStep"));
+    ASSERT_NE(marker, nullptr);
+    EXPECT_EQ(marker->point1->coords().x(), t);
+  }
+  auto* frame = plot->findChild<QCPItemRect*>(QStringLiteral("selectedCell"));
+  ASSERT_NE(frame, nullptr);
+  EXPECT_EQ(frame->topLeft->coords(), QPointF(2.5, 3.5));
+}
+
+TEST_F(RunViewsTest, DroppedFolderOpensAsARun) {
+  MainWindow window;
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(testing::tiny_analyze_run())});
+  QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(&window, &enter);
+  EXPECT_TRUE(enter.isAccepted());
+  QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(&window, &drop);
+  EXPECT_EQ(window.documents()->count(), 1);
+  EXPECT_EQ(window.selection()->run(), 0);
 }
 
 TEST_F(RunViewsTest, SeveralRunsOpenAtOnce) {
