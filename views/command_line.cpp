@@ -26,6 +26,14 @@ CommandLine CommandLine::parse(const QStringList& arguments) {
                                 QStringLiteral("file"));
   screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
   parser.addOption(screenshot);
+  const QCommandLineOption export_report(
+      QStringLiteral("export-report"),
+      tr("Write every figure and table of the run folder into --out, without a window, and exit."),
+      tr("run"));
+  parser.addOption(export_report);
+  const QCommandLineOption out(QStringLiteral("out"), tr("Report folder for --export-report."),
+                               tr("folder"));
+  parser.addOption(out);
   parser.addPositionalArgument(QStringLiteral("runs"), tr("Run folders to add to the recent runs."),
                                tr("[run folder...]"));
 
@@ -60,8 +68,21 @@ CommandLine CommandLine::parse(const QStringList& arguments) {
                     .arg(result.language, available_languages().join(QStringLiteral(", "))));
   }
   result.screenshot = parser.value(screenshot);
+  result.export_report = parser.value(export_report);
+  result.out = parser.value(out);
+  if (parser.isSet(export_report) != parser.isSet(out)) {
+    return fail(tr("--export-report and --out go together."));
+  }
   result.run_folders = parser.positionalArguments();
   return result;
+}
+
+bool CommandLine::wants_export(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const QByteArray argument(argv[i]);
+    if (argument == "--export-report" || argument.startsWith("--export-report=")) return true;
+  }
+  return false;
 }
 
 QString CommandLine::version_text() {

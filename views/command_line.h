@@ -18,8 +18,10 @@ class CommandLine {
   QString language;  // from --lang; empty when not given
   bool language_given = false;
   QStringList run_folders;
-  QString screenshot;  // hidden --screenshot FILE, for the documentation
-  QString message;     // help or version text for stdout, or the error for stderr
+  QString screenshot;     // hidden --screenshot FILE, for the documentation
+  QString export_report;  // --export-report RUN: write RUN's report headless and exit
+  QString out;            // --out DIR for --export-report
+  QString message;        // help or version text for stdout, or the error for stderr
 
   // Exit status for the actions that end the program before the window opens.
   int exit_code() const { return action == Action::kError ? 2 : 0; }
@@ -28,6 +30,9 @@ class CommandLine {
   // language installed when this runs.
   static CommandLine parse(const QStringList& arguments);
   static QString version_text();
+  // True when `arguments` ask for a headless export, checked before QApplication exists so that
+  // main() can choose the offscreen platform.
+  static bool wants_export(int argc, char** argv);
 };
 
 }  // namespace tdq::views

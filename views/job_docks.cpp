@@ -10,7 +10,10 @@
 
 #include "views/experiment_panel.h"
 #include "views/fid_view.h"
+#include "views/figure_export.h"
 #include "views/main_window.h"
+#include "views/run_data.h"
+#include "views/run_documents.h"
 #include "views/sample_compare_view.h"
 
 namespace tdq::views {
@@ -40,6 +43,25 @@ class TitledDock : public QDockWidget {
 
  private:
   std::function<QString()> title_;
+};
+
+// The FID-vs-steps plot joins File > Export report once the FID dock holds runs.
+class FidFigures : public QObject, public FigureSource {
+ public:
+  FidFigures(FidView* view, QObject* parent) : QObject(parent), view_(view) {}
+  QList<Figure> figures() override {
+    QList<Figure> out;
+    if (view_->model()->rowCount() == 0) return out;
+    for (QCustomPlot* plot : view_->plots()) {
+      out.push_back({QStringLiteral("fid-vs-steps"),
+                     QCoreApplication::translate("tdq::views::JobDocks", "FID vs sampling steps"),
+                     plot});
+    }
+    return out;
+  }
+
+ private:
+  FidView* view_;
 };
 
 }  // namespace
@@ -76,6 +98,17 @@ JobDocks add_job_docks(MainWindow& window) {
     if (window.docks_menu()) window.docks_menu()->addAction(dock->toggleViewAction());
   }
   if (first) first->raise();
+  // Linked selection: the current run and step of the other views drive the sample compare.
+  Selection* selection = window.selection();
+  QObject::connect(selection, &Selection::run_changed, docks.samples,
+                   [selection, samples = docks.samples](int) {
+                     if (const RunData* run = selection->current_run()) samples->show_run(run->folder);
+                   });
+  QObject::connect(selection, &Selection::step_changed, docks.samples,
+                   [samples = docks.samples](int step) {
+                     if (step >= 0) samples->select_step(step);
+                   });
+  window.add_figure_source(new FidFigures(docks.fid, &window));
   QObject::connect(docks.experiment, &ExperimentPanel::run_finished, &window,
                    [&window, samples = docks.samples](const QString& run) {
                      window.open_run(run);

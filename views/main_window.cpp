@@ -5,18 +5,32 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
 
+#include <cmath>
+
 #include "views/about_dialog.h"
+#include "views/error_view.h"
+#include "views/heatmap_view.h"
 #include "views/job_docks.h"
+#include "views/layer_curves_view.h"
+#include "views/layer_table_view.h"
+#include "views/pearson_view.h"
 #include "views/recent_runs.h"
+#include "views/report_writer.h"
+#include "views/run_browser.h"
+#include "views/run_documents.h"
 #include "views/translator.h"
 
 namespace tdq::views {
@@ -31,30 +45,147 @@ QString shortcut_text(QKeySequence::StandardKey key) {
 
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      documents_(new RunDocuments(this)),
+      selection_(new Selection(documents_, this)) {
   // saveState() identifies the window, and later its docks and toolbars, by object name.
   setObjectName(QStringLiteral("MainWindow"));
+  setAcceptDrops(true);
   create_welcome_page();
   create_menus();
+  create_docks();
   add_job_docks(*this);
   statusBar();
   retranslate();
-  resize(1100, 720);
+  resize(1400, 900);
   QSettings settings;
   restoreGeometry(settings.value(kGeometryKey).toByteArray());
-  restoreState(settings.value(kStateKey).toByteArray());
+  restore_layout();
+  // The welcome page gives its room to the docks once there is a run to show.
+  connect(selection_, &Selection::run_changed, this, [this](int run) {
+    welcome_->setVisible(run < 0);
+    export_report_action_->setEnabled(run >= 0);
+  });
 }
 
-bool MainWindow::open_run(const QString& folder) {
+bool MainWindow::open_run(const QString& folder, bool remember) {
   if (!QFileInfo(folder).isDir()) {
     statusBar()->showMessage(tr("Not a folder: %1").arg(QDir::toNativeSeparators(folder)));
     return false;
   }
-  add_recent_run(folder);
-  update_recent_runs_menu();
-  statusBar()->showMessage(
-      tr("Run folder: %1").arg(QDir::toNativeSeparators(recent_runs().constFirst())));
+  QString error;
+  const int index = documents_->open(folder, &error);
+  if (index < 0) {
+    statusBar()->showMessage(error);
+    return false;
+  }
+  if (remember) {
+    add_recent_run(folder);
+    update_recent_runs_menu();
+    run_browser_->update_recent();
+  }
+  selection_->set_run(index);
+  // Start where time dependence shows: the layer whose range follows t most closely.
+  const RunData* run = documents_->run(index);
+  int most = -1;
+  for (int i = 0; i < run->layer_count(); ++i) {
+    const double r = std::abs(run->layers[static_cast<std::size_t>(i)].pearson);
+    if (run->layers[static_cast<std::size_t>(i)].quantizer && !std::isnan(r) &&
+        (most < 0 || r > std::abs(run->layers[static_cast<std::size_t>(most)].pearson))) {
+      most = i;
+    }
+  }
+  if (most >= 0) selection_->set_layer(most);
+  statusBar()->showMessage(tr("Run folder: %1").arg(QDir::toNativeSeparators(run->folder)));
   return true;
+}
+
+void MainWindow::add_dock(QDockWidget* dock, Qt::DockWidgetArea area) {
+  addDockWidget(area, dock);
+  docks_menu_->addAction(dock->toggleViewAction());
+}
+
+void MainWindow::add_figure_source(FigureSource* source) { figure_sources_.append(source); }
+
+bool MainWindow::export_report(const QString& folder, QString* error) {
+  const RunData* run = selection_->current_run();
+  if (run == nullptr) {
+    *error = tr("No run is open.");
+    return false;
+  }
+  return write_report(*run, figure_sources_, folder, error);
+}
+
+void MainWindow::restore_layout() { restoreState(QSettings().value(kStateKey).toByteArray()); }
+
+QDockWidget* MainWindow::make_dock(QWidget* view, const char* name) {
+  auto* dock = new QDockWidget(this);
+  dock->setObjectName(QString::fromLatin1(name));
+  dock->setWidget(view);
+  own_docks_.append(dock);
+  return dock;
+}
+
+void MainWindow::create_docks() {
+  run_browser_ = new RunBrowser(selection_, this);
+  connect(run_browser_, &RunBrowser::open_requested, this,
+          [this](const QString& folder) { open_run(folder); });
+  layer_table_ = new LayerTableView(selection_, this);
+  heatmap_ = new HeatmapView(selection_, this);
+  layer_curves_ = new LayerCurvesView(selection_, this);
+  pearson_ = new PearsonView(selection_, this);
+  error_view_ = new ErrorView(selection_, this);
+  // Browser and table on the left, the plots in a 2 x 2 grid on the right.
+  add_dock(make_dock(run_browser_, "dockRunBrowser"), Qt::LeftDockWidgetArea);
+  add_dock(make_dock(layer_table_, "dockLayerTable"), Qt::LeftDockWidgetArea);
+  QDockWidget* heatmap = make_dock(heatmap_, "dockHeatmap");
+  QDockWidget* curves = make_dock(layer_curves_, "dockLayerCurves");
+  QDockWidget* pearson = make_dock(pearson_, "dockPearson");
+  QDockWidget* errors = make_dock(error_view_, "dockErrors");
+  add_dock(heatmap);
+  add_dock(pearson);
+  add_dock(curves);
+  add_dock(errors);
+  splitDockWidget(heatmap, curves, Qt::Horizontal);
+  splitDockWidget(pearson, errors, Qt::Horizontal);
+  // Room for the plots: a narrow left column, the table taller than the run lists.
+  QDockWidget* browser = own_docks_[0];
+  QDockWidget* table = own_docks_[1];
+  resizeDocks({browser, heatmap, curves}, {380, 520, 520}, Qt::Horizontal);
+  resizeDocks({browser, table}, {170, 700}, Qt::Vertical);
+  for (FigureSource* source :
+       std::initializer_list<FigureSource*>{heatmap_, layer_curves_, pearson_, error_view_}) {
+    add_figure_source(source);
+  }
+}
+
+void MainWindow::choose_report_folder() {
+  const QString folder =
+      QFileDialog::getExistingDirectory(this, tr("Export Report Into Folder"), QDir::currentPath());
+  if (folder.isEmpty()) return;
+  QString error;
+  if (export_report(folder, &error)) {
+    statusBar()->showMessage(tr("Report written to %1").arg(QDir::toNativeSeparators(folder)));
+  } else {
+    statusBar()->showMessage(error);
+  }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  for (const QUrl& url : event->mimeData()->urls()) {
+    if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isDir()) {
+      event->acceptProposedAction();
+      return;
+    }
+  }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  for (const QUrl& url : event->mimeData()->urls()) {
+    if (url.isLocalFile()) open_run(url.toLocalFile());
+  }
+  event->acceptProposedAction();
 }
 
 void MainWindow::changeEvent(QEvent* event) {
@@ -103,6 +234,10 @@ void MainWindow::create_menus() {
   });
   // Another window, or a later session, may have changed the list since the last update.
   connect(recent_runs_menu_, &QMenu::aboutToShow, this, &MainWindow::update_recent_runs_menu);
+  export_report_action_ = file_menu_->addAction(QString());
+  export_report_action_->setObjectName(QStringLiteral("actionExportReport"));
+  export_report_action_->setEnabled(false);
+  connect(export_report_action_, &QAction::triggered, this, &MainWindow::choose_report_folder);
   file_menu_->addSeparator();
   quit_action_ = file_menu_->addAction(QString());
   quit_action_->setObjectName(QStringLiteral("actionQuit"));
@@ -154,6 +289,9 @@ void MainWindow::retranslate() {
   open_run_action_->setStatusTip(tr("Choose a run folder written by the tdq command line tool"));
   recent_runs_menu_->setTitle(tr("&Recent Runs"));
   clear_recent_runs_action_->setText(tr("&Clear List"));
+  export_report_action_->setText(tr("&Export Report..."));
+  export_report_action_->setStatusTip(
+      tr("Write every figure (PNG, SVG, PDF) and table of the current run into a folder"));
   quit_action_->setText(tr("&Quit"));
   view_menu_->setTitle(tr("&View"));
   docks_menu_->setTitle(tr("&Docks"));
@@ -168,6 +306,10 @@ void MainWindow::retranslate() {
     if (action->data().toString() == current_language()) action->setChecked(true);
   }
   update_recent_runs_menu();
+  const char* const titles[] = {
+      QT_TR_NOOP("Runs"),        QT_TR_NOOP("Layers"),    QT_TR_NOOP("Layer x Step Heatmap"),
+      QT_TR_NOOP("Layer Range"), QT_TR_NOOP("Pearson r"), QT_TR_NOOP("Error vs Step")};
+  for (int i = 0; i < own_docks_.size() && i < 6; ++i) own_docks_[i]->setWindowTitle(tr(titles[i]));
 
   const QString row = QStringLiteral("<tr><td align=right><b>%1</b></td><td>&nbsp;%2</td></tr>");
   welcome_->setText(

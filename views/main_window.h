@@ -6,10 +6,21 @@
 
 class QAction;
 class QActionGroup;
+class QDockWidget;
 class QLabel;
 class QMenu;
 
 namespace tdq::views {
+
+class ErrorView;
+class FigureSource;
+class HeatmapView;
+class LayerCurvesView;
+class LayerTableView;
+class PearsonView;
+class RunBrowser;
+class RunDocuments;
+class Selection;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -17,18 +28,44 @@ class MainWindow : public QMainWindow {
  public:
   explicit MainWindow(QWidget* parent = nullptr);
 
-  // Records `folder` as the most recent run. Returns false, and records nothing, when it is not a
-  // folder.
-  bool open_run(const QString& folder);
+  // Opens an analyze run folder, makes it the current run (its most time-dependent layer
+  // selected) and, when `remember`, records it as the most recent run. Returns false, records
+  // nothing and shows the reason in the status bar when it is not a readable run folder.
+  bool open_run(const QString& folder, bool remember = true);
 
-  // Empty here; the dock widgets of later views add their toggle actions to it.
+  // Adds a dock (it needs a unique objectName for the saved layout) on the right, with its toggle
+  // action in the Docks menu. Views of other files add their docks through this.
+  void add_dock(QDockWidget* dock, Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
+  // Figures of `source` join File > Export report and --export-report, in the order added.
+  void add_figure_source(FigureSource* source);
+  const QList<FigureSource*>& figure_sources() const { return figure_sources_; }
+
+  // Writes the current run's report (views/report_writer.h) into `folder`.
+  bool export_report(const QString& folder, QString* error);
+  // Restores the saved dock layout; call after every add_dock(), as docks added later would
+  // otherwise be missing from it.
+  void restore_layout();
+
+  RunDocuments* documents() const { return documents_; }
+  Selection* selection() const { return selection_; }
   QMenu* docks_menu() const { return docks_menu_; }
+  RunBrowser* run_browser() const { return run_browser_; }
+  LayerTableView* layer_table() const { return layer_table_; }
+  HeatmapView* heatmap() const { return heatmap_; }
+  LayerCurvesView* layer_curves() const { return layer_curves_; }
+  PearsonView* pearson() const { return pearson_; }
+  ErrorView* error_view() const { return error_view_; }
 
  protected:
   void changeEvent(QEvent* event) override;
   void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
 
  private:
+  void create_docks();
+  QDockWidget* make_dock(QWidget* view, const char* name);
+  void choose_report_folder();
   void create_menus();
   void create_welcome_page();
   void retranslate();
@@ -37,6 +74,17 @@ class MainWindow : public QMainWindow {
   void set_language(const QString& language);
   void show_about();
 
+  RunDocuments* documents_;
+  Selection* selection_;
+  QList<FigureSource*> figure_sources_;
+  RunBrowser* run_browser_ = nullptr;
+  LayerTableView* layer_table_ = nullptr;
+  HeatmapView* heatmap_ = nullptr;
+  LayerCurvesView* layer_curves_ = nullptr;
+  PearsonView* pearson_ = nullptr;
+  ErrorView* error_view_ = nullptr;
+  QList<QDockWidget*> own_docks_;  // retitled on a language change
+  QAction* export_report_action_ = nullptr;
   QLabel* welcome_ = nullptr;
   QMenu* file_menu_ = nullptr;
   QMenu* recent_runs_menu_ = nullptr;

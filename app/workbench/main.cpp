@@ -1,5 +1,9 @@
 #include <QApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileInfo>
 #include <QImage>
+#include <QStatusBar>
 #include <QTimer>
 
 #include <cstdio>
@@ -17,6 +21,11 @@ void print(std::FILE* stream, const QString& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A headless export needs no display; the offscreen platform still renders the plots.
+  if (tdq::views::CommandLine::wants_export(argc, argv) &&
+      qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+  }
   QApplication app(argc, argv);
   // These name the QSettings file that keeps recent runs, language and window layout.
   QApplication::setOrganizationName(QStringLiteral("TDQ"));
@@ -37,10 +46,23 @@ int main(int argc, char** argv) {
   }
 
   tdq::views::MainWindow window;
+  if (!command_line.export_report.isEmpty()) {
+    if (!window.open_run(command_line.export_report, /*remember=*/false)) {
+      print(stderr, tdq::views::CommandLine::tr("tdq-workbench: cannot export the report: %1\n")
+                        .arg(window.statusBar()->currentMessage()));
+      return 1;
+    }
+    QString error;
+    if (!window.export_report(command_line.out, &error)) {
+      print(stderr, tdq::views::CommandLine::tr("tdq-workbench: %1\n").arg(error));
+      return 1;
+    }
+    print(stdout, tdq::views::CommandLine::tr("Report written to %1\n").arg(command_line.out));
+    return 0;
+  }
   for (const QString& folder : command_line.run_folders) {
     if (!window.open_run(folder)) {
-      print(stderr, tdq::views::CommandLine::tr("Not a folder, not added to the recent runs: %1\n")
-                        .arg(folder));
+      print(stderr, window.statusBar()->currentMessage() + QLatin1Char('\n'));
     }
   }
   window.show();
@@ -48,7 +70,21 @@ int main(int argc, char** argv) {
   if (!command_line.screenshot.isEmpty()) {
     // Once the event loop runs, the window has its final size and is laid out.
     QTimer::singleShot(300, &window, [&window, file = command_line.screenshot] {
-      const bool saved = window.grab().save(file);
+      // A folder gets the window and each dock on its own (docs/screenshots/).
+      bool saved = true;
+      if (QFileInfo(file).isDir()) {
+        saved = window.grab().save(QDir(file).filePath(QStringLiteral("main_window.png")));
+        for (QDockWidget* dock : window.findChildren<QDockWidget*>()) {
+          if (!dock->isVisible()) continue;
+          // The table's dock is narrow in the window; shown wide enough for every column.
+          if (dock->objectName() == QLatin1String("dockLayerTable")) dock->resize(1060, 560);
+          saved =
+              dock->grab().save(QDir(file).filePath(dock->objectName() + QStringLiteral(".png"))) &&
+              saved;
+        }
+      } else {
+        saved = window.grab().save(file);
+      }
       if (!saved) print(stderr, QStringLiteral("Could not save %1\n").arg(file));
       QApplication::exit(saved ? 0 : 1);
     });

@@ -1,5 +1,6 @@
 #include <QAction>
 #include <QDir>
+#include <QDockWidget>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -9,6 +10,7 @@
 #include <QTest>
 
 #include "gui_test.h"
+#include "tiny_run.h"
 #include "views/main_window.h"
 #include "views/recent_runs.h"
 
@@ -50,12 +52,20 @@ TEST_F(MainWindowTest, ShowsWithMenusAndWelcomePage) {
 
   EXPECT_EQ(object_names(child<QMenu>(window, "menuFile")),
             (QStringList{QStringLiteral("actionOpenRun"), QStringLiteral("menuRecentRuns"),
-                         QStringLiteral("actionQuit")}));
+                         QStringLiteral("actionExportReport"), QStringLiteral("actionQuit")}));
+  // Nothing to export until a run is open.
+  EXPECT_FALSE(child<QAction>(window, "actionExportReport")->isEnabled());
   EXPECT_EQ(child<QAction>(window, "actionOpenRun")->shortcut(), QKeySequence(QKeySequence::Open));
   EXPECT_EQ(child<QAction>(window, "actionQuit")->shortcut(), QKeySequence(QKeySequence::Quit));
   EXPECT_EQ(object_names(child<QMenu>(window, "menuView")),
             QStringList{QStringLiteral("menuDocks")});
   EXPECT_EQ(window.docks_menu(), child<QMenu>(window, "menuDocks"));
+  // One toggle per dock, each dock named for the saved layout.
+  EXPECT_EQ(window.docks_menu()->actions().size(), 6);
+  for (const QDockWidget* dock : window.findChildren<QDockWidget*>()) {
+    EXPECT_FALSE(dock->objectName().isEmpty());
+    EXPECT_FALSE(dock->windowTitle().isEmpty()) << dock->objectName().toStdString();
+  }
   EXPECT_EQ(
       object_names(child<QMenu>(window, "menuLanguage")),
       (QStringList{QStringLiteral("actionLanguage_system"), QStringLiteral("actionLanguage_en"),
@@ -70,18 +80,23 @@ TEST_F(MainWindowTest, ShowsWithMenusAndWelcomePage) {
 }
 
 TEST_F(MainWindowTest, OpenRunRecordsRecentRunsInSettings) {
-  QTemporaryDir first;
-  QTemporaryDir second;
-  ASSERT_TRUE(first.isValid() && second.isValid());
+  QTemporaryDir first_parent;
+  QTemporaryDir second_parent;
+  ASSERT_TRUE(first_parent.isValid() && second_parent.isValid());
+  // Only readable runs are recorded, so both are copies of the recorded tiny run.
+  const QString first = first_parent.filePath(QStringLiteral("first"));
+  const QString second = second_parent.filePath(QStringLiteral("second"));
+  testing::copy_tiny_run(first);
+  testing::copy_tiny_run(second);
   MainWindow window;
-  EXPECT_TRUE(window.open_run(first.path()));
-  EXPECT_TRUE(window.open_run(second.path()));
+  EXPECT_TRUE(window.open_run(first));
+  EXPECT_TRUE(window.open_run(second));
   // Reopening moves a run to the front instead of listing it twice; a trailing '/' or a '..'
   // must not make a second entry either.
-  EXPECT_TRUE(window.open_run(first.path() + QStringLiteral("/../") + QDir(first.path()).dirName() +
+  EXPECT_TRUE(window.open_run(first + QStringLiteral("/../") + QDir(first).dirName() +
                               QStringLiteral("/")));
 
-  const QStringList expected = {QDir::cleanPath(first.path()), QDir::cleanPath(second.path())};
+  const QStringList expected = {QDir::cleanPath(first), QDir::cleanPath(second)};
   EXPECT_EQ(QSettings().value(QStringLiteral("recentRuns")).toStringList(), expected);
   EXPECT_TRUE(window.statusBar()->currentMessage().contains(QDir::toNativeSeparators(expected[0])));
 
@@ -118,6 +133,26 @@ TEST_F(MainWindowTest, OpenRunRejectsWhatIsNotAFolder) {
   EXPECT_FALSE(window.open_run(dir.filePath(QStringLiteral("missing"))));
   EXPECT_TRUE(recent_runs().isEmpty());
   EXPECT_TRUE(window.statusBar()->currentMessage().contains(QStringLiteral("missing")));
+  // A folder that is not a run: not recorded, and the status bar says why.
+  EXPECT_FALSE(window.open_run(dir.path()));
+  EXPECT_TRUE(recent_runs().isEmpty());
+  EXPECT_TRUE(window.statusBar()->currentMessage().contains(QStringLiteral("run.json")))
+      << window.statusBar()->currentMessage().toStdString();
+}
+
+TEST_F(MainWindowTest, DockLayoutIsSavedAndRestored) {
+  {
+    MainWindow window;
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    window.findChild<QDockWidget*>(QStringLiteral("dockPearson"))->hide();
+    window.close();
+  }
+  MainWindow restored;
+  restored.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&restored));
+  EXPECT_FALSE(restored.findChild<QDockWidget*>(QStringLiteral("dockPearson"))->isVisible());
+  EXPECT_TRUE(restored.findChild<QDockWidget*>(QStringLiteral("dockHeatmap"))->isVisible());
 }
 
 TEST_F(MainWindowTest, RestoresGeometryFromSettings) {
@@ -125,14 +160,14 @@ TEST_F(MainWindowTest, RestoresGeometryFromSettings) {
     MainWindow window;
     window.show();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
-    window.resize(812, 534);
+    window.resize(1212, 834);  // above the docks' minimum, below the default
     window.close();
   }
   QSettings settings;
   EXPECT_FALSE(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray().isEmpty());
   EXPECT_FALSE(settings.value(QStringLiteral("mainWindow/state")).toByteArray().isEmpty());
   MainWindow restored;
-  EXPECT_EQ(restored.size(), QSize(812, 534));
+  EXPECT_EQ(restored.size(), QSize(1212, 834));
 }
 
 TEST_F(MainWindowTest, LanguageMenuRetranslatesAndRemembersTheChoice) {

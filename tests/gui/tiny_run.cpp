@@ -1,0 +1,54 @@
+// LibTorch before Qt (tiny_run.h): Qt's `slots` macro breaks LibTorch headers.
+#include <ATen/ATen.h>
+
+#include <filesystem>
+
+#include "core/diffusion/sampler.h"
+#include "core/quant/quant_run.h"
+#include "core/record/analysis.h"
+#include "core/record/analysis_io.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/tiny_models.h"
+#include "tiny_run.h"
+
+namespace tdq::views::testing {
+
+QString tiny_analyze_run() {
+  // Static: recording takes a few seconds, and every GUI test only reads it.
+  static const test::TempDir dir;
+  static const std::filesystem::path run = [] {
+    at::manual_seed(0);
+    LoadedModel loaded;
+    loaded.model = UNet(test::tiny_unet_config());
+    loaded.model->eval();
+    loaded.dir = "tiny";
+    loaded.weights_sha256 = "0123456789abcdef";
+    QuantConfig config;
+    config.method = QuantMethod::Table;
+    config.a_bits = 4;
+    QuantizedModel twin(*loaded.model, config);
+    CalibrationOptions calibration;
+    calibration.samples = 2;
+    calibration.batch_size = 2;
+    calibration.sampler.steps = 5;
+    calibrate(*loaded.model, twin, linear_schedule(), calibration);
+    AnalyzeOptions options;
+    options.record.count = 3;
+    options.record.batch_size = 3;
+    options.record.sampler.steps = 5;
+    options.record.bins = 8;
+    options.edge_samples = 2;
+    options.calibration_timesteps = sampling_timesteps(calibration.sampler, 1000);
+    const AnalysisRun analysis =
+        run_analysis(loaded, &twin, "quant-run", linear_schedule(), options);
+    return write_analysis_run(analysis, dir / "tiny-analyze");
+  }();
+  return QString::fromStdString(run.string());
+}
+
+void copy_tiny_run(const QString& folder) {
+  std::filesystem::copy(tiny_analyze_run().toStdString(), folder.toStdString(),
+                        std::filesystem::copy_options::recursive);
+}
+
+}  // namespace tdq::views::testing
