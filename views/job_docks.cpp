@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "views/experiment_panel.h"
+#include "views/fid_runs_model.h"
 #include "views/fid_view.h"
 #include "views/figure_export.h"
 #include "views/main_window.h"

@@ -11,8 +11,12 @@
 
 #include "gui_test.h"
 #include "tiny_run.h"
+#include "views/fid_view.h"
+#include "views/figure_export.h"
 #include "views/main_window.h"
 #include "views/recent_runs.h"
+#include "views/run_documents.h"
+#include "views/sample_compare_view.h"
 
 namespace tdq::views {
 namespace {
@@ -60,8 +64,8 @@ TEST_F(MainWindowTest, ShowsWithMenusAndWelcomePage) {
   EXPECT_EQ(object_names(child<QMenu>(window, "menuView")),
             QStringList{QStringLiteral("menuDocks")});
   EXPECT_EQ(window.docks_menu(), child<QMenu>(window, "menuDocks"));
-  // One toggle per dock, each dock named for the saved layout.
-  EXPECT_EQ(window.docks_menu()->actions().size(), 6);
+  // One toggle per dock (six run views, three job docks), each named for the saved layout.
+  EXPECT_EQ(window.docks_menu()->actions().size(), 9);
   for (const QDockWidget* dock : window.findChildren<QDockWidget*>()) {
     EXPECT_FALSE(dock->objectName().isEmpty());
     EXPECT_FALSE(dock->windowTitle().isEmpty()) << dock->objectName().toStdString();
@@ -138,6 +142,31 @@ TEST_F(MainWindowTest, OpenRunRejectsWhatIsNotAFolder) {
   EXPECT_TRUE(recent_runs().isEmpty());
   EXPECT_TRUE(window.statusBar()->currentMessage().contains(QStringLiteral("run.json")))
       << window.statusBar()->currentMessage().toStdString();
+}
+
+// The job docks (part B) take part in the linked selection and the report.
+TEST_F(MainWindowTest, SampleCompareFollowsTheSelectionAndFidJoinsTheReportWhenItHasRuns) {
+  MainWindow window;
+  auto* samples = window.findChild<SampleCompareView*>();
+  auto* fid = window.findChild<FidView*>();
+  ASSERT_NE(samples, nullptr);
+  ASSERT_NE(fid, nullptr);
+  EXPECT_TRUE(samples->fp_image().isNull());
+  ASSERT_TRUE(window.open_run(testing::tiny_analyze_run()));
+  EXPECT_FALSE(samples->fp_image().isNull()) << samples->status_text().toStdString();
+  EXPECT_FALSE(samples->quant_image().isNull());
+  const int before = samples->positions();
+  window.selection()->set_step(0);
+  EXPECT_GT(before, 0);
+
+  auto fid_figures = [&] {
+    int count = 0;
+    for (FigureSource* source : window.figure_sources()) {
+      for (const Figure& figure : source->figures()) count += figure.name == "fid-vs-steps";
+    }
+    return count;
+  };
+  EXPECT_EQ(fid_figures(), 0);  // an empty FID dock adds no empty plot to the report
 }
 
 TEST_F(MainWindowTest, DockLayoutIsSavedAndRestored) {

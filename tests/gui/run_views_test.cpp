@@ -2,6 +2,7 @@
 // models under QAbstractItemModelTester, every view with data, and the linked selection.
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QLineEdit>
@@ -164,11 +165,13 @@ TEST_F(RunViewsTest, SelectionIsLinkedAcrossViews) {
   selection->set_layer(1);
   EXPECT_EQ(window.layer_table()->proxy()->mapToSource(table->currentIndex()).row(), 1);
 
-  // Clicking a heatmap cell selects its layer and step.
+  // Clicking a heatmap cell selects its layer and step. Pending layout first: a resize handled
+  // inside the click would move the cells after their pixels were computed.
+  QCoreApplication::processEvents();
   QCustomPlot* plot = window.heatmap()->plot();
   plot->replot();
-  const QPoint cell(static_cast<int>(plot->xAxis->coordToPixel(3)),
-                    static_cast<int>(plot->yAxis->coordToPixel(4)));
+  const QPoint cell(static_cast<int>(std::lround(plot->xAxis->coordToPixel(3))),
+                    static_cast<int>(std::lround(plot->yAxis->coordToPixel(4))));
   QTest::mouseClick(plot, Qt::LeftButton, Qt::NoModifier, cell);
   EXPECT_EQ(selection->layer(), 4);
   EXPECT_EQ(selection->step(), 3);
