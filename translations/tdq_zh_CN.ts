@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>QObject</name>
+    <message>
+        <source>override row %1, %2: &apos;%3&apos; is not 2..8, fp or empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>tdq::views::AboutDialog</name>
     <message>
         <source>About TDQ Workbench</source>
@@ -91,10 +98,545 @@
         <translation>否</translation>
     </message>
     <message>
-        <source>Not a folder, not added to the recent runs: %1
+        <source>Write every figure and table of the run folder into --out, without a window, and exit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report folder for --export-report.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--export-report and --out go together.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tdq-workbench: cannot export the report: %1
 </source>
-        <translation>不是文件夹，未加入最近的运行：%1
-</translation>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tdq-workbench: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report written to %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::ErrorView</name>
+    <message>
+        <source>Quantization error vs sampling step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>time step t</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MSE vs FP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>layer SQNR (dB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output error and the input error of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>output, local</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>output, trajectory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>layer input, local</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>layer input, trajectory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>layer SQNR (right axis)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::ExperimentPanel</name>
+    <message>
+        <source>Cancelling...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled; no run was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight bits:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Activation bits:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer overrides:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calibration:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>QAT steps:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analyze samples:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Analyze steps:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer pattern</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>W bits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A bits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits 2..8; empty keeps the global bits; fp keeps the layer in floating point.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>method default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> samples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training steps for LSQ, PACT, NIPQ and TDQ (ignored by PTQ methods unless set)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> DDIM steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>override row %1: the layer pattern is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started: cannot create the runs folder &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started: an experiment is running already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ETA: estimating...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ETA: %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::FidRunsModel</name>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seeds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IS</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::FidView</name>
+    <message>
+        <source>Add a FID run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add every FID run in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add FID run...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add all in folder...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sampling steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FID (mean ± std over seeds)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is listed already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot add %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n FID run(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot scan %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n FID run(s) from %1.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::FigureExport</name>
+    <message>
+        <source>Cannot export %1: no plot or an empty size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write the figure %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::FigureExportDialog</name>
+    <message>
+        <source>Export Figure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG (raster)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SVG (vector)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF (vector)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Height:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DPI (PNG):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Figures (*.png *.svg *.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::HeatmapView</name>
+    <message>
+        <source>Thermal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Polar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grayscale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Linear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Logarithmic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metric:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colours:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sampling step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer x step heatmap of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::ImagePairCanvas</name>
+    <message>
+        <source>No samples: open an analyze run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no quantized samples in this run)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 | %2 (drag to swipe)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>|%1 - %2| x %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::JobDocks</name>
+    <message>
+        <source>FID vs sampling steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Experiment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FID runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::LayerCurvesView</name>
+    <message>
+        <source>Activation range of the selected layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Activation range of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>time step t</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>activation value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FP min / max</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>p0.1 / p99.9</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 interval (%2, A%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>clipped (%n steps)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::LayerTableModel</name>
+    <message>
+        <source>Module path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>W bits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A bits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pearson r</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clip %</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::LayerTableView</name>
+    <message>
+        <source>Filter layers by module path</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -194,6 +736,230 @@
     <message>
         <source>Shortcuts</source>
         <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>No run is open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Report Into Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report written to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export Report...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write every figure (PNG, SVG, PDF) and table of the current run into a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer x Step Heatmap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Layer Range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pearson r</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error vs Step</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::PearsonView</name>
+    <message>
+        <source>Time dependence of the activation ranges</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>|r| &gt; 0.5: %1 (paper %2)
+|r| &gt; 0.7: %3 (paper %4)
+%n layers</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pearson r (t, max - min)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::PlotView</name>
+    <message>
+        <source>Export figure...</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::Report</name>
+    <message>
+        <source>Cannot create the report folder %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TDQ Workbench report: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FP only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n steps</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time dependence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>paper</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Figures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the layer table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Written by TDQ Workbench on %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::RunBrowser</name>
+    <message>
+        <source>Open runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent runs (double-click to open)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::RunData</name>
+    <message>
+        <source>Not a run folder: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::SampleCompareView</name>
+    <message>
+        <source>Open an analyze run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open analyze run...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Side by side</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Swipe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>x_t</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>predicted x_0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At a kept step: the noisy image x_t the model saw, or the clean image x_0 it predicted from it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot show %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 samples, seed %3, %4 steps; FP and %5 from the same initial noise.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no quantized model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>final samples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>step %1 (t = %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>quantized</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FP</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
