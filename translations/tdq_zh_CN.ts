@@ -5,7 +5,7 @@
     <name>QObject</name>
     <message>
         <source>override row %1, %2: &apos;%3&apos; is not 2..8, fp or empty</source>
-        <translation type="unfinished"></translation>
+        <translation>覆盖设置第 %1 行，%2：“%3”不是 2..8、fp 或空值</translation>
     </message>
 </context>
 <context>
@@ -99,309 +99,312 @@
     </message>
     <message>
         <source>Write every figure and table of the run folder into --out, without a window, and exit.</source>
-        <translation type="unfinished"></translation>
+        <translation>不打开窗口，将运行文件夹中的所有图表和表格写入 --out，然后退出。</translation>
     </message>
     <message>
         <source>run</source>
-        <translation type="unfinished"></translation>
+        <translation>运行</translation>
     </message>
     <message>
         <source>Report folder for --export-report.</source>
-        <translation type="unfinished"></translation>
+        <translation>--export-report 的报告文件夹。</translation>
     </message>
     <message>
         <source>folder</source>
-        <translation type="unfinished"></translation>
+        <translation>文件夹</translation>
     </message>
     <message>
         <source>--export-report and --out go together.</source>
-        <translation type="unfinished"></translation>
+        <translation>--export-report 与 --out 必须同时使用。</translation>
     </message>
     <message>
         <source>tdq-workbench: cannot export the report: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>tdq-workbench：无法导出报告：%1
+</translation>
     </message>
     <message>
         <source>tdq-workbench: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>tdq-workbench：%1
+</translation>
     </message>
     <message>
         <source>Report written to %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>报告已写入 %1
+</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::ErrorView</name>
     <message>
         <source>Quantization error vs sampling step</source>
-        <translation type="unfinished"></translation>
+        <translation>量化误差随采样步的变化</translation>
     </message>
     <message>
         <source>time step t</source>
-        <translation type="unfinished"></translation>
+        <translation>时间步 t</translation>
     </message>
     <message>
         <source>MSE vs FP</source>
-        <translation type="unfinished"></translation>
+        <translation>相对 FP 的 MSE</translation>
     </message>
     <message>
         <source>layer SQNR (dB)</source>
-        <translation type="unfinished"></translation>
+        <translation>层 SQNR (dB)</translation>
     </message>
     <message>
         <source>Output error and the input error of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>输出误差与 %1 的输入误差</translation>
     </message>
     <message>
         <source>output, local</source>
-        <translation type="unfinished"></translation>
+        <translation>输出，局部</translation>
     </message>
     <message>
         <source>output, trajectory</source>
-        <translation type="unfinished"></translation>
+        <translation>输出，轨迹</translation>
     </message>
     <message>
         <source>layer input, local</source>
-        <translation type="unfinished"></translation>
+        <translation>层输入，局部</translation>
     </message>
     <message>
         <source>layer input, trajectory</source>
-        <translation type="unfinished"></translation>
+        <translation>层输入，轨迹</translation>
     </message>
     <message>
         <source>layer SQNR (right axis)</source>
-        <translation type="unfinished"></translation>
+        <translation>层 SQNR（右轴）</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::ExperimentPanel</name>
     <message>
         <source>Cancelling...</source>
-        <translation type="unfinished"></translation>
+        <translation>正在取消...</translation>
     </message>
     <message>
         <source>Done: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>完成：%1</translation>
     </message>
     <message>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>失败：%1</translation>
     </message>
     <message>
         <source>Cancelled; no run was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消；未写入任何运行。</translation>
     </message>
     <message>
         <source>Choose a folder</source>
-        <translation type="unfinished"></translation>
+        <translation>选择文件夹</translation>
     </message>
     <message>
         <source>Model:</source>
-        <translation type="unfinished"></translation>
+        <translation>模型：</translation>
     </message>
     <message>
         <source>Runs folder:</source>
-        <translation type="unfinished"></translation>
+        <translation>运行文件夹：</translation>
     </message>
     <message>
         <source>Method:</source>
-        <translation type="unfinished"></translation>
+        <translation>方法：</translation>
     </message>
     <message>
         <source>Weight bits:</source>
-        <translation type="unfinished"></translation>
+        <translation>权重位宽：</translation>
     </message>
     <message>
         <source>Activation bits:</source>
-        <translation type="unfinished"></translation>
+        <translation>激活位宽：</translation>
     </message>
     <message>
         <source>Layer overrides:</source>
-        <translation type="unfinished"></translation>
+        <translation>逐层覆盖：</translation>
     </message>
     <message>
         <source>Calibration:</source>
-        <translation type="unfinished"></translation>
+        <translation>校准：</translation>
     </message>
     <message>
         <source>QAT steps:</source>
-        <translation type="unfinished"></translation>
+        <translation>QAT 步数：</translation>
     </message>
     <message>
         <source>Analyze samples:</source>
-        <translation type="unfinished"></translation>
+        <translation>分析样本数：</translation>
     </message>
     <message>
         <source>Analyze steps:</source>
-        <translation type="unfinished"></translation>
+        <translation>分析步数：</translation>
     </message>
     <message>
         <source>Layer pattern</source>
-        <translation type="unfinished"></translation>
+        <translation>层匹配模式</translation>
     </message>
     <message>
         <source>W bits</source>
-        <translation type="unfinished"></translation>
+        <translation>W 位宽</translation>
     </message>
     <message>
         <source>A bits</source>
-        <translation type="unfinished"></translation>
+        <translation>A 位宽</translation>
     </message>
     <message>
         <source>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits 2..8; empty keeps the global bits; fp keeps the layer in floating point.</source>
-        <translation type="unfinished"></translation>
+        <translation>按模块路径匹配的 Shell 通配符，例如 up_blocks.*.conv1。位宽为 2..8；留空则沿用全局位宽；fp 表示该层保持浮点。</translation>
     </message>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
+        <translation>添加</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>移除</translation>
     </message>
     <message>
         <source>method default</source>
-        <translation type="unfinished"></translation>
+        <translation>方法默认值</translation>
     </message>
     <message>
         <source> samples</source>
-        <translation type="unfinished"></translation>
+        <translation> 个样本</translation>
     </message>
     <message>
         <source>Training steps for LSQ, PACT, NIPQ and TDQ (ignored by PTQ methods unless set)</source>
-        <translation type="unfinished"></translation>
+        <translation>LSQ、PACT、NIPQ 和 TDQ 的训练步数（PTQ 方法除非设置否则忽略）</translation>
     </message>
     <message>
         <source> DDIM steps</source>
-        <translation type="unfinished"></translation>
+        <translation> 步 DDIM</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>开始</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>Ready.</source>
-        <translation type="unfinished"></translation>
+        <translation>就绪。</translation>
     </message>
     <message>
         <source>override row %1: the layer pattern is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>覆盖设置第 %1 行：层匹配模式为空</translation>
     </message>
     <message>
         <source>Not started: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未启动：%1</translation>
     </message>
     <message>
         <source>Not started: cannot create the runs folder &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>未启动：无法创建运行文件夹“%1”</translation>
     </message>
     <message>
         <source>Not started: an experiment is running already.</source>
-        <translation type="unfinished"></translation>
+        <translation>未启动：已有实验正在运行。</translation>
     </message>
     <message>
         <source>Running %1...</source>
-        <translation type="unfinished"></translation>
+        <translation>正在运行 %1...</translation>
     </message>
     <message>
         <source>ETA: estimating...</source>
-        <translation type="unfinished"></translation>
+        <translation>预计剩余时间：正在估算...</translation>
     </message>
     <message>
         <source>ETA: %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>预计剩余时间：%1（%2）</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::FidRunsModel</name>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>运行</translation>
     </message>
     <message>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>模型</translation>
     </message>
     <message>
         <source>Steps</source>
-        <translation type="unfinished"></translation>
+        <translation>步数</translation>
     </message>
     <message>
         <source>Samples</source>
-        <translation type="unfinished"></translation>
+        <translation>样本数</translation>
     </message>
     <message>
         <source>Seeds</source>
-        <translation type="unfinished"></translation>
+        <translation>种子</translation>
     </message>
     <message>
         <source>FID</source>
-        <translation type="unfinished"></translation>
+        <translation>FID</translation>
     </message>
     <message>
         <source>IS</source>
-        <translation type="unfinished"></translation>
+        <translation>IS</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::FidView</name>
     <message>
         <source>Add a FID run</source>
-        <translation type="unfinished"></translation>
+        <translation>添加 FID 运行</translation>
     </message>
     <message>
         <source>Add every FID run in</source>
-        <translation type="unfinished"></translation>
+        <translation>添加以下位置中的所有 FID 运行</translation>
     </message>
     <message>
         <source>Add FID run...</source>
-        <translation type="unfinished"></translation>
+        <translation>添加 FID 运行...</translation>
     </message>
     <message>
         <source>Add all in folder...</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件夹中的全部...</translation>
     </message>
     <message>
         <source>Clear</source>
-        <translation type="unfinished"></translation>
+        <translation>清空</translation>
     </message>
     <message>
         <source>sampling steps</source>
-        <translation type="unfinished"></translation>
+        <translation>采样步数</translation>
     </message>
     <message>
         <source>FID (mean ± std over seeds)</source>
-        <translation type="unfinished"></translation>
+        <translation>FID（各种子的均值 ± 标准差）</translation>
     </message>
     <message>
         <source>%1 is listed already.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已在列表中。</translation>
     </message>
     <message>
         <source>Cannot add %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法添加 %1：%2</translation>
     </message>
     <message numerus="yes">
         <source>%n FID run(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个 FID 运行。</numerusform>
         </translation>
     </message>
     <message>
         <source>Cannot scan %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法扫描 %1：%2</translation>
     </message>
     <message numerus="yes">
         <source>Added %n FID run(s) from %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已从 %1 添加 %n 个 FID 运行。</numerusform>
         </translation>
     </message>
 </context>
@@ -409,183 +412,183 @@
     <name>tdq::views::FigureExport</name>
     <message>
         <source>Cannot export %1: no plot or an empty size</source>
-        <translation type="unfinished"></translation>
+        <translation>无法导出 %1：没有图表或尺寸为空</translation>
     </message>
     <message>
         <source>Cannot write the figure %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入图表 %1</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::FigureExportDialog</name>
     <message>
         <source>Export Figure</source>
-        <translation type="unfinished"></translation>
+        <translation>导出图表</translation>
     </message>
     <message>
         <source>PNG (raster)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG（位图）</translation>
     </message>
     <message>
         <source>SVG (vector)</source>
-        <translation type="unfinished"></translation>
+        <translation>SVG（矢量）</translation>
     </message>
     <message>
         <source>PDF (vector)</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF（矢量）</translation>
     </message>
     <message>
         <source>Browse...</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览...</translation>
     </message>
     <message>
         <source>File:</source>
-        <translation type="unfinished"></translation>
+        <translation>文件：</translation>
     </message>
     <message>
         <source>Format:</source>
-        <translation type="unfinished"></translation>
+        <translation>格式：</translation>
     </message>
     <message>
         <source>Width:</source>
-        <translation type="unfinished"></translation>
+        <translation>宽度：</translation>
     </message>
     <message>
         <source>Height:</source>
-        <translation type="unfinished"></translation>
+        <translation>高度：</translation>
     </message>
     <message>
         <source>DPI (PNG):</source>
-        <translation type="unfinished"></translation>
+        <translation>DPI（PNG）：</translation>
     </message>
     <message>
         <source>Figures (*.png *.svg *.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>图表 (*.png *.svg *.pdf)</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::HeatmapView</name>
     <message>
         <source>Thermal</source>
-        <translation type="unfinished"></translation>
+        <translation>热成像</translation>
     </message>
     <message>
         <source>Polar</source>
-        <translation type="unfinished"></translation>
+        <translation>双极</translation>
     </message>
     <message>
         <source>Grayscale</source>
-        <translation type="unfinished"></translation>
+        <translation>灰度</translation>
     </message>
     <message>
         <source>Jet</source>
-        <translation type="unfinished"></translation>
+        <translation>Jet</translation>
     </message>
     <message>
         <source>Hot</source>
-        <translation type="unfinished"></translation>
+        <translation>炽热</translation>
     </message>
     <message>
         <source>Linear</source>
-        <translation type="unfinished"></translation>
+        <translation>线性</translation>
     </message>
     <message>
         <source>Logarithmic</source>
-        <translation type="unfinished"></translation>
+        <translation>对数</translation>
     </message>
     <message>
         <source>Metric:</source>
-        <translation type="unfinished"></translation>
+        <translation>指标：</translation>
     </message>
     <message>
         <source>Colours:</source>
-        <translation type="unfinished"></translation>
+        <translation>配色：</translation>
     </message>
     <message>
         <source>sampling step</source>
-        <translation type="unfinished"></translation>
+        <translation>采样步</translation>
     </message>
     <message>
         <source>layer</source>
-        <translation type="unfinished"></translation>
+        <translation>层</translation>
     </message>
     <message>
         <source>Layer x step heatmap of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的层 × 步热力图</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::ImagePairCanvas</name>
     <message>
         <source>No samples: open an analyze run.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有样本：请打开一个分析运行。</translation>
     </message>
     <message>
         <source>(no quantized samples in this run)</source>
-        <translation type="unfinished"></translation>
+        <translation>（此运行中没有量化样本）</translation>
     </message>
     <message>
         <source>%1 | %2 (drag to swipe)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 | %2（拖动以滑动对比）</translation>
     </message>
     <message>
         <source>|%1 - %2| x %3</source>
-        <translation type="unfinished"></translation>
+        <translation>|%1 - %2| × %3</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::JobDocks</name>
     <message>
         <source>FID vs sampling steps</source>
-        <translation type="unfinished"></translation>
+        <translation>FID 随采样步数的变化</translation>
     </message>
     <message>
         <source>Experiment</source>
-        <translation type="unfinished"></translation>
+        <translation>实验</translation>
     </message>
     <message>
         <source>Sample compare</source>
-        <translation type="unfinished"></translation>
+        <translation>样本对比</translation>
     </message>
     <message>
         <source>FID runs</source>
-        <translation type="unfinished"></translation>
+        <translation>FID 运行</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::LayerCurvesView</name>
     <message>
         <source>Activation range of the selected layer</source>
-        <translation type="unfinished"></translation>
+        <translation>所选层的激活范围</translation>
     </message>
     <message>
         <source>Activation range of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的激活范围</translation>
     </message>
     <message>
         <source>time step t</source>
-        <translation type="unfinished"></translation>
+        <translation>时间步 t</translation>
     </message>
     <message>
         <source>activation value</source>
-        <translation type="unfinished"></translation>
+        <translation>激活值</translation>
     </message>
     <message>
         <source>FP min / max</source>
-        <translation type="unfinished"></translation>
+        <translation>FP 最小值 / 最大值</translation>
     </message>
     <message>
         <source>p0.1 / p99.9</source>
-        <translation type="unfinished"></translation>
+        <translation>p0.1 / p99.9</translation>
     </message>
     <message>
         <source>%1 interval (%2, A%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 区间（%2，A%3）</translation>
     </message>
     <message numerus="yes">
         <source>clipped (%n steps)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>截断（%n 步）</numerusform>
         </translation>
     </message>
 </context>
@@ -593,50 +596,50 @@
     <name>tdq::views::LayerTableModel</name>
     <message>
         <source>Module path</source>
-        <translation type="unfinished"></translation>
+        <translation>模块路径</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>W bits</source>
-        <translation type="unfinished"></translation>
+        <translation>W 位宽</translation>
     </message>
     <message>
         <source>A bits</source>
-        <translation type="unfinished"></translation>
+        <translation>A 位宽</translation>
     </message>
     <message>
         <source>Method</source>
-        <translation type="unfinished"></translation>
+        <translation>方法</translation>
     </message>
     <message>
         <source>Pearson r</source>
-        <translation type="unfinished"></translation>
+        <translation>皮尔逊 r</translation>
     </message>
     <message>
         <source>Mean range</source>
-        <translation type="unfinished"></translation>
+        <translation>平均范围</translation>
     </message>
     <message>
         <source>MSE</source>
-        <translation type="unfinished"></translation>
+        <translation>MSE</translation>
     </message>
     <message>
         <source>SQNR (dB)</source>
-        <translation type="unfinished"></translation>
+        <translation>SQNR (dB)</translation>
     </message>
     <message>
         <source>Clip %</source>
-        <translation type="unfinished"></translation>
+        <translation>截断 %</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::LayerTableView</name>
     <message>
         <source>Filter layers by module path</source>
-        <translation type="unfinished"></translation>
+        <translation>按模块路径筛选层</translation>
     </message>
 </context>
 <context>
@@ -739,227 +742,229 @@
     </message>
     <message>
         <source>No run is open.</source>
-        <translation type="unfinished"></translation>
+        <translation>未打开任何运行。</translation>
     </message>
     <message>
         <source>Export Report Into Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>将报告导出到文件夹</translation>
     </message>
     <message>
         <source>Report written to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>报告已写入 %1</translation>
     </message>
     <message>
         <source>&amp;Export Report...</source>
-        <translation type="unfinished"></translation>
+        <translation>导出报告(&amp;E)...</translation>
     </message>
     <message>
         <source>Write every figure (PNG, SVG, PDF) and table of the current run into a folder</source>
-        <translation type="unfinished"></translation>
+        <translation>将当前运行的所有图表（PNG、SVG、PDF）和表格写入文件夹</translation>
     </message>
     <message>
         <source>Runs</source>
-        <translation type="unfinished"></translation>
+        <translation>运行</translation>
     </message>
     <message>
         <source>Layers</source>
-        <translation type="unfinished"></translation>
+        <translation>层</translation>
     </message>
     <message>
         <source>Layer x Step Heatmap</source>
-        <translation type="unfinished"></translation>
+        <translation>层 × 步热力图</translation>
     </message>
     <message>
         <source>Layer Range</source>
-        <translation type="unfinished"></translation>
+        <translation>层范围</translation>
     </message>
     <message>
         <source>Pearson r</source>
-        <translation type="unfinished"></translation>
+        <translation>皮尔逊 r</translation>
     </message>
     <message>
         <source>Error vs Step</source>
-        <translation type="unfinished"></translation>
+        <translation>误差随步数变化</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::PearsonView</name>
     <message>
         <source>Time dependence of the activation ranges</source>
-        <translation type="unfinished"></translation>
+        <translation>激活范围的时间依赖性</translation>
     </message>
     <message numerus="yes">
         <source>|r| &gt; 0.5: %1 (paper %2)
 |r| &gt; 0.7: %3 (paper %4)
 %n layers</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>|r| &gt; 0.5：%1（论文 %2）
+|r| &gt; 0.7：%3（论文 %4）
+共 %n 层</numerusform>
         </translation>
     </message>
     <message>
         <source>Pearson r (t, max - min)</source>
-        <translation type="unfinished"></translation>
+        <translation>皮尔逊 r（t，max - min）</translation>
     </message>
     <message>
         <source>layers</source>
-        <translation type="unfinished"></translation>
+        <translation>层数</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::PlotView</name>
     <message>
         <source>Export figure...</source>
-        <translation type="unfinished"></translation>
+        <translation>导出图表...</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::Report</name>
     <message>
         <source>Cannot create the report folder %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法创建报告文件夹 %1</translation>
     </message>
     <message>
         <source>TDQ Workbench report: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>TDQ Workbench 报告：%1</translation>
     </message>
     <message>
         <source>Run folder</source>
-        <translation type="unfinished"></translation>
+        <translation>运行文件夹</translation>
     </message>
     <message>
         <source>Method</source>
-        <translation type="unfinished"></translation>
+        <translation>方法</translation>
     </message>
     <message>
         <source>FP only</source>
-        <translation type="unfinished"></translation>
+        <translation>仅 FP</translation>
     </message>
     <message>
         <source>Sampler</source>
-        <translation type="unfinished"></translation>
+        <translation>采样器</translation>
     </message>
     <message numerus="yes">
         <source>%n steps</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 步</numerusform>
         </translation>
     </message>
     <message>
         <source>Layers</source>
-        <translation type="unfinished"></translation>
+        <translation>层</translation>
     </message>
     <message>
         <source>Time dependence</source>
-        <translation type="unfinished"></translation>
+        <translation>时间依赖性</translation>
     </message>
     <message>
         <source>this run</source>
-        <translation type="unfinished"></translation>
+        <translation>本次运行</translation>
     </message>
     <message>
         <source>paper</source>
-        <translation type="unfinished"></translation>
+        <translation>论文</translation>
     </message>
     <message>
         <source>Figures</source>
-        <translation type="unfinished"></translation>
+        <translation>图表</translation>
     </message>
     <message>
         <source>Tables</source>
-        <translation type="unfinished"></translation>
+        <translation>表格</translation>
     </message>
     <message>
         <source>the layer table</source>
-        <translation type="unfinished"></translation>
+        <translation>层表</translation>
     </message>
     <message>
         <source>Written by TDQ Workbench on %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>由 TDQ Workbench 于 %1 生成。</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::RunBrowser</name>
     <message>
         <source>Open runs</source>
-        <translation type="unfinished"></translation>
+        <translation>已打开的运行</translation>
     </message>
     <message>
         <source>Recent runs (double-click to open)</source>
-        <translation type="unfinished"></translation>
+        <translation>最近的运行（双击打开）</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::RunData</name>
     <message>
         <source>Not a run folder: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>不是运行文件夹：%1</translation>
     </message>
     <message>
         <source>Cannot open %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开 %1：%2</translation>
     </message>
 </context>
 <context>
     <name>tdq::views::SampleCompareView</name>
     <message>
         <source>Open an analyze run</source>
-        <translation type="unfinished"></translation>
+        <translation>打开分析运行</translation>
     </message>
     <message>
         <source>Open analyze run...</source>
-        <translation type="unfinished"></translation>
+        <translation>打开分析运行...</translation>
     </message>
     <message>
         <source>Side by side</source>
-        <translation type="unfinished"></translation>
+        <translation>并排</translation>
     </message>
     <message>
         <source>Swipe</source>
-        <translation type="unfinished"></translation>
+        <translation>滑动对比</translation>
     </message>
     <message>
         <source>Difference</source>
-        <translation type="unfinished"></translation>
+        <translation>差异</translation>
     </message>
     <message>
         <source>x_t</source>
-        <translation type="unfinished"></translation>
+        <translation>x_t</translation>
     </message>
     <message>
         <source>predicted x_0</source>
-        <translation type="unfinished"></translation>
+        <translation>预测的 x_0</translation>
     </message>
     <message>
         <source>At a kept step: the noisy image x_t the model saw, or the clean image x_0 it predicted from it</source>
-        <translation type="unfinished"></translation>
+        <translation>在保留的步上：模型看到的含噪图像 x_t，或模型据此预测的干净图像 x_0</translation>
     </message>
     <message>
         <source>Cannot show %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法显示 %1：%2</translation>
     </message>
     <message>
         <source>%1: %2 samples, seed %3, %4 steps; FP and %5 from the same initial noise.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2 个样本，种子 %3，%4 步；FP 与 %5 使用相同的初始噪声。</translation>
     </message>
     <message>
         <source>no quantized model</source>
-        <translation type="unfinished"></translation>
+        <translation>无量化模型</translation>
     </message>
     <message>
         <source>final samples</source>
-        <translation type="unfinished"></translation>
+        <translation>最终样本</translation>
     </message>
     <message>
         <source>step %1 (t = %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 步（t = %2）</translation>
     </message>
     <message>
         <source>quantized</source>
-        <translation type="unfinished"></translation>
+        <translation>量化</translation>
     </message>
     <message>
         <source>FP</source>
-        <translation type="unfinished"></translation>
+        <translation>FP</translation>
     </message>
 </context>
 </TS>

@@ -13,6 +13,14 @@ ScheduleCoverage schedule_coverage(const nlohmann::json& run_json,
                                    const std::vector<std::int64_t>& schedule) {
   ScheduleCoverage coverage;
   const auto calibration = run_json.find("calibration");
+  // QAT draws t uniformly from every step of the diffusion process: each schedule step was seen.
+  if (calibration != run_json.end() && calibration->is_object() &&
+      calibration->value("set", std::string()) == "qat") {
+    coverage.calibration_timesteps = schedule;
+    coverage.calibrated.assign(schedule.size(), 1);
+    coverage.calibrated_steps = static_cast<std::int64_t>(schedule.size());
+    return coverage;
+  }
   if (calibration == run_json.end() || !calibration->is_object() ||
       !calibration->contains("timesteps") || !(*calibration)["timesteps"].is_array()) {
     throw FormatError(file, "no array calibration.timesteps");

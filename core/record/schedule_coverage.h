@@ -17,7 +17,8 @@ struct ScheduleCoverage {
   std::int64_t calibrated_steps = 0, uncovered_steps = 0;
 };
 
-// `run_json`: a quantize run's run.json (`calibration.timesteps`); `file` names it in errors.
+// `run_json`: a quantize run's run.json (`calibration.timesteps`; a QAT run, `calibration.set` =
+// "qat", trained on every t and covers the whole schedule); `file` names it in errors.
 ScheduleCoverage schedule_coverage(const nlohmann::json& run_json,
                                    const std::filesystem::path& file,
                                    const std::vector<std::int64_t>& schedule);

@@ -12,6 +12,7 @@
 #include "core/model/safetensors.h"
 #include "core/quant/quant_run.h"
 #include "core/record/analysis_io.h"
+#include "core/record/schedule_coverage.h"
 #include "core/record/time_dependence.h"
 #include "core/run/run_folder.h"
 #include "tests/support/temp_dir.h"
@@ -73,6 +74,26 @@ void expect_same(const Analysis& a, const Analysis& b) {
   // Byte-identical arrays (NaN and inf included).
   EXPECT_EQ(serialize_safetensors(a.arrays), serialize_safetensors(b.arrays));
   EXPECT_EQ(summary_json(a), summary_json(b));
+}
+
+TEST(ScheduleCoverage, CalibratedStepsAQatRunAndAMissingList) {
+  const std::vector<std::int64_t> schedule = {900, 600, 300, 0};
+  const auto ptq = schedule_coverage(
+      nlohmann::json{{"calibration", {{"timesteps", {900, 300, 100}}}}}, "ptq/run.json", schedule);
+  EXPECT_EQ(ptq.calibrated, (std::vector<char>{1, 0, 1, 0}));
+  EXPECT_EQ(ptq.calibrated_steps, 2);
+  EXPECT_EQ(ptq.uncovered_steps, 2);
+  // QAT trains on t drawn from every step: the whole schedule is covered.
+  const auto qat =
+      schedule_coverage(nlohmann::json{{"calibration", {{"set", "qat"}}}}, "qat/run.json", schedule);
+  EXPECT_EQ(qat.calibrated_steps, 4);
+  EXPECT_EQ(qat.calibration_timesteps, schedule);
+  try {
+    schedule_coverage(nlohmann::json{{"calibration", {{"set", "other"}}}}, "x/run.json", schedule);
+    FAIL() << "a run without calibration time steps was accepted";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("x/run.json"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(AnalysisRunTest, TableTwinRoundTripAndScheduleCoverage) {
