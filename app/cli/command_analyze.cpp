@@ -52,12 +52,8 @@ void run_analyze(const AnalyzeCliOptions& o) {
   std::unique_ptr<QuantizedModel> twin;
   if (!o.quant.empty()) {
     twin = load_quantize_run(o.quant, loaded);
-    const auto schedule =
-        sampling_timesteps(options.record.sampler, linear_schedule().num_timesteps);
-    options.calibration_timesteps =
-        schedule_coverage(read_run_json(o.quant), std::filesystem::path(o.quant) / kRunJson,
-                          schedule)
-            .calibration_timesteps;
+    options.calibration_timesteps = calibration_timesteps_of(
+        o.quant, sampling_timesteps(options.record.sampler, linear_schedule().num_timesteps));
   }
   // Refuse an existing --out before hours of sampling, not after.
   if (std::filesystem::exists(o.out)) {

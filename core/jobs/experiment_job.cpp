@@ -105,11 +105,8 @@ std::filesystem::path run_analyze_job(const AnalyzeJob& job, const std::filesyst
   std::unique_ptr<QuantizedModel> twin;
   if (!job.quant_run.empty()) {
     twin = load_quantize_run(job.quant_run, loaded);
-    const auto schedule =
-        sampling_timesteps(options.record.sampler, linear_schedule().num_timesteps);
-    options.calibration_timesteps =
-        schedule_coverage(read_run_json(job.quant_run), job.quant_run / kRunJson, schedule)
-            .calibration_timesteps;
+    options.calibration_timesteps = calibration_timesteps_of(
+        job.quant_run, sampling_timesteps(options.record.sampler, linear_schedule().num_timesteps));
   }
   const AnalysisRun run = run_analysis(loaded, twin.get(), job.quant_run.string(),
                                        linear_schedule(), options, progress);

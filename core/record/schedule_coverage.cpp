@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/errors.h"
+#include "core/run/run_folder.h"
 
 namespace tdq {
 
@@ -38,6 +39,12 @@ ScheduleCoverage schedule_coverage(const nlohmann::json& run_json,
     ++(covered ? coverage.calibrated_steps : coverage.uncovered_steps);
   }
   return coverage;
+}
+
+std::vector<std::int64_t> calibration_timesteps_of(const std::filesystem::path& quant_run,
+                                                   const std::vector<std::int64_t>& schedule) {
+  return schedule_coverage(read_run_json(quant_run), quant_run / kRunJson, schedule)
+      .calibration_timesteps;
 }
 
 }  // namespace tdq

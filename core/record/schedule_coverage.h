@@ -23,4 +23,9 @@ ScheduleCoverage schedule_coverage(const nlohmann::json& run_json,
                                    const std::filesystem::path& file,
                                    const std::vector<std::int64_t>& schedule);
 
+// The calibration time steps of the quantize run folder `quant_run` over `schedule` (its
+// run.json read and checked), for AnalyzeOptions::calibration_timesteps.
+std::vector<std::int64_t> calibration_timesteps_of(const std::filesystem::path& quant_run,
+                                                   const std::vector<std::int64_t>& schedule);
+
 }  // namespace tdq
