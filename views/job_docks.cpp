@@ -88,17 +88,20 @@ JobDocks add_job_docks(MainWindow& window) {
       {"FidRunsDock",
        [] { return QCoreApplication::translate("tdq::views::JobDocks", "FID runs"); }, docks.fid},
   };
-  QDockWidget* first = nullptr;
+  // Tabbed behind the Pearson histogram by default, so that the analysis plots keep their room
+  // (a saved layout, restored after this, wins).
+  QDockWidget* first = window.findChild<QDockWidget*>(QStringLiteral("dockPearson"));
+  QDockWidget* raised = first;
   for (const auto& spec : specs) {
     auto* dock = new TitledDock(spec.name, spec.title, spec.content, &window);
     window.addDockWidget(Qt::RightDockWidgetArea, dock);
     if (first)
       window.tabifyDockWidget(first, dock);
     else
-      first = dock;
+      first = raised = dock;
     if (window.docks_menu()) window.docks_menu()->addAction(dock->toggleViewAction());
   }
-  if (first) first->raise();
+  if (raised) raised->raise();
   // Linked selection: the current run and step of the other views drive the sample compare.
   Selection* selection = window.selection();
   QObject::connect(selection, &Selection::run_changed, docks.samples,
