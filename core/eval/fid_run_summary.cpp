@@ -23,11 +23,8 @@ nlohmann::json quant_config_of(const std::filesystem::path& quant_run) {
 }  // namespace
 
 FidRunSummary read_fid_run_summary(const std::filesystem::path& run) {
-  const nlohmann::json json = read_run_json(run);
+  const nlohmann::json json = read_run_json(run, "fid");
   const auto file = run / kRunJson;
-  if (json.value("kind", "") != "fid") {
-    throw FormatError(file, "key kind is '" + json.value("kind", "") + "', not 'fid'");
-  }
   FidRunSummary s;
   s.run = run;
   std::string key;

@@ -66,11 +66,8 @@ void write_step_images(const std::filesystem::path& samples_dir,
 }
 
 SampleImageFiles read_sample_image_files(const std::filesystem::path& run) {
-  const nlohmann::json json = read_run_json(run);
+  const nlohmann::json json = read_run_json(run, "analyze");
   const auto run_file = run / kRunJson;
-  if (json.value("kind", "") != "analyze") {
-    throw FormatError(run_file, "key kind is '" + json.value("kind", "") + "', not 'analyze'");
-  }
   SampleImageFiles files;
   try {
     const auto& a = json.at("analysis");

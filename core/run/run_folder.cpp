@@ -70,4 +70,13 @@ std::string utc_timestamp() {
   return text;
 }
 
+nlohmann::json read_run_json(const std::filesystem::path& run_dir, const std::string& kind) {
+  nlohmann::json json = read_run_json(run_dir);
+  const std::string found = json.value("kind", "");
+  if (found != kind) {
+    throw FormatError(run_dir / kRunJson, "key kind is '" + found + "', not '" + kind + "'");
+  }
+  return json;
+}
+
 }  // namespace tdq

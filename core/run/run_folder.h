@@ -35,6 +35,8 @@ class RunFolderWriter {
 // run.json with its schema version checked; FormatError for a missing file, bad JSON or an unknown
 // version.
 nlohmann::json read_run_json(const std::filesystem::path& run_dir);
+// The same for a run of one kind ("fid", "analyze", ...): FormatError naming the file otherwise.
+nlohmann::json read_run_json(const std::filesystem::path& run_dir, const std::string& kind);
 
 // UTC time as ISO 8601, for run.json.
 std::string utc_timestamp();

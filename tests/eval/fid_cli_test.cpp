@@ -17,6 +17,7 @@
 #include "tests/support/run_cli.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_models.h"
+#include "tests/support/tiny_runs.h"
 
 namespace tdq {
 namespace {
@@ -27,16 +28,7 @@ using test::run_tdq;
 class FidCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    torch::manual_seed(0);
-    UNet model(test::tiny_unet_config());
-    save_model(dir / "model", *model);
-    FeatureNetConfig config;
-    config.base_channels = 4;
-    config.feature_dim = 12;
-    config.image_size = 8;
-    FeatureNet net(config);
-    save_feature_net(dir / "fnet", *net);
-    write_gaussian_stats(dir / "ref.safetensors", gaussian_stats(at::randn({40, 12}).abs()));
+    test::make_tiny_model(dir);
   }
   std::string base(const std::string& features = "", const std::string& ref = "") const {
     return "fid -q --model " + (dir / "model").string() + " --features " +
