@@ -20,13 +20,8 @@ namespace tdq {
 namespace {
 
 using test::CliResult;
+using test::last_json_line;
 using test::run_tdq;
-
-nlohmann::json last_json_line(const std::string& out) {
-  const auto end = out.find_last_not_of('\n');
-  const auto start = out.rfind('\n', end);
-  return nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start + 1, end + 1));
-}
 
 TEST(AnalyzeCli, FpAndQuantizedRunsAndBadInput) {
   test::TempDir dir;

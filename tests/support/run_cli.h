@@ -9,6 +9,8 @@
 #include <iterator>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/temp_dir.h"
 
 namespace tdq::test {
@@ -17,6 +19,13 @@ struct CliResult {
   int code = -1;
   std::string out, err;
 };
+
+// The JSON object a command printed as its last line of stdout (--json).
+inline nlohmann::json last_json_line(const std::string& out) {
+  const auto end = out.find_last_not_of('\n');
+  const auto start = out.rfind('\n', end);
+  return nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start + 1, end + 1));
+}
 
 // `dir` holds the captured stderr.
 inline CliResult run_tdq(const std::string& args, const TempDir& dir) {
