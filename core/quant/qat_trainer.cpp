@@ -111,13 +111,14 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
   const TrainConfig& config = options.train;
   const QuantMethod method = twin.config().method;
   if (!is_qat_method(method) && method != QuantMethod::Dynamic && method != QuantMethod::Table) {
-    throw ConfigError("--qat-steps: method " + to_string(twin.config().method) +
+    throw ConfigError("qat.steps: method " + to_string(twin.config().method) +
                       " is post-training only");
   }
   if (images.dim() != 4 || images.size(0) == 0)
     throw ConfigError("QAT needs a non-empty [N,C,H,W] image tensor");
   if (config.steps < 1 || config.batch_size < 1)
-    throw ConfigError("--qat-steps and --batch must be positive");
+    throw ConfigError("qat.steps and qat.batch_size must be positive, got " +
+                      std::to_string(config.steps) + " and " + std::to_string(config.batch_size));
   const auto device = model.parameters().front().device();
   const std::int64_t n = images.size(0);
 
@@ -126,8 +127,10 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
     auto generator = at::make_generator<at::CPUGeneratorImpl>(step_seed(config.seed, -1, 0));
     const at::Tensor index =
         at::randint(n, {config.batch_size}, generator, at::TensorOptions().dtype(at::kLong));
-    twin.set_static_steps(statistics_initial_steps(model, twin, images.index_select(0, index),
-                                                   schedule, options.init_passes, config.seed));
+    const InitialSteps initial = statistics_initial_steps(
+        model, twin, images.index_select(0, index), schedule, options.init_passes, config.seed);
+    twin.set_static_steps(initial.steps);
+    if (twin.config().tdq_init == TdqInit::PerStep) twin.fit_temporal(initial.per_sample);
     if (method == QuantMethod::Table) twin.init_step_table(options.bake_timesteps);
   }
 
@@ -142,8 +145,10 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
   std::map<std::string, at::Tensor> params = trainables.all();
   std::map<std::string, at::Tensor> ema;
   for (const auto& [name, t] : params) ema[name] = t.detach().clone();
-  AdamW optimizer({AdamW::Group{trainables.steps.names, trainables.steps.tensors, 0.1, 0.0},
-                   AdamW::Group{trainables.tdq.names, trainables.tdq.tensors, 1.0, 0.01},
+  AdamW optimizer({AdamW::Group{trainables.steps.names, trainables.steps.tensors,
+                                options.step_lr_scale, 0.0},
+                   AdamW::Group{trainables.tdq.names, trainables.tdq.tensors, options.tdq_lr_scale,
+                                0.01},
                    AdamW::Group{trainables.weights.names, trainables.weights.tensors, 1.0,
                                 config.weight_decay}});
   std::vector<at::Tensor> all_tensors;

@@ -25,6 +25,10 @@ struct QatOptions {
   // time budget; history.step says how many steps were done. Past the warm-up the learning rate
   // is constant, so stopping early only shortens training.
   double max_seconds = 0;
+  // Learning-rate multipliers of the AdamW groups against train.lr: activation and weight steps
+  // (0.1, the released code's), TDQ MLPs (docs/method.md: chosen by held-out noise MSE).
+  double step_lr_scale = 0.1;
+  double tdq_lr_scale = 1.0;
 };
 
 struct QatResult {
@@ -33,8 +37,8 @@ struct QatResult {
 };
 
 // Trains the twin's quantized weights (copies; the FP model is never written), weight steps,
-// activation steps or TDQ MLPs with AdamW in three groups: steps lr/10 wd 0, TDQ MLPs lr wd 0.01,
-// weights lr wd 0.01 (`train.weight_decay`). FP-kept layers, biases and norms stay frozen
+// activation steps or TDQ MLPs with AdamW in three groups: steps lr x step_lr_scale wd 0, TDQ MLPs
+// lr x tdq_lr_scale wd 0.01, weights lr wd 0.01 (`train.weight_decay`). FP-kept layers, biases and norms stay frozen
 // (ours: a run then stores only quantizer state and integer weights). EMA over everything that
 // learns; the twin ends with the EMA values. Batch, t, noise, dropout and NIPQ noise of each step
 // come from (seed, step), so a run resumed from `checkpoint` equals an uninterrupted one.

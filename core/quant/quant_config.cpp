@@ -164,7 +164,11 @@ nlohmann::json to_json(const QuantConfig& c) {
       {"skip", c.skip},
       {"overrides", overrides},
       {"tdq",
-       {{"depth", c.tdq_depth}, {"hidden", c.tdq_hidden}, {"encoding_dim", c.tdq_encoding_dim}}}};
+       {{"depth", c.tdq_depth},
+        {"hidden", c.tdq_hidden},
+        {"encoding_dim", c.tdq_encoding_dim},
+        {"init", c.tdq_init == TdqInit::PerStep ? "per-step" : "static"},
+        {"time_input", c.tdq_constant_t ? "constant" : "t"}}}};
 }
 
 QuantConfig quant_config_from_json(const nlohmann::json& j) {
@@ -210,6 +214,17 @@ QuantConfig quant_config_from_json(const nlohmann::json& j) {
         throw ConfigError(
             "quant config: tdq needs depth 1..6, hidden >= 1 and an even encoding_dim >= 0");
       }
+      // Runs written before these keys existed started static and saw t.
+      const std::string init = tdq.value("init", "static");
+      if (init != "static" && init != "per-step")
+        throw ConfigError("quant config: tdq.init must be static or per-step, got '" + init + "'");
+      c.tdq_init = init == "per-step" ? TdqInit::PerStep : TdqInit::Static;
+      const std::string time_input = tdq.value("time_input", "t");
+      if (time_input != "t" && time_input != "constant") {
+        throw ConfigError("quant config: tdq.time_input must be t or constant, got '" +
+                          time_input + "'");
+      }
+      c.tdq_constant_t = time_input == "constant";
     }
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError("quant config: key '" + key + "' is missing or has the wrong type (" +

@@ -36,6 +36,12 @@ enum class IntervalKind {
 IntervalKind interval_kind(QuantMethod method);
 bool is_qat_method(QuantMethod method);
 
+// (ours) How TDQ MLPs start: Static puts s(t) at the static step s0 for every t (the paper);
+// PerStep fits s(t) to per-time-step statistics of the calibration data first (per-step MinMax
+// intervals for TDQ-PTQ, the statistics rule per t for QAT), so training starts from an interval
+// that already follows time.
+enum class TdqInit { Static, PerStep };
+
 // The code's default grids (symmetric, unsigned after SiLU) or the standard asymmetric grid.
 enum class GridChoice { CodeDefault, Asymmetric };
 
@@ -64,6 +70,10 @@ struct QuantConfig {
   int tdq_depth = 4;
   int tdq_hidden = 64;
   int tdq_encoding_dim = 0;
+  TdqInit tdq_init = TdqInit::PerStep;
+  // The control that isolates time dependence: the MLPs are fed one constant t (everything else,
+  // init included, as for TDQ), so any gain of TDQ over it is the gain of knowing t.
+  bool tdq_constant_t = false;
 };
 
 nlohmann::json to_json(const QuantConfig& config);

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "core/common/errors.h"
+#include "core/quant/tdq_fit.h"
 #include "kernels/fake_quant.h"
 
 namespace tdq {
@@ -185,7 +186,36 @@ void QuantizedModel::calibrate(const RangeObserver& observer,
     q.calibrated = true;
   }
   create_tdq_modules();
+  if (kind() == IntervalKind::Temporal && config_.tdq_init == TdqInit::PerStep) {
+    // The per-step MinMax intervals (what the table method would use) as the MLPs' start.
+    std::vector<TimedScales> targets(slots_.size());
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (!slots_[i].quantized) continue;
+      for (const auto& [t, ranges] : per_t) {
+        if (!ranges.at(i).seen) continue;
+        targets[i].timesteps.push_back(t);
+        targets[i].scales.push_back(from_range(ranges.at(i), activations_[i].grid).scale);
+      }
+    }
+    fit_temporal(targets);
+  }
   if (kind() == IntervalKind::Temporal) bake(timesteps);
+}
+
+void QuantizedModel::fit_temporal(const std::vector<TimedScales>& targets) {
+  if (kind() != IntervalKind::Temporal) return;
+  if (targets.size() != slots_.size()) throw Error("fit_temporal: one target set per layer expected");
+  tdq_fit_rms_.assign(slots_.size(), 0.0);
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    const ActivationQuantizer& q = activations_[i];
+    if (q.tdq < 0 || targets[i].timesteps.empty()) continue;
+    try {
+      tdq_fit_rms_[i] = fit_tdq_module(tdq_modules_.at(static_cast<std::size_t>(q.tdq)), targets[i]);
+    } catch (const Error& e) {
+      throw Error("TDQ time-aware start of " + slots_[i].path + ": " + e.what());
+    }
+  }
+  if (!baked_.timesteps().empty()) bake(baked_.timesteps());
 }
 
 void QuantizedModel::set_static_steps(const std::vector<double>& steps) {
@@ -228,6 +258,7 @@ void QuantizedModel::create_tdq_modules() {
   options.encoding_dim = config_.tdq_encoding_dim > 0 ? config_.tdq_encoding_dim : encoding_dim_;
   options.hidden = config_.tdq_hidden;
   options.depth = config_.tdq_depth;
+  if (config_.tdq_constant_t) options.constant_timestep = options.timestep_range / 2;
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     ActivationQuantizer& q = activations_[i];
     q.tdq = -1;
@@ -236,7 +267,7 @@ void QuantizedModel::create_tdq_modules() {
     TdqModule module =
         seeded_tdq_module(options, q.fixed.scale, std::hash<std::string>{}(slots_[i].path));
     module->to(device_);
-    module->eval();  // dropout only while learning
+    module->eval();  // dropout (when set) only while learning
     tdq_modules_.push_back(module);
   }
 }
@@ -356,8 +387,13 @@ at::Tensor QuantizedModel::learned_quantize(std::size_t index, const at::Tensor&
       out = clipped + (uniform_like(clipped, noise_) - 0.5) * s;
     }
   } else {
+    // LSQ's gradient scale 1/sqrt(qmax * elements) belongs to a learned static step. TDQ's interval
+    // is an MLP output; the released code scales no activation-step gradient, and a scale of ~1e-3
+    // would only push the MLP's gradients towards Adam's epsilon.
     const double grad_scale =
-        1.0 / std::sqrt(static_cast<double>(grid.qmax()) * static_cast<double>(per_sample));
+        kind() == IntervalKind::Temporal
+            ? 1.0
+            : 1.0 / std::sqrt(static_cast<double>(grid.qmax()) * static_cast<double>(per_sample));
     out = kernels::fake_quant(x, scale, grid, grad_scale);
   }
   if (qdrop_ > 0) out = at::where(uniform_like(x, noise_) < qdrop_, x, out);

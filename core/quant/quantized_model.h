@@ -12,6 +12,7 @@
 #include "core/model/unet.h"
 #include "core/quant/quant_config.h"
 #include "core/quant/range_observer.h"
+#include "core/quant/tdq_fit.h"
 #include "core/quant/tdq_module.h"
 
 namespace tdq {
@@ -40,6 +41,12 @@ class QuantizedModel : public LayerHooks {
   // steps (0: one per step; 1: S1, one shared interval), each starting at the static step. Learning
   // then trains one log step per group; a training t outside the table uses the nearest step.
   void init_step_table(const std::vector<std::int64_t>& timesteps);
+
+  // Temporal methods, the time-aware start (QuantConfig::tdq_init): fits each slot's s(t) to its
+  // targets (slots with none keep their MLP); calibrate() does it from per-step ranges. The fit's
+  // RMS of log(s / target) per slot, 0 where none was fitted.
+  void fit_temporal(const std::vector<TimedScales>& targets);
+  const std::vector<double>& tdq_fit_rms() const { return tdq_fit_rms_; }
 
   // Temporal methods: evaluates every MLP once per step of `timesteps` and samples from that table.
   void bake(const std::vector<std::int64_t>& timesteps);
@@ -132,6 +139,7 @@ class QuantizedModel : public LayerHooks {
   double qdrop_ = 0.0;
   at::Generator noise_;
   std::int64_t fallbacks_ = 0;
+  std::vector<double> tdq_fit_rms_;
 };
 
 }  // namespace tdq

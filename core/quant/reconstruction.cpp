@@ -104,7 +104,9 @@ std::vector<BlockReconstruction> reconstruct_blocks(UNetImpl& model, QuantizedMo
                                                     const ProgressFn& progress) {
   if (set.size() == 0) throw ConfigError("block reconstruction needs a calibration set");
   if (options.iterations < 0 || options.batch_size < 1)
-    throw ConfigError("--iters must be >= 0 and the batch > 0");
+    throw ConfigError("reconstruction.iterations must be >= 0 and reconstruction.batch_size > 0, got " +
+                      std::to_string(options.iterations) + " and " +
+                      std::to_string(options.batch_size));
   if (!(options.qdrop >= 0 && options.qdrop < 1))
     throw ConfigError("QDrop probability must be in [0, 1)");
   const bool temporal = interval_kind(twin.config().method) == IntervalKind::Temporal;

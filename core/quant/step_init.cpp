@@ -12,38 +12,52 @@ namespace tdq {
 
 namespace {
 
-// Sums of per-sample input mean and std for every layer.
+// Each sample's input mean and std for every layer, with the sample's time step.
 class InputMoments : public LayerHooks {
  public:
-  explicit InputMoments(std::size_t layers)
-      : mean_(layers, 0.0), std_(layers, 0.0), count_(layers, 0) {}
+  explicit InputMoments(std::size_t layers) : samples_(layers) {}
+
+  void on_forward(const at::Tensor& timesteps) override {
+    timesteps_ = timesteps.reshape({-1}).to(at::kCPU).to(at::kLong);
+  }
 
   at::Tensor on_input(int layer, const at::Tensor& input) override {
     const at::Tensor flat = input.detach().to(at::kFloat).reshape({input.size(0), -1});
-    const auto index = static_cast<std::size_t>(layer);
-    mean_[index] += flat.mean(1).sum().item<double>();
-    std_[index] += flat.std(1).sum().item<double>();
-    count_[index] += input.size(0);
+    const at::Tensor moments = at::stack({flat.mean(1), flat.std(1)}).to(at::kCPU).to(at::kDouble);
+    const auto* mean = moments[0].data_ptr<double>();
+    const auto* std = moments[1].data_ptr<double>();
+    const auto* t = timesteps_.data_ptr<std::int64_t>();
+    auto& samples = samples_[static_cast<std::size_t>(layer)];
+    for (std::int64_t b = 0; b < input.size(0); ++b)
+      samples.push_back({t[timesteps_.numel() == 1 ? 0 : b], mean[b], std[b]});
     return input;
   }
 
-  double mean(std::size_t layer) const {
-    return count_[layer] ? mean_[layer] / static_cast<double>(count_[layer]) : 0;
-  }
-  double std(std::size_t layer) const {
-    return count_[layer] ? std_[layer] / static_cast<double>(count_[layer]) : 0;
-  }
+  struct Sample {
+    std::int64_t t;
+    double mean, std;
+  };
+  const std::vector<Sample>& samples(std::size_t layer) const { return samples_[layer]; }
 
  private:
-  std::vector<double> mean_, std_;
-  std::vector<std::int64_t> count_;
+  at::Tensor timesteps_;
+  std::vector<std::vector<Sample>> samples_;
 };
+
+// The rule of the released code for one slot from an input mean and std.
+double statistics_rule(const QuantizerSlot& slot, double mean, double std) {
+  const double n = std::pow(2.0, slot.a_bits) - 1;
+  return slot.input_grid == kernels::GridKind::Unsigned ? (mean + 16 * std) / (n - 1)
+         : slot.input_grid == kernels::GridKind::Symmetric
+             ? (std::abs(mean) + 3 * std) / (std::floor(n / 2) - 1)
+             : (std::abs(mean) + 6 * std) / n;  // asymmetric: the same +-3 std over the full grid
+}
 
 }  // namespace
 
-std::vector<double> statistics_initial_steps(UNetImpl& model, const QuantizedModel& twin,
-                                             const at::Tensor& batch, const NoiseSchedule& schedule,
-                                             int passes, std::uint64_t seed) {
+InitialSteps statistics_initial_steps(UNetImpl& model, const QuantizedModel& twin,
+                                      const at::Tensor& batch, const NoiseSchedule& schedule,
+                                      int passes, std::uint64_t seed) {
   if (passes < 1) throw ConfigError("step initialisation needs at least one pass");
   at::NoGradGuard no_grad;
   model.eval();
@@ -58,22 +72,30 @@ std::vector<double> statistics_initial_steps(UNetImpl& model, const QuantizedMod
         at::randn(x0.sizes(), generator, at::TensorOptions().dtype(at::kFloat)).to(device);
     model.forward(add_noise(schedule, x0, noise, t), t.to(device), &moments);
   }
-  std::vector<double> steps(twin.slots().size(), 0.0);
+  InitialSteps out;
+  out.steps.assign(twin.slots().size(), 0.0);
+  out.per_sample.assign(twin.slots().size(), {});
   for (const auto& slot : twin.slots()) {
     if (!slot.quantized) continue;
     const auto index = static_cast<std::size_t>(slot.layer);
-    const double n = std::pow(2.0, slot.a_bits) - 1;
-    const double mean = moments.mean(index), std = moments.std(index);
-    const double step =
-        slot.input_grid == kernels::GridKind::Unsigned ? (mean + 16 * std) / (n - 1)
-        : slot.input_grid == kernels::GridKind::Symmetric
-            ? (std::abs(mean) + 3 * std) / (std::floor(n / 2) - 1)
-            : (std::abs(mean) + 6 * std) / n;  // asymmetric: the same +-3 std over the full grid
+    double mean = 0, std = 0;
+    TimedScales& per_sample = out.per_sample[index];
+    for (const auto& sample : moments.samples(index)) {
+      mean += sample.mean;
+      std += sample.std;
+      const double step = statistics_rule(slot, sample.mean, sample.std);
+      if (step > 0 && std::isfinite(step)) {
+        per_sample.timesteps.push_back(sample.t);
+        per_sample.scales.push_back(step);
+      }
+    }
+    const auto count = static_cast<double>(std::max<std::size_t>(moments.samples(index).size(), 1));
+    const double step = statistics_rule(slot, mean / count, std / count);
     if (!std::isfinite(step))
       throw Error("step initialisation: non-finite input statistics in layer " + slot.path);
-    steps[index] = step;
+    out.steps[index] = step;
   }
-  return steps;
+  return out;
 }
 
 }  // namespace tdq

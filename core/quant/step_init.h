@@ -7,15 +7,22 @@
 #include "core/diffusion/noise_schedule.h"
 #include "core/model/unet.h"
 #include "core/quant/quantized_model.h"
+#include "core/quant/tdq_fit.h"
 
 namespace tdq {
 
 // Initial activation steps for QAT (METHOD.md section 2, the released code's rule): one training
 // batch is run `passes` times with random t; per quantizer the mean and std of each sample's input
 // are averaged; signed grids get s0 = (mean + 3 std) / (n//2 - 1), inputs after SiLU
-// s0 = (mean + 16 std) / (n - 1), with n = 2^bits - 1. One value per slot, 0 for FP slots.
-std::vector<double> statistics_initial_steps(UNetImpl& model, const QuantizedModel& twin,
-                                             const at::Tensor& batch, const NoiseSchedule& schedule,
-                                             int passes, std::uint64_t seed);
+// s0 = (mean + 16 std) / (n - 1), with n = 2^bits - 1.
+struct InitialSteps {
+  std::vector<double> steps;  // one per slot, 0 for FP slots
+  // (ours, for TDQ's time-aware start) the same rule applied to each sample's own statistics, at
+  // that sample's t; empty for FP slots.
+  std::vector<TimedScales> per_sample;
+};
+InitialSteps statistics_initial_steps(UNetImpl& model, const QuantizedModel& twin,
+                                      const at::Tensor& batch, const NoiseSchedule& schedule,
+                                      int passes, std::uint64_t seed);
 
 }  // namespace tdq

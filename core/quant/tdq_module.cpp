@@ -12,13 +12,25 @@
 
 namespace tdq {
 
+namespace {
+
+double softplus(double z) { return z > 30 ? z : std::log1p(std::exp(z)); }
+double sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+
+}  // namespace
+
 TdqModuleImpl::TdqModuleImpl(const TdqModuleOptions& options, double initial_scale)
     : options_(options) {
-  if (options.depth < 1 || options.depth > 6) throw ConfigError("TDQ MLP depth must be in 1..6");
+  if (options.depth < 1 || options.depth > 6)
+    throw ConfigError("tdq_depth must be in 1..6, got " + std::to_string(options.depth));
   if (!(initial_scale > 0) || !std::isfinite(initial_scale)) {
     throw ConfigError("TDQ initial interval must be positive and finite, got " +
                       std::to_string(initial_scale));
   }
+  if (!(options.dropout >= 0 && options.dropout < 1))
+    throw ConfigError("TDQ dropout must be in [0, 1), got " + std::to_string(options.dropout));
+  if (!(options.initial_spread > 0) || options.timestep_range < 1)
+    throw ConfigError("TDQ initial_spread and timestep_range must be positive");
   mlp = torch::nn::Sequential();
   std::int64_t width = options.encoding_dim;
   for (int layer = 0; layer + 1 < options.depth; ++layer) {
@@ -26,28 +38,57 @@ TdqModuleImpl::TdqModuleImpl(const TdqModuleOptions& options, double initial_sca
     mlp->push_back(torch::nn::ReLU());
     width = options.hidden;
   }
-  if (options.depth > 1 && options.dropout > 0) mlp->push_back(torch::nn::Dropout(options.dropout));
-  auto last = torch::nn::Linear(width, 1);
-  {
-    // softplus^-1(s0) = log(exp(s0) - 1), computed stably as s0 + log(1 - exp(-s0)).
-    torch::NoGradGuard no_grad;
-    last->bias.fill_(initial_scale + std::log(-std::expm1(-initial_scale)));
-    // (ours) The released code keeps the default init here, so s(t) only approximates s0 (off by a
-    // factor ~2 for small s0). A zero weight makes s(t) = s0 exactly; the first steps train this
-    // layer, and the layers below receive gradient as soon as it is non-zero.
-    last->weight.zero_();
-  }
+  // Kept at p = 0 too: the last Linear's index, and so the names in saved runs, do not depend on
+  // the dropout setting.
+  if (options.depth > 1) mlp->push_back(torch::nn::Dropout(options.dropout));
+  last = torch::nn::Linear(width, 1);
   mlp->push_back(last);
   register_module("mlp", mlp);
+
+  // (ours) The released code keeps the default init, so s(t) starts up to a factor ~2 away from s0
+  // and varies with t at random; a zero last weight (this project's first version) makes s(t) = s0
+  // exactly but leaves every layer below without gradient until that weight moves, so s(t) stayed
+  // flat through short QAT runs. Here the default init is kept and only the last layer is scaled:
+  // its weight so that z(t) varies by just enough for a relative spread of `initial_spread` in s(t)
+  // over [0, timestep_range), its bias so that z averages softplus^-1(s0) over that range.
+  torch::NoGradGuard no_grad;
+  const bool training = is_training();
+  eval();
+  // Measured on the real t even for the constant-t control, so that both start from the same MLP.
+  options_.constant_timestep = -1;
+  const at::Tensor grid = at::linspace(0, static_cast<double>(options.timestep_range - 1),
+                                       std::min<std::int64_t>(options.timestep_range, 256));
+  const at::Tensor v = at::matmul(features(grid), last->weight.reshape({-1}));
+  const double spread = (v - v.mean()).abs().max().item<double>();
+  // softplus^-1(s0) = log(exp(s0) - 1), computed stably as s0 + log(1 - exp(-s0)).
+  const double z0 = initial_scale + std::log(-std::expm1(-initial_scale));
+  // d s / s = sigmoid(z) / softplus(z) dz.
+  const double dz = options.initial_spread * softplus(z0) / sigmoid(z0);
+  const double gain = spread > 0 ? dz / spread : 0.0;
+  last->weight.mul_(gain);
+  last->bias.fill_(z0 - gain * v.mean().item<double>());
+  options_.constant_timestep = options.constant_timestep;
+  train(training);
+}
+
+at::Tensor TdqModuleImpl::features(const at::Tensor& timesteps) {
+  const at::Tensor first = mlp->parameters().front();  // a copy: parameters() is a temporary
+  at::Tensor t = timesteps.to(first.device()).reshape({-1});
+  if (options_.constant_timestep >= 0) t = at::full_like(t, options_.constant_timestep);
+  at::Tensor h = timestep_embedding(t, options_.encoding_dim, /*flip_sin_to_cos=*/true, 0.0,
+                                    options_.max_period)
+                     .to(first.scalar_type());
+  for (auto layer = mlp->begin(); layer + 1 != mlp->end(); ++layer) h = layer->forward(h);
+  return h;
 }
 
 at::Tensor TdqModuleImpl::forward(const at::Tensor& timesteps) {
-  const auto device = mlp->parameters().front().device();
-  const at::Tensor encoding =
-      timestep_embedding(timesteps.to(device).reshape({-1}), options_.encoding_dim,
-                         /*flip_sin_to_cos=*/true, 0.0, options_.max_period)
-          .to(mlp->parameters().front().scalar_type());
-  return at::softplus(mlp->forward(encoding)).reshape({-1});
+  if (options_.constant_timestep >= 0 && timesteps.numel() > 1) {
+    // One evaluation, repeated: a batched matrix product may round identical rows differently.
+    const at::Tensor one = forward(timesteps.reshape({-1}).narrow(0, 0, 1));
+    return one.expand({timesteps.numel()}).contiguous();
+  }
+  return at::softplus(last->forward(features(timesteps))).reshape({-1});
 }
 
 BakedIntervalTable::BakedIntervalTable(const std::vector<TdqModule>& modules,

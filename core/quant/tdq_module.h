@@ -8,6 +8,7 @@
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
 namespace tdq {
@@ -15,14 +16,23 @@ namespace tdq {
 struct TdqModuleOptions {
   std::int64_t encoding_dim = 32;  // the U-Net's base channels (128 for CIFAR-10)
   std::int64_t hidden = 64;
-  int depth = 4;                // Linear layers; 4 is the paper's best, the ablation uses 1..6
-  double dropout = 0.2;         // before the last Linear, as in the released code
+  int depth = 4;  // Linear layers; 4 is the paper's best, the ablation uses 1..6
+  // Before the last Linear. The released code uses 0.2; here it is 0 by default (ours): dropout
+  // makes s(t) at training differ from s(t) at sampling, and in block reconstruction it only
+  // adds that mismatch. The layer stays in the MLP (as identity) so parameter names are stable.
+  double dropout = 0.0;
   double max_period = 10000.0;  // t_max of the geometric Fourier encoding
+  // At init s(t) stays within this relative distance of s0 for t in [0, timestep_range) while
+  // every layer's weights are non-zero, so gradient reaches the whole MLP from the first step.
+  double initial_spread = 0.02;
+  std::int64_t timestep_range = 1000;
+  // >= 0: the MLP always sees this t (the control that isolates time dependence: same module,
+  // same training, no information about t).
+  std::int64_t constant_timestep = -1;
 };
-
 class TdqModuleImpl : public torch::nn::Module {
  public:
-  // `initial_scale` is s0: the last bias is log(exp(s0) - 1) so that s(t) = s0 for every t at init.
+  // `initial_scale` is s0: s(t) starts within options.initial_spread of s0 for every t.
   TdqModuleImpl(const TdqModuleOptions& options, double initial_scale);
 
   // timesteps: [B] (any dtype) -> intervals [B], positive.
@@ -30,9 +40,13 @@ class TdqModuleImpl : public torch::nn::Module {
 
   const TdqModuleOptions& options() const { return options_; }
 
+  // h(t): what the last Linear sees (the encoding itself for depth 1); z(t) = last(h(t)).
+  at::Tensor features(const at::Tensor& timesteps);
+
  private:
   TdqModuleOptions options_;
   torch::nn::Sequential mlp{nullptr};
+  torch::nn::Linear last{nullptr};  // mlp's last layer (registered there, not twice)
 };
 TORCH_MODULE(TdqModule);
 

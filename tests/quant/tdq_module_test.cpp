@@ -8,17 +8,55 @@
 namespace tdq {
 namespace {
 
-TEST(TdqModule, StartsAtTheInitialIntervalForEveryStep) {
-  for (int depth : {1, 4, 6}) {
-    TdqModuleOptions options;
-    options.depth = depth;
-    TdqModule module(options, 0.037);
-    module->eval();
-    const at::Tensor s = module->forward(at::arange(0, 1000, 37));
-    EXPECT_TRUE(at::allclose(s, at::full_like(s, 0.037), 1e-6, 1e-7)) << "depth " << depth;
+TEST(TdqModule, StartsWithinTheSpreadOfTheInitialIntervalForEveryStep) {
+  for (double s0 : {0.0037, 0.037, 1.5}) {
+    for (int depth : {1, 4, 6}) {
+      TdqModuleOptions options;
+      options.depth = depth;
+      TdqModule module(options, s0);
+      module->eval();
+      const at::Tensor s = module->forward(at::arange(0, 1000));
+      const double worst = (s / s0 - 1).abs().max().item<double>();
+      EXPECT_LT(worst, 1.5 * options.initial_spread) << "depth " << depth << " s0 " << s0;
+      EXPECT_GT(worst, 0.2 * options.initial_spread) << "s(t) should not be flat at init";
+      EXPECT_NEAR(s.mean().item<double>() / s0, 1.0, options.initial_spread);
+    }
   }
   EXPECT_THROW(TdqModule(TdqModuleOptions{32, 64, 7}, 0.1), ConfigError);
   EXPECT_THROW(TdqModule(TdqModuleOptions{}, 0.0), ConfigError);
+}
+
+// The first version started the last Linear at weight zero: only that layer then had gradient, and
+// s(t) stayed flat through short runs. Every layer must see gradient at the first step.
+TEST(TdqModule, GradientReachesEveryLayerAtTheFirstStep) {
+  TdqModule module(TdqModuleOptions{}, 0.05);
+  module->train();
+  (module->forward(at::tensor({10, 500, 990})) * at::tensor({1.0f, -2.0f, 0.5f})).sum().backward();
+  for (const auto& item : module->named_parameters(true)) {
+    ASSERT_TRUE(item.value().grad().defined()) << item.key();
+    EXPECT_GT(item.value().grad().abs().max().item<double>(), 0.0) << item.key();
+  }
+}
+
+TEST(TdqModule, ParameterNamesDoNotDependOnDropout) {
+  // Saved runs name the last layer by its index in the MLP.
+  TdqModuleOptions with_dropout;
+  with_dropout.dropout = 0.2;
+  std::vector<std::string> a, b;
+  for (const auto& item : TdqModule(with_dropout, 0.1)->named_parameters(true)) a.push_back(item.key());
+  for (const auto& item : TdqModule(TdqModuleOptions{}, 0.1)->named_parameters(true))
+    b.push_back(item.key());
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.back(), "mlp.7.bias");
+}
+
+TEST(TdqModule, ConstantTimestepControlIgnoresTime) {
+  TdqModuleOptions options;
+  options.constant_timestep = 500;
+  TdqModule module(options, 0.1);
+  module->eval();
+  const at::Tensor s = module->forward(at::arange(0, 1000, 7));
+  EXPECT_TRUE(at::equal(s, at::full_like(s, s[0].item<float>()))) << s;
 }
 
 TdqModule perturbed_module(double s0) {
@@ -27,7 +65,7 @@ TdqModule perturbed_module(double s0) {
   options.hidden = 8;
   options.dropout = 0.0;
   TdqModule module(options, s0);
-  torch::NoGradGuard no_grad;  // leave the zero-init so that s(t) really depends on t
+  torch::NoGradGuard no_grad;  // far from the init, so that s(t) really depends on t
   for (auto& p : module->parameters()) p.add_(at::randn_like(p) * 0.3);
   return module;
 }
