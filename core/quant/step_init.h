@@ -10,10 +10,10 @@
 
 namespace tdq {
 
-// Initial activation steps for QAT (METHOD.md section 2, the released code's rule): one training
-// batch is run `passes` times with random t; per quantizer the mean and std of each sample's input
-// are averaged; signed grids get s0 = (mean + 3 std) / (n//2 - 1), inputs after SiLU
-// s0 = (mean + 16 std) / (n - 1), with n = 2^bits - 1. One value per slot, 0 for FP slots.
+// Initial activation steps for QAT (docs/method.md section 2, the released code's rule): one
+// training batch is run `passes` times with random t; per quantizer the mean and std of each
+// sample's input are averaged; signed grids get s0 = (|mean| + 3 std) / (n//2 - 1), inputs after
+// SiLU s0 = (mean + 16 std) / (n - 1), with n = 2^bits - 1. One value per slot, 0 for FP slots.
 std::vector<double> statistics_initial_steps(UNetImpl& model, const QuantizedModel& twin,
                                              const at::Tensor& batch, const NoiseSchedule& schedule,
                                              int passes, std::uint64_t seed);
