@@ -1,6 +1,7 @@
 // `tdq quantize` and the quantize job of the GUI and `tdq demo` are one recipe
 // (core/jobs/quantize_job.h): with one configuration they write the same run folder, byte for byte
 // but for the time it was written and the seconds things took.
+#include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
