@@ -8,7 +8,7 @@
 
 namespace tdq::kernels {
 
-// The integer grid a quantizer rounds onto (METHOD.md section 2). With n = 2^bits - 1:
+// The integer grid a quantizer rounds onto (docs/method.md section 2). With n = 2^bits - 1:
 //   Symmetric:  q in [-(n/2 - 1), n/2 - 1]      x^ = s * q             (4 bit: -6..6, the code's default)
 //   Unsigned:   q in [0, n - 1]                 x^ = s * q + offset    (inputs after SiLU, offset = -0.2785)
 //   Asymmetric: q in [0, 2^bits - 1]            x^ = s * (q - zero_point)

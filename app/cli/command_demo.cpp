@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli_support.h"
+#include "app/cli/int_list.h"
 #include "core/common/runtime.h"
-#include "core/eval/fid_run.h"
 #include "core/jobs/demo_job.h"
 
 namespace tdq::cli {

@@ -6,14 +6,18 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli_support.h"
+#include "app/cli/int_list.h"
 #include "core/common/errors.h"
 #include "core/common/runtime.h"
 #include "core/data/fashion_mnist.h"
 #include "core/eval/feature_extractor.h"
 #include "core/eval/feature_net.h"
+#include "core/eval/fid_reference.h"
 #include "core/eval/fid_run.h"
+#include "core/eval/fid_run_folder.h"
 #include "core/model/model_io.h"
 #include "core/quant/quant_run.h"
+#include "core/run/run_folder.h"
 
 namespace tdq::cli {
 
@@ -43,9 +47,7 @@ void run_fid_command(const FidOptions& o) {
   apply_common_options(o.common);
   const c10::Device device = parse_device(o.common.device);
   const std::filesystem::path out = o.out;
-  if (std::filesystem::exists(out)) {
-    throw IoError(out.string() + ": run folder exists already (choose another --out or remove it)");
-  }
+  require_new_run_folder(out);
   FidRunOptions options;
   options.count = o.n;
   options.batch_size = o.batch;

@@ -9,7 +9,6 @@
 #include "app/cli/cli_support.h"
 #include "core/common/file_io.h"
 #include "core/common/runtime.h"
-#include "core/common/version.h"
 #include "core/data/fashion_mnist.h"
 #include "core/eval/feature_net.h"
 #include "core/eval/train_classifier.h"
@@ -51,24 +50,20 @@ void run_train_features(TrainFeaturesOptions& o) {
   const std::filesystem::path out = o.out;
   save_feature_net(out, *net,
                    {{"tdq_kind", "feature-net"}, {"test_accuracy", std::to_string(accuracy)}});
-  const VersionInfo versions = version_info();
-  const nlohmann::json result = {
-      {"kind", "train-features"},
-      {"written", utc_timestamp()},
-      {"out", out.string()},
-      {"parameters", net->parameter_count()},
-      {"feature_dim", o.net.feature_dim},
-      {"test_accuracy", accuracy},
-      {"test_images", test.images.size(0)},
-      {"train_images", train.images.size(0)},
-      {"epochs", history.epochs},
-      {"seconds", history.seconds},
-      {"train_config", to_json(o.train)},
-      {"history", to_json(history)},
-      {"data", o.data},
-      {"threads", at::get_num_threads()},
-      {"weights_sha256", sha256_file(out / kFeatureNetWeightsFile)},
-      {"versions", {{"tdq", versions.tdq}, {"libtorch", versions.libtorch}}}};
+  nlohmann::json result = run_envelope("train-features");
+  result.update({{"out", out.string()},
+                 {"parameters", net->parameter_count()},
+                 {"feature_dim", o.net.feature_dim},
+                 {"test_accuracy", accuracy},
+                 {"test_images", test.images.size(0)},
+                 {"train_images", train.images.size(0)},
+                 {"epochs", history.epochs},
+                 {"seconds", history.seconds},
+                 {"train_config", to_json(o.train)},
+                 {"history", to_json(history)},
+                 {"data", o.data},
+                 {"threads", at::get_num_threads()},
+                 {"weights_sha256", sha256_file(out / kFeatureNetWeightsFile)}});
   write_file_atomic(out / "training.json", result.dump(2) + "\n");
   std::ostringstream human;
   human << "trained " << history.epochs << " epochs in " << history.seconds << " s; test accuracy "

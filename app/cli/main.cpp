@@ -2,6 +2,7 @@
 // Exit codes: 0 ok, 1 runtime error (one line on stderr), 2 usage error (message and usage).
 #include <iostream>
 
+#include "app/cli/cli_errors.h"
 #include "app/cli/cli_support.h"
 #include "core/common/errors.h"
 
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
+  const std::string command = app.get_subcommands().front()->get_name();
   try {
     action();
     return 0;
@@ -31,7 +33,7 @@ int main(int argc, char** argv) {
     std::cerr << "tdq: cancelled\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "tdq: error: " << e.what() << "\n";
+    std::cerr << "tdq: error: " << tdq::cli::error_message(e, command) << "\n";
     return 1;
   }
 }

@@ -1,38 +1,88 @@
 #include "core/diffusion/generate.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include "core/common/errors.h"
 
 namespace tdq {
 
-at::Tensor generate_samples(UNetImpl& model, const NoiseSchedule& schedule,
-                            const GenerateOptions& options, c10::Device device,
-                            const ProgressFn& progress, LayerHooks* hooks) {
-  if (options.count < 1) throw ConfigError("--n must be positive");
-  if (options.batch_size < 1) throw ConfigError("--batch must be positive");
-  const auto& config = model.config();
+namespace {
+
+void check(const GenerateOptions& options) {
+  if (options.count < 1) {
+    throw ConfigError("generate.count", std::to_string(options.count), "must be positive");
+  }
+  if (options.batch_size < 1) {
+    throw ConfigError("generate.batch_size", std::to_string(options.batch_size),
+                      "must be positive");
+  }
+}
+
+// Runs the sampler on each batch's initial noise (`noise_of(batch, begin, size)`), with the batch's
+// own sampler seed, and hands the images on.
+template <typename NoiseOf>
+void sample_batches(UNetImpl& model, const NoiseSchedule& schedule, const GenerateOptions& options,
+                    c10::Device device, const NoiseOf& noise_of, const SampleBatchFn& on_batch,
+                    const ProgressFn& progress, LayerHooks* hooks) {
   at::NoGradGuard no_grad;
   model.eval();
-  const at::Tensor noise = seeded_noise(
-      {options.count, config.in_channels, config.sample_size, config.sample_size}, options.seed, c10::kCPU);
-  const std::int64_t steps = static_cast<std::int64_t>(sampling_timesteps(options.sampler, schedule.num_timesteps).size());
+  const auto steps =
+      static_cast<std::int64_t>(sampling_timesteps(options.sampler, schedule.num_timesteps).size());
   const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
-  std::vector<at::Tensor> outputs;
   for (std::int64_t b = 0; b < batches; ++b) {
     const std::int64_t begin = b * options.batch_size;
     const std::int64_t size = std::min(options.batch_size, options.count - begin);
-    auto denoise = [&](const at::Tensor& x, const at::Tensor& t) { return model.forward(x, t, hooks); };
+    auto denoise = [&](const at::Tensor& x, const at::Tensor& t) {
+      return model.forward(x, t, hooks);
+    };
     auto batch_progress = [&](const ProgressInfo& info) {
       return !progress || progress({b * steps + info.done, batches * steps, info.message});
     };
-    outputs.push_back(run_sampler(denoise, schedule, options.sampler, noise.narrow(0, begin, size).to(device),
-                                  options.seed + 1000003ULL * static_cast<std::uint64_t>(b + 1),
-                                  batch_progress)
-                          .to(c10::kCPU));
+    const at::Tensor noise = noise_of(begin, size);
+    on_batch(run_sampler(denoise, schedule, options.sampler, noise.to(device),
+                         batch_noise_seed(options.seed, b), batch_progress),
+             begin);
   }
+}
+
+}  // namespace
+
+at::Tensor generate_samples(UNetImpl& model, const NoiseSchedule& schedule,
+                            const GenerateOptions& options, c10::Device device,
+                            const ProgressFn& progress, LayerHooks* hooks) {
+  check(options);
+  const auto& config = model.config();
+  const at::Tensor noise =
+      seeded_noise({options.count, config.in_channels, config.sample_size, config.sample_size},
+                   options.seed, c10::kCPU);
+  std::vector<at::Tensor> outputs;
+  sample_batches(
+      model, schedule, options, device,
+      [&](std::int64_t begin, std::int64_t size) { return noise.narrow(0, begin, size); },
+      [&](const at::Tensor& images, std::int64_t) { outputs.push_back(images.to(c10::kCPU)); },
+      progress, hooks);
   return at::cat(outputs, 0);
+}
+
+void for_each_sample_batch(UNetImpl& model, const NoiseSchedule& schedule,
+                           const GenerateOptions& options, c10::Device device,
+                           const SampleBatchFn& on_batch, const ProgressFn& progress,
+                           LayerHooks* hooks) {
+  check(options);
+  const auto& config = model.config();
+  // One generator drawn batch after batch gives the same numbers as generate_samples' single
+  // draw of all the noise (the normal sampler fills whole 16-value blocks and an image is 1024
+  // values; a test pins this down).
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+  sample_batches(
+      model, schedule, options, device,
+      [&](std::int64_t, std::int64_t size) {
+        return at::randn({size, config.in_channels, config.sample_size, config.sample_size},
+                         generator, at::TensorOptions().dtype(at::kFloat));
+      },
+      on_batch, progress, hooks);
 }
 
 }  // namespace tdq

@@ -6,8 +6,8 @@
 
 namespace tdq {
 
-// DDPM forward process q(x_t | x_0) with linear betas (METHOD.md section 1). Kept in double on the
-// host so sampler coefficients do not lose precision near t = 0.
+// DDPM forward process q(x_t | x_0) with linear betas (docs/method.md section 1). Kept in double
+// on the host so sampler coefficients do not lose precision near t = 0.
 struct NoiseSchedule {
   std::int64_t num_timesteps = 1000;
   std::vector<double> betas;

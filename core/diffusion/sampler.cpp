@@ -13,13 +13,13 @@ namespace tdq {
 SamplerKind parse_sampler_kind(const std::string& name) {
   if (name == "ddpm") return SamplerKind::DDPM;
   if (name == "ddim") return SamplerKind::DDIM;
-  throw ConfigError("--sampler " + name + ": unknown sampler (use ddim or ddpm)");
+  throw ConfigError("sampler.kind", name, "unknown sampler (use ddim or ddpm)");
 }
 
 SkipKind parse_skip_kind(const std::string& name) {
   if (name == "uniform") return SkipKind::Uniform;
   if (name == "quadratic") return SkipKind::Quadratic;
-  throw ConfigError("--skip " + name + ": unknown skip (use uniform or quadratic)");
+  throw ConfigError("sampler.skip", name, "unknown skip (use uniform or quadratic)");
 }
 
 std::string to_string(SamplerKind kind) { return kind == SamplerKind::DDPM ? "ddpm" : "ddim"; }
@@ -29,8 +29,8 @@ std::vector<std::int64_t> sampling_timesteps(const SamplerConfig& config,
                                              std::int64_t num_timesteps) {
   const std::int64_t steps = config.steps;
   if (steps < 1 || steps > num_timesteps) {
-    throw ConfigError("--steps " + std::to_string(steps) + ": must be in 1.." +
-                      std::to_string(num_timesteps));
+    throw ConfigError("sampler.steps", std::to_string(steps),
+                      "must be in 1.." + std::to_string(num_timesteps));
   }
   std::vector<std::int64_t> ts;
   if (config.skip == SkipKind::Uniform || steps == 1) {

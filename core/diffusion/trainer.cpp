@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 #include "core/common/errors.h"
 #include "core/diffusion/adamw.h"
@@ -17,7 +18,7 @@ namespace tdq {
 LrSchedule parse_lr_schedule(const std::string& name) {
   if (name == "constant") return LrSchedule::Constant;
   if (name == "cosine") return LrSchedule::Cosine;
-  throw ConfigError("--lr-schedule " + name + ": unknown schedule (use cosine or constant)");
+  throw ConfigError("train.lr_schedule", name, "unknown schedule (use cosine or constant)");
 }
 
 nlohmann::json to_json(const TrainConfig& c) {
@@ -51,10 +52,21 @@ double learning_rate(const TrainConfig& config, std::int64_t step) {
 namespace {
 
 void validate(const TrainConfig& c, const at::Tensor& images) {
-  if (c.steps < 1) throw ConfigError("--steps must be positive");
-  if (c.batch_size < 1) throw ConfigError("--batch must be positive");
-  if (!(c.lr > 0) || !std::isfinite(c.lr)) throw ConfigError("--lr must be a positive number");
-  if (c.ema_decay < 0 || c.ema_decay >= 1) throw ConfigError("--ema must be in [0, 1)");
+  const auto number = [](double value) {
+    std::ostringstream text;
+    text << value;
+    return text.str();
+  };
+  if (c.steps < 1) throw ConfigError("train.steps", std::to_string(c.steps), "must be positive");
+  if (c.batch_size < 1) {
+    throw ConfigError("train.batch_size", std::to_string(c.batch_size), "must be positive");
+  }
+  if (!(c.lr > 0) || !std::isfinite(c.lr)) {
+    throw ConfigError("train.lr", number(c.lr), "must be a positive number");
+  }
+  if (c.ema_decay < 0 || c.ema_decay >= 1) {
+    throw ConfigError("train.ema_decay", number(c.ema_decay), "must be in [0, 1)");
+  }
   if (c.checkpoint_every < 1 || c.log_every < 1)
     throw ConfigError("checkpoint/log interval must be positive");
   if (images.dim() != 4 || images.size(0) == 0)

@@ -42,13 +42,13 @@ class InceptionExtractor : public FeatureExtractor {
                      std::int64_t expected_dim)
       : file_(std::move(file)), range_(range), device_(device), expected_dim_(expected_dim) {
     if (!std::filesystem::is_regular_file(file_)) {
-      throw IoError(file_.string() + ": TorchScript Inception file not found (--features)");
+      throw IoError(file_.string() + ": TorchScript Inception file not found");
     }
     try {
       module_ = torch::jit::load(file_.string(), device_);
     } catch (const c10::Error& e) {
-      throw IoError(file_.string() + ": not a loadable TorchScript module (--features): " +
-                    e.what_without_backtrace());
+      throw IoError(file_.string() +
+                    ": not a loadable TorchScript module: " + e.what_without_backtrace());
     }
     module_.eval();
     sha256_ = sha256_file(file_);
@@ -124,7 +124,7 @@ InceptionRange parse_inception_range(const std::string& name) {
   if (name == "0,1") return InceptionRange::Unit;
   if (name == "-1,1") return InceptionRange::Symmetric;
   if (name == "0,255") return InceptionRange::Byte;
-  throw ConfigError("--features-range: '" + name + "' is not one of 0,1 | -1,1 | 0,255");
+  throw ConfigError("features.range", name, "not one of 0,1 | -1,1 | 0,255");
 }
 
 std::string to_string(InceptionRange range) {

@@ -12,6 +12,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
+#include "core/common/json_file.h"
 #include "core/model/safetensors.h"
 
 namespace tdq {
@@ -119,13 +120,7 @@ LoadedFeatureNet load_feature_net(const std::filesystem::path& dir) {
                   "; train one with `tdq train-features`)");
   }
   const auto config_file = dir / kFeatureNetConfigFile;
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(read_file_bytes(config_file));
-  } catch (const nlohmann::json::parse_error& e) {
-    throw FormatError(config_file, std::string("not valid JSON: ") + e.what(),
-                      static_cast<std::int64_t>(e.byte));
-  }
+  const nlohmann::json json = read_json_file(config_file);
   LoadedFeatureNet loaded;
   loaded.dir = dir;
   loaded.net = FeatureNet(feature_net_config_from_json(json, config_file.string()));

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/common/errors.h"
+#include "core/common/stopwatch.h"
 
 namespace tdq {
 
@@ -74,9 +75,13 @@ ClassifierHistory train_classifier(FeatureNetImpl& net, const ImageDataset& trai
                                    const ImageDataset& test, const ClassifierTrainConfig& config,
                                    const ProgressFn& progress, const EpochFn& on_epoch) {
   const std::int64_t n = train.images.size(0);
-  if (n == 0) throw ConfigError("train-features: the training set is empty");
-  if (config.epochs < 1) throw ConfigError("train-features: --epochs must be >= 1");
-  if (config.batch_size < 1) throw ConfigError("train-features: --batch must be >= 1");
+  if (n == 0) throw ConfigError("classifier training: the training set is empty");
+  if (config.epochs < 1) {
+    throw ConfigError("classifier.epochs", std::to_string(config.epochs), "must be >= 1");
+  }
+  if (config.batch_size < 1) {
+    throw ConfigError("classifier.batch_size", std::to_string(config.batch_size), "must be >= 1");
+  }
   torch::manual_seed(config.seed);
   const auto start_time = std::chrono::steady_clock::now();
 
@@ -133,13 +138,11 @@ ClassifierHistory train_classifier(FeatureNetImpl& net, const ImageDataset& trai
       history.test_accuracy.push_back(classifier_accuracy(net, test));
     }
     history.epochs = epoch + 1;
-    history.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    history.seconds = seconds_since(start_time);
     if (on_epoch) on_epoch(history);
   }
   net.eval();
-  history.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+  history.seconds = seconds_since(start_time);
   return history;
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
+#include "core/common/stopwatch.h"
 #include "core/eval/fid_run_summary.h"
 #include "core/jobs/experiment_job.h"
 #include "core/jobs/fid_job.h"
@@ -104,7 +105,7 @@ DemoResult run_demo(const DemoOptions& o, const std::filesystem::path& out,
     return progress_for ? progress_for(stage) : ProgressFn{};
   };
   if (std::filesystem::exists(out) && !std::filesystem::is_empty(out)) {
-    throw IoError(out.string() + ": folder exists and is not empty (choose another --out)");
+    throw IoError(out.string() + ": folder exists and is not empty (choose another folder)");
   }
   std::filesystem::create_directories(out);
   const auto model_dir = o.model_dir.empty() ? default_model_dir() : o.model_dir;
@@ -175,7 +176,7 @@ DemoResult run_demo(const DemoOptions& o, const std::filesystem::path& out,
       }
     }
   }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = seconds_since(start);
   result.index = out / "index.md";
   write_file_atomic(result.index, index_markdown(result, o, out, model_dir.string()));
   return result;

@@ -1,29 +1,18 @@
 #pragma once
-// A bit-width experiment as one job: quantize a model, then record an analyze run of the twin side
-// by side with the FP model. Plain values in and out; progress and cancel through ProgressFn,
-// errors as exceptions (tdq::Error) that a front end shows as one line. The GUI's experiment panel
-// and `tdq demo` run it; both see the same run folders as `tdq quantize` and `tdq analyze`.
+// A bit-width experiment as one job: quantize a model (core/jobs/quantize_job.h), then record an
+// analyze run of the twin side by side with the FP model. Plain values in and out; progress and
+// cancel through ProgressFn, errors as exceptions (tdq::Error) that a front end shows as one line.
+// The GUI's experiment panel and `tdq demo` run it; both see the same run folders as `tdq quantize`
+// and `tdq analyze`.
 #include <cstdint>
 #include <filesystem>
 #include <string>
 
 #include "core/common/progress.h"
+#include "core/jobs/quantize_job.h"
 #include "core/quant/quant_config.h"
 
 namespace tdq {
-
-struct QuantizeJob {
-  std::filesystem::path model_dir;  // empty: the shipped default model
-  QuantConfig quant;
-  std::int64_t calib = 0;         // calibration samples; 0: the method's default (64 / 256)
-  std::int64_t calib_steps = 20;  // sampler steps of the calibration schedule
-  std::int64_t iters = 100;       // PTQ4DM / TDQ-PTQ reconstruction iterations per block
-  std::int64_t qat_steps = 0;     // QAT methods need > 0
-  std::int64_t qat_batch = 64;
-  std::int64_t qat_limit = -1;     // first N training images; -1: all
-  std::filesystem::path data_dir;  // Fashion-MNIST for QAT; empty: the default
-  std::uint64_t seed = 0;
-};
 
 struct AnalyzeJob {
   std::filesystem::path model_dir;  // empty: the shipped default model
@@ -35,10 +24,8 @@ struct AnalyzeJob {
   std::uint64_t seed = 0;
 };
 
-// Each writes its run folder atomically (RUN.tmp, renamed when complete) and returns it. IoError
+// Writes its run folder atomically (RUN.tmp, renamed when complete) and returns it. IoError
 // before any work when `out` exists; CancelledError when `progress` asks to stop.
-std::filesystem::path run_quantize_job(const QuantizeJob& job, const std::filesystem::path& out,
-                                       const ProgressFn& progress = {});
 std::filesystem::path run_analyze_job(const AnalyzeJob& job, const std::filesystem::path& out,
                                       const ProgressFn& progress = {});
 

@@ -2,21 +2,21 @@
 
 #include <algorithm>
 
-#include "core/common/errors.h"
 #include "core/data/fashion_mnist.h"
 #include "core/eval/feature_extractor.h"
 #include "core/eval/feature_net.h"
+#include "core/eval/fid_reference.h"
 #include "core/eval/fid_run.h"
+#include "core/eval/fid_run_folder.h"
 #include "core/model/model_io.h"
 #include "core/quant/quant_run.h"
+#include "core/run/run_folder.h"
 
 namespace tdq {
 
 std::filesystem::path run_fid_job(const FidJob& job, const std::filesystem::path& out,
                                   const ProgressFn& progress) {
-  if (std::filesystem::exists(out)) {
-    throw IoError(out.string() + ": run folder exists already (choose another name or remove it)");
-  }
+  require_new_run_folder(out);
   const c10::Device device(c10::kCPU);
   FidRunOptions options;
   options.count = job.n;

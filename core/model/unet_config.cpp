@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/errors.h"
-#include "core/common/file_io.h"
+#include "core/common/json_file.h"
 
 namespace tdq {
 
@@ -117,14 +117,7 @@ nlohmann::json unet_config_to_json(const UNetConfig& config) {
 }
 
 UNetConfig read_unet_config(const std::filesystem::path& file) {
-  const std::string text = read_file_bytes(file);
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw FormatError(file, std::string("not valid JSON: ") + e.what(),
-                      static_cast<std::int64_t>(e.byte));
-  }
+  const nlohmann::json json = read_json_file(file);
   try {
     return unet_config_from_json(json);
   } catch (const ConfigError& e) {
@@ -140,12 +133,15 @@ void validate(const UNetConfig& c) {
     fail("down_block_types, up_block_types and block_out_channels must have the same length");
   }
   for (const auto& type : c.down_block_types) {
-    if (type != "DownBlock2D" && type != "AttnDownBlock2D") fail("down block type " + type + " is not supported");
+    if (type != "DownBlock2D" && type != "AttnDownBlock2D")
+      fail("down block type " + type + " is not supported");
   }
   for (const auto& type : c.up_block_types) {
-    if (type != "UpBlock2D" && type != "AttnUpBlock2D") fail("up block type " + type + " is not supported");
+    if (type != "UpBlock2D" && type != "AttnUpBlock2D")
+      fail("up block type " + type + " is not supported");
   }
-  if (c.in_channels <= 0 || c.out_channels <= 0) fail("in_channels and out_channels must be positive");
+  if (c.in_channels <= 0 || c.out_channels <= 0)
+    fail("in_channels and out_channels must be positive");
   if (c.layers_per_block <= 0) fail("layers_per_block must be positive");
   if (c.norm_num_groups <= 0) fail("norm_num_groups must be positive");
   if (c.sample_size <= 0 || c.sample_size % (std::int64_t{1} << (levels - 1)) != 0) {
@@ -156,11 +152,13 @@ void validate(const UNetConfig& c) {
     if (channels <= 0 || channels % c.norm_num_groups != 0 || channels % attn_groups != 0) {
       fail("channels " + std::to_string(channels) + " not divisible by the norm group count");
     }
-    if (c.attention_head_dim && (*c.attention_head_dim <= 0 || channels % *c.attention_head_dim != 0)) {
+    if (c.attention_head_dim &&
+        (*c.attention_head_dim <= 0 || channels % *c.attention_head_dim != 0)) {
       fail("channels " + std::to_string(channels) + " not divisible by attention_head_dim");
     }
   }
-  if (c.block_out_channels.front() % 2 != 0) fail("block_out_channels[0] must be even (time embedding)");
+  if (c.block_out_channels.front() % 2 != 0)
+    fail("block_out_channels[0] must be even (time embedding)");
   if (c.dropout < 0.0 || c.dropout >= 1.0) fail("dropout must be in [0, 1)");
 }
 

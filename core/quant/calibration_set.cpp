@@ -13,7 +13,8 @@ namespace tdq {
 CalibrationSetKind parse_calibration_set_kind(const std::string& name) {
   if (name == "uniform") return CalibrationSetKind::UniformOverSteps;
   if (name == "ptq4dm") return CalibrationSetKind::Ptq4dm;
-  throw ConfigError("--calib-set " + name + ": unknown calibration set (use uniform or ptq4dm)");
+  throw ConfigError("calibration_set.kind", name,
+                    "unknown calibration set (use uniform or ptq4dm)");
 }
 
 std::string to_string(CalibrationSetKind kind) {
@@ -56,9 +57,12 @@ std::vector<std::int64_t> draw_calibration_steps(CalibrationSetKind kind,
 CalibrationSet build_calibration_set(UNetImpl& model, const NoiseSchedule& schedule,
                                      const CalibrationSetOptions& options,
                                      const ProgressFn& progress) {
-  if (options.trajectories < 1) throw ConfigError("--calib must be at least 1 trajectory");
-  if (options.timesteps_per_trajectory < 1) throw ConfigError("--calib-t must be at least 1");
-  if (options.batch_size < 1) throw ConfigError("calibration batch size must be positive");
+  const auto at_least_1 = [](const char* field, std::int64_t value) {
+    if (value < 1) throw ConfigError(field, std::to_string(value), "must be at least 1");
+  };
+  at_least_1("calibration_set.trajectories", options.trajectories);
+  at_least_1("calibration_set.timesteps_per_trajectory", options.timesteps_per_trajectory);
+  at_least_1("calibration_set.batch_size", options.batch_size);
   const auto timesteps = sampling_timesteps(options.sampler, schedule.num_timesteps);
   const auto& config = model.config();
   const auto device = model.parameters().front().device();

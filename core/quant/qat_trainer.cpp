@@ -111,14 +111,15 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
   const TrainConfig& config = options.train;
   const QuantMethod method = twin.config().method;
   if (!is_qat_method(method) && method != QuantMethod::Dynamic && method != QuantMethod::Table) {
-    throw ConfigError("qat.steps: method " + to_string(twin.config().method) +
-                      " is post-training only");
+    throw ConfigError("quant.method", to_string(method),
+                      "is post-training only; quantization-aware training needs lsq, pact, nipq, "
+                      "tdq, dynamic or table");
   }
   if (images.dim() != 4 || images.size(0) == 0)
     throw ConfigError("QAT needs a non-empty [N,C,H,W] image tensor");
-  if (config.steps < 1 || config.batch_size < 1)
-    throw ConfigError("qat.steps and qat.batch_size must be positive, got " +
-                      std::to_string(config.steps) + " and " + std::to_string(config.batch_size));
+  if (config.steps < 1) throw ConfigError("qat.steps", std::to_string(config.steps), "must be positive");
+  if (config.batch_size < 1)
+    throw ConfigError("qat.batch_size", std::to_string(config.batch_size), "must be positive");
   const auto device = model.parameters().front().device();
   const std::int64_t n = images.size(0);
 

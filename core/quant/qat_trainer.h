@@ -1,5 +1,5 @@
 #pragma once
-// Quantization-aware training of a twin (METHOD.md section 3): LSQ, PACT, NIPQ, TDQ and the
+// Quantization-aware training of a twin (docs/method.md section 7): LSQ, PACT, NIPQ, TDQ and the
 // dynamic and per-step table (S1, S-k: QuantConfig::table_groups) ablations, with the diffusion
 // loss on real images.
 #include <cstdint>

@@ -30,7 +30,7 @@ QuantMethod parse_quant_method(const std::string& name) {
   }
   std::string known;
   for (const auto& n : quant_method_names()) known += (known.empty() ? "" : ", ") + n;
-  throw ConfigError("--method " + name + ": unknown quantization method (use " + known + ")");
+  throw ConfigError("quant.method", name, "unknown quantization method (use " + known + ")");
 }
 
 std::string to_string(QuantMethod method) {
@@ -91,17 +91,16 @@ bool input_follows_silu(const std::string& path) {
 
 namespace {
 
-void check_bits(int bits, const std::string& what) {
-  if (bits < 2 || bits > 8)
-    throw ConfigError(what + " = " + std::to_string(bits) + ": bits must be in 2..8");
+void check_bits(int bits, const std::string& field) {
+  if (bits < 2 || bits > 8) throw ConfigError(field, std::to_string(bits), "bits must be in 2..8");
 }
 
 }  // namespace
 
 std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers,
                                             const QuantConfig& config) {
-  check_bits(config.w_bits, "--wbits");
-  check_bits(config.a_bits, "--abits");
+  check_bits(config.w_bits, "quant.w_bits");
+  check_bits(config.a_bits, "quant.a_bits");
   auto matches_any = [&](const std::string& pattern) {
     for (const auto& layer : layers) {
       if (glob_match(pattern, layer.path)) return true;
@@ -109,13 +108,13 @@ std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers
     return false;
   };
   for (const auto& pattern : config.skip) {
-    if (!matches_any(pattern)) throw ConfigError("skip pattern '" + pattern + "' matches no layer");
+    if (!matches_any(pattern)) throw ConfigError("quant.skip", pattern, "matches no layer");
   }
   for (const auto& o : config.overrides) {
     if (!matches_any(o.pattern))
-      throw ConfigError("override pattern '" + o.pattern + "' matches no layer");
-    if (o.w_bits) check_bits(*o.w_bits, "override '" + o.pattern + "' w_bits");
-    if (o.a_bits) check_bits(*o.a_bits, "override '" + o.pattern + "' a_bits");
+      throw ConfigError("quant.overrides", o.pattern, "matches no layer");
+    if (o.w_bits) check_bits(*o.w_bits, "quant.overrides '" + o.pattern + "' w_bits");
+    if (o.a_bits) check_bits(*o.a_bits, "quant.overrides '" + o.pattern + "' a_bits");
   }
   std::vector<QuantizerSlot> slots;
   for (const auto& layer : layers) {

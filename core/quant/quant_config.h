@@ -10,7 +10,7 @@
 
 namespace tdq {
 
-// How activation intervals are obtained (METHOD.md sections 2-4).
+// How activation intervals are obtained (docs/method.md section 3).
 enum class QuantMethod {
   MinMax,   // PTQ: static interval from calibration min/max
   Ptq4dm,   // PTQ: PTQ4DM calibration set + block reconstruction of static steps (QDrop)
@@ -62,11 +62,11 @@ struct QuantConfig {
   // Table method: number of groups of consecutive sampling steps that share one interval
   // (0: one interval per step; 1: one for all steps, i.e. static; k: the paper's S-k variants).
   int table_groups = 0;
-  // METHOD.md section 2: first and last conv, the time-embedding MLP and every ResBlock's time
-  // projection stay FP (they depend on t only, or are too sensitive).
+  // docs/method.md section 2: first and last conv, the time-embedding MLP and every ResBlock's
+  // time projection stay FP (they depend on t only, or are too sensitive).
   std::vector<std::string> skip = {"conv_in", "conv_out", "time_embedding.*", "*.time_emb_proj"};
   std::vector<LayerOverride> overrides;
-  // TDQ MLP shape (METHOD.md section 3); encoding_dim 0 means the U-Net's base channels.
+  // TDQ MLP shape (docs/method.md section 4); encoding_dim 0 means the U-Net's base channels.
   int tdq_depth = 4;
   int tdq_hidden = 64;
   int tdq_encoding_dim = 0;

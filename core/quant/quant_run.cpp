@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "core/common/errors.h"
-#include "core/common/version.h"
+#include "core/common/stopwatch.h"
 #include "core/diffusion/generate.h"
 #include "core/model/safetensors.h"
 #include "core/quant/range_observer.h"
@@ -44,10 +44,6 @@ RangeObserver observe_ranges(UNetImpl& model, const CalibrationSet& set, std::in
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 nlohmann::json describe(const SamplerConfig& sampler, std::int64_t num_timesteps) {
   return {{"sampler", to_string(sampler.kind)},
           {"steps", sampler.steps},
@@ -62,8 +58,8 @@ PtqResult quantize_post_training(UNetImpl& model, QuantizedModel& twin,
                                  const ProgressFn& progress) {
   const QuantMethod method = twin.config().method;
   if (is_qat_method(method)) {
-    throw ConfigError("--method " + to_string(method) +
-                      " is quantization-aware training: give --qat-steps");
+    throw ConfigError("quant.method", to_string(method),
+                      "quantization-aware training, not post-training calibration");
   }
   PtqResult result;
   const auto start = std::chrono::steady_clock::now();
@@ -120,17 +116,12 @@ std::filesystem::path write_quantize_run(const LoadedModel& model, const Quantiz
                       {"a_bits", slot.a_bits},
                       {"grid", kernels::to_string(slot.input_grid)}});
   }
-  const VersionInfo versions = version_info();
-  const nlohmann::json run = {
-      {"schema_version", kRunSchemaVersion},
-      {"kind", "quantize"},
-      {"model", {{"dir", model.dir.string()}, {"sha256", model.weights_sha256}}},
-      {"quant_config", to_json(twin.config())},
-      {"calibration", calibration},
-      {"layers", layers},
-      {"versions", {{"tdq", versions.tdq}, {"libtorch", versions.libtorch}}},
-      {"written", utc_timestamp()},
-      {"metrics", metrics}};
+  nlohmann::json run = run_envelope("quantize");
+  run.update({{"model", {{"dir", model.dir.string()}, {"sha256", model.weights_sha256}}},
+              {"quant_config", to_json(twin.config())},
+              {"calibration", calibration},
+              {"layers", layers},
+              {"metrics", metrics}});
   writer.write_tensors(kQuantState, twin.state(),
                        {{"quant_config", to_json(twin.config()).dump()}});
   writer.write_json(kRunJson, run);

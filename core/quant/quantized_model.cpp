@@ -109,7 +109,7 @@ void QuantizedModel::quantize_weights(const UNetImpl& model) {
     fp_weights_[i] = w;
     const auto grid = weight_grid(slots_[i].w_bits);
     const double qmax = static_cast<double>(grid.qmax());
-    // METHOD.md: s = max|W| / (n//2 - 1), per tensor, or per output channel (dim 0). On the CPU
+    // docs/method.md: s = max|W| / (n//2 - 1), per tensor, or per output channel (dim 0). On the CPU
     // whatever the model's device: CUDA divides by a scalar through its reciprocal, one ulp off,
     // and a run must reload on any device.
     const at::Tensor w_cpu = w.to(at::kCPU);

@@ -103,12 +103,14 @@ std::vector<BlockReconstruction> reconstruct_blocks(UNetImpl& model, QuantizedMo
                                                     const ReconstructionOptions& options,
                                                     const ProgressFn& progress) {
   if (set.size() == 0) throw ConfigError("block reconstruction needs a calibration set");
-  if (options.iterations < 0 || options.batch_size < 1)
-    throw ConfigError("reconstruction.iterations must be >= 0 and reconstruction.batch_size > 0, got " +
-                      std::to_string(options.iterations) + " and " +
-                      std::to_string(options.batch_size));
+  if (options.iterations < 0)
+    throw ConfigError("reconstruction.iterations", std::to_string(options.iterations), "must be >= 0");
+  if (options.batch_size < 1) {
+    throw ConfigError("reconstruction.batch_size", std::to_string(options.batch_size),
+                      "must be positive");
+  }
   if (!(options.qdrop >= 0 && options.qdrop < 1))
-    throw ConfigError("QDrop probability must be in [0, 1)");
+    throw ConfigError("reconstruction.qdrop", std::to_string(options.qdrop), "must be in [0, 1)");
   const bool temporal = interval_kind(twin.config().method) == IntervalKind::Temporal;
   const double lr = options.learning_rate > 0 ? options.learning_rate : (temporal ? 1e-3 : 1e-2);
 

@@ -11,10 +11,10 @@
 
 namespace tdq {
 
-// Initial activation steps for QAT (METHOD.md section 2, the released code's rule): one training
-// batch is run `passes` times with random t; per quantizer the mean and std of each sample's input
-// are averaged; signed grids get s0 = (mean + 3 std) / (n//2 - 1), inputs after SiLU
-// s0 = (mean + 16 std) / (n - 1), with n = 2^bits - 1.
+// Initial activation steps for QAT (docs/method.md section 2, the released code's rule): one
+// training batch is run `passes` times with random t; per quantizer the mean and std of each
+// sample's input are averaged; signed grids get s0 = (|mean| + 3 std) / (n//2 - 1), inputs after
+// SiLU s0 = (mean + 16 std) / (n - 1), with n = 2^bits - 1.
 struct InitialSteps {
   std::vector<double> steps;  // one per slot, 0 for FP slots
   // (ours, for TDQ's time-aware start) the same rule applied to each sample's own statistics, at

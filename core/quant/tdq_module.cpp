@@ -22,7 +22,7 @@ double sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 TdqModuleImpl::TdqModuleImpl(const TdqModuleOptions& options, double initial_scale)
     : options_(options) {
   if (options.depth < 1 || options.depth > 6)
-    throw ConfigError("tdq_depth must be in 1..6, got " + std::to_string(options.depth));
+    throw ConfigError("quant.tdq_depth", std::to_string(options.depth), "must be in 1..6");
   if (!(initial_scale > 0) || !std::isfinite(initial_scale)) {
     throw ConfigError("TDQ initial interval must be positive and finite, got " +
                       std::to_string(initial_scale));

@@ -1,5 +1,5 @@
 #pragma once
-// Temporal Dynamic Quantization (So et al., NeurIPS 2023; METHOD.md section 3): one small MLP per
+// Temporal Dynamic Quantization (So et al., NeurIPS 2023; docs/method.md section 4): one small MLP per
 // activation quantizer maps the time step to that quantizer's interval, s(t) =
 // softplus(MLP(enc(t))).
 #include <cstdint>

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "core/common/errors.h"
+#include "core/diffusion/generate.h"
 
 namespace tdq {
 
@@ -113,7 +114,7 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
   for (std::int64_t b = 0; b < batches; ++b) {
     const std::int64_t begin = b * options.batch_size;
     const std::int64_t size = std::min(options.batch_size, options.count - begin);
-    const std::uint64_t seed = options.seed + 1000003ULL * static_cast<std::uint64_t>(b + 1);
+    const std::uint64_t seed = batch_noise_seed(options.seed, b);
     at::Generator fp_generator = sampler_noise_generator(seed);
     at::Generator quant_generator = sampler_noise_generator(seed);
     at::Tensor x_fp = noise.narrow(0, begin, size).to(device);

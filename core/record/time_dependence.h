@@ -5,8 +5,8 @@
 
 namespace tdq {
 
-// METHOD.md section 5: 62.1% of layers with |r| > 0.5 and 38.8% with |r| > 0.7 (DDIM, CIFAR-10),
-// r = Pearson(t, per-step activation range).
+// docs/method.md section 9: 62.1% of layers with |r| > 0.5 and 38.8% with |r| > 0.7 (DDIM,
+// CIFAR-10), r = Pearson(t, per-step activation range).
 constexpr double kPaperFractionAbove05 = 0.621;
 constexpr double kPaperFractionAbove07 = 0.388;
 

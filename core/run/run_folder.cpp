@@ -4,16 +4,31 @@
 
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
+#include "core/common/json_file.h"
+#include "core/common/version.h"
 #include "core/model/safetensors.h"
 
 namespace tdq {
 
+void require_new_run_folder(const std::filesystem::path& run_dir) {
+  if (std::filesystem::exists(run_dir)) {
+    throw IoError(run_dir.string() +
+                  ": run folder exists already (choose another name or remove it)");
+  }
+}
+
+nlohmann::json run_envelope(const std::string& kind) {
+  const VersionInfo versions = version_info();
+  return {{"schema_version", kRunSchemaVersion},
+          {"kind", kind},
+          {"versions", {{"tdq", versions.tdq}, {"libtorch", versions.libtorch}}},
+          {"written", utc_timestamp()}};
+}
+
 RunFolderWriter::RunFolderWriter(std::filesystem::path run_dir)
     : final_(std::move(run_dir)), temp_(final_.string() + ".tmp") {
   if (final_.empty()) throw ConfigError("run folder: empty path");
-  if (std::filesystem::exists(final_)) {
-    throw IoError(final_.string() + ": run folder exists already (choose another --out or remove it)");
-  }
+  require_new_run_folder(final_);
   std::error_code ec;
   std::filesystem::remove_all(temp_, ec);  // a crash's leftovers, never a finished run
   std::filesystem::create_directories(temp_, ec);
@@ -30,7 +45,8 @@ void RunFolderWriter::write_json(const std::string& name, const nlohmann::json& 
   write_file_atomic(temp_ / name, json.dump(2) + "\n");
 }
 
-void RunFolderWriter::write_tensors(const std::string& name, const std::map<std::string, at::Tensor>& tensors,
+void RunFolderWriter::write_tensors(const std::string& name,
+                                    const std::map<std::string, at::Tensor>& tensors,
                                     const std::map<std::string, std::string>& metadata) {
   write_safetensors(temp_ / name, tensors, metadata);
 }
@@ -45,19 +61,17 @@ std::filesystem::path RunFolderWriter::commit() {
 
 nlohmann::json read_run_json(const std::filesystem::path& run_dir) {
   const auto file = run_dir / kRunJson;
-  if (!std::filesystem::exists(file)) throw IoError(file.string() + ": not found (is this a run folder?)");
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(read_file_bytes(file));
-  } catch (const nlohmann::json::parse_error& e) {
-    throw FormatError(file, std::string("not valid JSON: ") + e.what(), static_cast<std::int64_t>(e.byte));
-  }
-  if (!json.is_object() || !json.contains("schema_version") || !json["schema_version"].is_number_integer()) {
+  if (!std::filesystem::exists(file))
+    throw IoError(file.string() + ": not found (is this a run folder?)");
+  const nlohmann::json json = read_json_file(file);
+  if (!json.is_object() || !json.contains("schema_version") ||
+      !json["schema_version"].is_number_integer()) {
     throw FormatError(file, "no integer schema_version");
   }
   const int version = json["schema_version"].get<int>();
   if (version != kRunSchemaVersion) {
-    throw FormatError(file, "schema_version " + std::to_string(version) + " is not supported (this build reads " +
+    throw FormatError(file, "schema_version " + std::to_string(version) +
+                                " is not supported (this build reads " +
                                 std::to_string(kRunSchemaVersion) + ")");
   }
   return json;

@@ -11,6 +11,14 @@ namespace tdq {
 constexpr int kRunSchemaVersion = 1;
 constexpr const char* kRunJson = "run.json";
 
+// IoError when `run_dir` exists already: a run is never overwritten. Jobs call it before any
+// work, so a name clash does not cost a calibration or a sampling run first.
+void require_new_run_folder(const std::filesystem::path& run_dir);
+
+// The fields every run.json (and training.json) starts from: schema_version, kind, versions of
+// the program and LibTorch, and the UTC time written. Writers add their own fields to it.
+nlohmann::json run_envelope(const std::string& kind);
+
 // Writes a run folder atomically: everything goes to `<run>.tmp/`, renamed to `<run>` by commit().
 // A writer destroyed without commit (error, cancel) removes the temp folder, so a failed or
 // cancelled job never leaves a half-written run. An existing run is never overwritten.

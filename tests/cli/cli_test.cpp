@@ -112,7 +112,13 @@ TEST_F(Cli, QuantizeWritesARunThatSampleUses) {
   const CliResult typo =
       run_tdq("quantize -q --model " + model() + " --override 'nowhere.*=w4' --out " + run, dir);
   EXPECT_EQ(typo.code, 1);
-  EXPECT_NE(typo.err.find("nowhere"), std::string::npos) << typo.err;
+  // The core names the config field; the CLI names its flag.
+  EXPECT_NE(typo.err.find("--override nowhere.*: matches no layer"), std::string::npos) << typo.err;
+  const CliResult device =
+      run_tdq("quantize -q --model " + model() + " --device tpu --out " + run, dir);
+  EXPECT_EQ(device.code, 1);
+  EXPECT_NE(device.err.find("tdq: error: --device tpu: unknown device"), std::string::npos)
+      << device.err;
   EXPECT_FALSE(std::filesystem::exists(run));
   EXPECT_FALSE(std::filesystem::exists(run + ".tmp"));
 

@@ -6,7 +6,9 @@
 
 #include "core/common/errors.h"
 #include "core/data/fashion_mnist.h"
+#include "core/eval/fid_reference.h"
 #include "core/eval/fid_run.h"
+#include "core/eval/fid_run_folder.h"
 #include "core/model/model_io.h"
 #include "core/quant/quant_run.h"
 #include "core/run/run_folder.h"
@@ -191,12 +193,29 @@ TEST(FidRun, RealImagesGiveTheFloorAndBadShapesFailBeforeSampling) {
   EXPECT_FALSE(sampled);
 }
 
-TEST(FidRun, IntListParsing) {
-  EXPECT_EQ(parse_int_list("100,50,20", "--steps", 1), (std::vector<std::int64_t>{100, 50, 20}));
-  EXPECT_THROW(parse_int_list("", "--steps", 1), ConfigError);
-  EXPECT_THROW(parse_int_list("10,,5", "--steps", 1), ConfigError);
-  EXPECT_THROW(parse_int_list("10,x", "--steps", 1), ConfigError);
-  EXPECT_THROW(parse_int_list("0", "--steps", 1), ConfigError);
+TEST(FidRun, ErrorsNameTheOptionsField) {
+  test::TempDir dir;
+  torch::manual_seed(0);
+  UNet model(test::tiny_unet_config());
+  auto extractor = tiny_extractor(dir);
+  const GaussianStats reference = gaussian_stats(at::randn({32, 12}).abs());
+  FidRunOptions options;
+  options.count = 1;
+  try {
+    run_fid(*model, linear_schedule(), *extractor, reference, options, c10::kCPU);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.field(), "fid.count");
+    EXPECT_EQ(std::string(e.what()), "fid.count = 1: must be at least 2 for a covariance");
+  }
+  options.count = 4;
+  options.seeds.clear();
+  try {
+    run_fid_real(at::zeros({8, 1, 8, 8}), *extractor, reference, options);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.field(), "fid.seeds");
+  }
 }
 
 }  // namespace

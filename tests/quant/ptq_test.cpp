@@ -208,12 +208,50 @@ TEST_F(QuantizedTwin, QatMethodsAndUnlearnableMethodsAreRefusedClearly) {
     quantize_post_training(*model, twin, schedule, PtqOptions{});
     FAIL();
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("--qat-steps"), std::string::npos);
+    EXPECT_EQ(e.field(), "quant.method");  // a config field, not a CLI flag
+    EXPECT_EQ(e.value(), "lsq");
   }
   QuantConfig dynamic;
   dynamic.method = QuantMethod::Dynamic;
   QuantizedModel dynamic_twin(*model, dynamic);
   EXPECT_THROW(dynamic_twin.begin_learning({3}), ConfigError);
+}
+
+// The GUI shows core errors as they are: they name the config field and its value, never a flag.
+TEST_F(QuantizedTwin, ConfigErrorsNameTheFieldAndValue) {
+  QuantConfig config;
+  config.w_bits = 9;
+  try {
+    place_quantizers(model->layers(), config);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.field(), "quant.w_bits");
+    EXPECT_EQ(std::string(e.what()), "quant.w_bits = 9: bits must be in 2..8");
+  }
+  config.w_bits = 8;
+  config.skip = {"nowhere.*"};
+  try {
+    place_quantizers(model->layers(), config);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "quant.skip = nowhere.*: matches no layer");
+  }
+  CalibrationSetOptions set;
+  set.timesteps_per_trajectory = 0;
+  try {
+    build_calibration_set(*model, schedule, set);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.field(), "calibration_set.timesteps_per_trajectory");
+    EXPECT_EQ(e.value(), "0");
+  }
+  try {
+    parse_quant_method("magic");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.field(), "quant.method");
+    EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

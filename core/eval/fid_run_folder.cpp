@@ -1,0 +1,126 @@
+#include "core/eval/fid_run_folder.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "core/common/file_io.h"
+#include "core/run/run_folder.h"
+
+namespace tdq {
+
+nlohmann::json to_json(const FidPoint& p) {
+  nlohmann::json json = {{"steps", p.steps},
+                         {"seed", p.seed},
+                         {"fid", p.frechet.distance},
+                         {"mean_term", p.frechet.mean_term},
+                         {"trace_term", p.frechet.trace_term},
+                         {"clamped_eigenvalues", p.frechet.clamped_eigenvalues},
+                         {"most_negative_eigenvalue", p.frechet.most_negative_eigenvalue},
+                         {"sample_seconds", p.sample_seconds},
+                         {"feature_seconds", p.feature_seconds},
+                         {"stats_seconds", p.stats_seconds}};
+  if (p.has_is) {
+    json["is_mean"] = p.is.mean;
+    json["is_std"] = p.is.std;
+    json["is_splits"] = p.is.splits;
+  } else {
+    json["is_mean"] = nullptr;
+    json["is_std"] = nullptr;
+  }
+  return json;
+}
+
+nlohmann::json to_json(const FidSummary& s) {
+  return {{"steps", s.steps},
+          {"fid_mean", s.fid_mean},
+          {"fid_std", s.fid_std},
+          {"is_mean", s.is_mean},
+          {"is_std", s.is_std}};
+}
+
+nlohmann::json to_json(const FidResult& r) {
+  nlohmann::json points = nlohmann::json::array(), summaries = nlohmann::json::array();
+  for (const auto& p : r.points) points.push_back(to_json(p));
+  for (const auto& s : r.summaries) summaries.push_back(to_json(s));
+  return {{"points", points}, {"summaries", summaries}, {"seconds", r.seconds}};
+}
+
+std::string fid_csv(const FidResult& r) {
+  std::ostringstream csv;
+  csv.precision(10);
+  csv << "steps,seed,fid,mean_term,trace_term,is_mean,is_std,clamped_eigenvalues,sample_seconds,"
+         "feature_seconds\n";
+  for (const auto& p : r.points) {
+    csv << p.steps << ',' << p.seed << ',' << p.frechet.distance << ',' << p.frechet.mean_term
+        << ',' << p.frechet.trace_term << ',';
+    if (p.has_is)
+      csv << p.is.mean << ',' << p.is.std;
+    else
+      csv << ',';
+    csv << ',' << p.frechet.clamped_eigenvalues << ',' << p.sample_seconds << ','
+        << p.feature_seconds << '\n';
+  }
+  return csv.str();
+}
+
+nlohmann::json fid_run_json(const FidRunInfo& info, const FidRunOptions& options,
+                            const FeatureExtractor& extractor, const ReferenceStats& reference,
+                            const FidResult& result) {
+  std::int64_t clamped = 0;
+  double most_negative = 0;
+  for (const auto& p : result.points) {
+    clamped += p.frechet.clamped_eigenvalues;
+    most_negative = std::min(most_negative, p.frechet.most_negative_eigenvalue);
+  }
+  const nlohmann::json numbers = to_json(result);
+  const nlohmann::json first =
+      result.summaries.empty() ? nlohmann::json() : to_json(result.summaries.front());
+  auto headline = [&](const char* key) { return first.is_null() ? nlohmann::json() : first[key]; };
+  nlohmann::json run = run_envelope("fid");
+  run.update(
+      {{"model", {{"dir", info.model_dir.string()}, {"sha256", info.model_sha256}}},
+       {"quant", info.quant_run.empty() ? nlohmann::json() : nlohmann::json(info.quant_run)},
+       {"sampler",
+        {{"kind", to_string(options.sampler.kind)},
+         {"skip", to_string(options.sampler.skip)},
+         {"clip_x0", options.sampler.clip_x0}}},
+       {"n", options.count},
+       {"batch", options.batch_size},
+       {"steps", options.steps},
+       {"seeds", options.seeds},
+       {"features",
+        {{"name", extractor.name()}, {"sha256", extractor.sha256()}, {"dim", extractor.dim()}}},
+       {"reference",
+        {{"source", reference.source},
+         {"count", reference.stats.count},
+         {"cache_file", reference.cache_file.string()},
+         {"from_cache", reference.from_cache},
+         {"seconds", reference.seconds}}},
+       {"metrics",
+        {{"fid", headline("fid_mean")},
+         {"fid_std", headline("fid_std")},
+         {"is_mean", headline("is_mean")},
+         {"is_std", headline("is_std")},
+         {"summaries", numbers.at("summaries")},
+         {"points", numbers.at("points")},
+         {"eigenvalues_clamped", clamped},
+         {"most_negative_eigenvalue", most_negative},
+         {"table_fallbacks", info.table_fallbacks},
+         {"seconds", result.seconds}}},
+       {"device", info.device},
+       {"threads", at::get_num_threads()}});
+  return run;
+}
+
+std::filesystem::path write_fid_run(const std::filesystem::path& out,
+                                    const nlohmann::json& run_json, const FidResult& result) {
+  RunFolderWriter writer(out);
+  writer.write_json(kRunJson, run_json);
+  std::filesystem::create_directories(writer.temp_dir() / "tables");
+  write_file_atomic(writer.temp_dir() / "tables" / "fid.csv", fid_csv(result));
+  return writer.commit();
+}
+
+}  // namespace tdq

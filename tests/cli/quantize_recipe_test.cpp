@@ -1,0 +1,158 @@
+// `tdq quantize` and the quantize job of the GUI and `tdq demo` are one recipe
+// (core/jobs/quantize_job.h): with one configuration they write the same run folder, byte for byte
+// but for the time it was written and the seconds things took.
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/errors.h"
+#include "core/common/file_io.h"
+#include "core/jobs/quantize_job.h"
+#include "core/model/model_io.h"
+#include "core/model/unet.h"
+#include "tests/support/idx_fixtures.h"
+#include "tests/support/run_cli.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/tiny_models.h"
+
+namespace tdq {
+namespace {
+
+// The flags `tdq quantize` takes for the fields these tests set.
+std::string flags_of(const QuantizeJob& job) {
+  std::ostringstream flags;
+  flags << "quantize -q --threads 1 --model " << job.model_dir.string()  //
+        << " --method " << to_string(job.quant.method)                   //
+        << " --wbits " << job.quant.w_bits << " --abits " << job.quant.a_bits << " --seed "
+        << job.seed << " --calib-steps " << job.calib_steps          //
+        << " --calib " << job.calib << " --calib-t " << job.calib_t  //
+        << " --iters " << job.iters << " --recon-batch " << job.recon_batch;
+  if (job.qat_steps > 0) {
+    flags << " --qat-steps " << job.qat_steps << " --batch " << job.qat_batch << " --data "
+          << job.data_dir.string();
+  }
+  return flags.str();
+}
+
+// run.json without the time written and the timings (keys ending in "seconds"), which differ
+// from one run to the next.
+nlohmann::json without_times(const nlohmann::json& json) {
+  if (json.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto it = json.begin(); it != json.end(); ++it) {
+      const std::string& key = it.key();
+      const bool timing =
+          key == "written" || (key.size() >= 7 && key.compare(key.size() - 7, 7, "seconds") == 0);
+      if (!timing) out[key] = without_times(it.value());
+    }
+    return out;
+  }
+  if (json.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& value : json) out.push_back(without_times(value));
+    return out;
+  }
+  return json;
+}
+
+std::set<std::string> files_in(const std::filesystem::path& dir) {
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    names.insert(std::filesystem::relative(entry.path(), dir).string());
+  }
+  return names;
+}
+
+class QuantizeRecipe : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    at::set_num_threads(1);  // as the CLI's --threads 1: the same reductions in both runs
+    at::manual_seed(0);
+    UNet model(test::tiny_unet_config());
+    save_model(dir / "model", *model);
+    // Eight random 28x28 training images for QAT (padded to 32x32 by the loader).
+    std::string pixels(8 * 28 * 28, '\0');
+    for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<char>(i * 37 % 251);
+    write_file_atomic(dir / "data" / "train-images-idx3-ubyte",
+                      test::idx_bytes(0x08, {8, 28, 28}, pixels));
+    write_file_atomic(dir / "data" / "train-labels-idx1-ubyte",
+                      test::idx_bytes(0x08, {8}, std::string(8, '\1')));
+  }
+
+  QuantizeJob job(QuantMethod method) const {
+    QuantizeJob job;
+    job.model_dir = dir / "model";
+    job.quant.method = method;
+    job.quant.w_bits = 4;
+    job.quant.a_bits = 4;
+    job.seed = 3;
+    job.calib = 2;
+    job.calib_steps = 4;
+    job.calib_t = 2;
+    job.iters = 2;
+    job.recon_batch = 2;
+    job.data_dir = dir / "data";
+    return job;
+  }
+
+  // Both front ends with one job; their run folders must agree.
+  void expect_same_runs(const QuantizeJob& job, const std::string& name) {
+    const auto cli_run = dir / (name + "-cli");
+    const test::CliResult cli = test::run_tdq(flags_of(job) + " --out " + cli_run.string(), dir);
+    ASSERT_EQ(cli.code, 0) << cli.err;
+    const auto core_run = run_quantize_job(job, dir / (name + "-core"));
+    EXPECT_EQ(files_in(cli_run), files_in(core_run));
+    EXPECT_EQ(read_file_bytes(cli_run / "quant.safetensors"),
+              read_file_bytes(core_run / "quant.safetensors"))
+        << name;
+    const auto cli_json =
+        without_times(nlohmann::json::parse(read_file_bytes(cli_run / "run.json")));
+    const auto core_json =
+        without_times(nlohmann::json::parse(read_file_bytes(core_run / "run.json")));
+    EXPECT_EQ(cli_json.dump(2), core_json.dump(2)) << name;
+    // What used to be recorded by the CLI only is now in both.
+    EXPECT_EQ(core_json.at("metrics").at("device"), "cpu");
+    EXPECT_FALSE(std::filesystem::exists(quantize_checkpoint(cli_run)));  // removed when done
+  }
+
+  test::TempDir dir;
+};
+
+TEST_F(QuantizeRecipe, PostTrainingRunsAreTheSameFromTheCliAndTheJob) {
+  expect_same_runs(job(QuantMethod::Table), "table");
+  expect_same_runs(job(QuantMethod::Ptq4dm), "ptq4dm");
+}
+
+TEST_F(QuantizeRecipe, QatRunsAreTheSameFromTheCliAndTheJob) {
+  QuantizeJob tdq = job(QuantMethod::Tdq);
+  tdq.qat_steps = 2;
+  tdq.qat_batch = 4;
+  expect_same_runs(tdq, "tdq");
+  const auto run = nlohmann::json::parse(read_file_bytes(dir / "tdq-core" / "run.json"));
+  EXPECT_EQ(run.at("calibration").at("data").at("split"), "train");
+  EXPECT_EQ(run.at("calibration").at("data").at("images"), 8);
+  EXPECT_TRUE(run.at("metrics").contains("final_loss"));
+}
+
+TEST_F(QuantizeRecipe, ATrainingMethodWithoutStepsNamesTheField) {
+  try {
+    run_quantize_job(job(QuantMethod::Lsq), dir / "lsq");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.field(), "quantize.qat_steps");
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "lsq"));
+  const test::CliResult cli =
+      test::run_tdq(flags_of(job(QuantMethod::Lsq)) + " --out " + (dir / "lsq").string(), dir);
+  EXPECT_EQ(cli.code, 1);
+  EXPECT_NE(cli.err.find("--qat-steps 0: method lsq trains"), std::string::npos) << cli.err;
+}
+
+}  // namespace
+}  // namespace tdq
