@@ -28,11 +28,12 @@ TEST(LayerSummary, MeansRankAndHistogramOverTheQuantizerInputs) {
   arrays["fp.p0.1"] = arrays["fp.min"];
   arrays["fp.p99.9"] = arrays["fp.max"];
   for (const char* s : {"local.mse_in", "local.sqnr_in_db", "local.clip_fraction",
-                        "local.sqnr_out_db", "trajectory.sqnr_out_db", "local.scale"}) {
+                        "local.sqnr_out_db", "trajectory.sqnr_out_db"}) {
     arrays[s] =
         at::tensor({1., 2., 3., nan, 1., 1., 1., 1., 0., 0., 0., 0., 5., 5., 5., 5.}, at::kDouble)
             .reshape({4, 4});
   }
+  arrays["local.scale"] = arrays["fp.max"] / 10;
   const TimeDependence td = time_dependence_of(layers, arrays);
   const auto out = layer_summaries(layers, arrays, td, true);
 
@@ -40,7 +41,9 @@ TEST(LayerSummary, MeansRankAndHistogramOverTheQuantizerInputs) {
   EXPECT_DOUBLE_EQ(out.at("layer.max")[3].item<double>(), 8.0);
   EXPECT_DOUBLE_EQ(out.at("layer.mse_in")[0].item<double>(), 2.0);    // NaN step left out
   EXPECT_TRUE(std::isnan(out.at("layer.mse_in")[3].item<double>()));  // not quantized
-  EXPECT_DOUBLE_EQ(out.at("layer.scale_max")[0].item<double>(), 3.0);
+  EXPECT_DOUBLE_EQ(out.at("layer.scale_max")[0].item<double>(), 0.4);
+  EXPECT_DOUBLE_EQ(out.at("layer.scale_min")[1].item<double>(), 0.1);
+  EXPECT_TRUE(std::isnan(out.at("layer.scale_max")[3].item<double>()));
   // |r| ranking: layers 0 and 1 tie at |r| = 1 (model order kept), then 2; 3 is not ranked.
   const at::Tensor rank = out.at("layer.r_rank");
   EXPECT_EQ(rank[0].item<std::int64_t>(), 0);
