@@ -140,7 +140,9 @@ TEST_P(TwinClipBounds, RecordedBoundsAreWhatTheTwinClipsAtEachStep) {
   }
   EXPECT_GT(checked, 20);
   EXPECT_GT(conv1, 0);
-  if (GetParam() == GridChoice::CodeDefault) EXPECT_GT(unsigned_layers, 0);
+  if (GetParam() == GridChoice::CodeDefault) {
+    EXPECT_GT(unsigned_layers, 0);
+  }
   // The clipped steps are those where the FP envelope leaves the bounds.
   const at::Tensor expected = a.array("fp.min").lt(lo).logical_or(a.array("fp.max").gt(hi));
   EXPECT_TRUE(a.array("interval.clipped").to(at::kBool).equal(expected));
