@@ -637,6 +637,14 @@
         <source>Clip %</source>
         <translation>Clip %</translation>
     </message>
+    <message>
+        <source>Grid</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <source>W step</source>
+        <translation>W step</translation>
+    </message>
 </context>
 <context>
     <name>tdq::views::LayerTableView</name>
@@ -647,10 +655,6 @@
 </context>
 <context>
     <name>tdq::views::MainWindow</name>
-    <message>
-        <source>Not a folder: %1</source>
-        <translation>Not a folder: %1</translation>
-    </message>
     <message>
         <source>Run folder: %1</source>
         <translation>Run folder: %1</translation>
@@ -787,6 +791,10 @@
         <source>Error vs Step</source>
         <translation>Error vs Step</translation>
     </message>
+    <message>
+        <source>FID run: %1</source>
+        <translation>FID run: %1</translation>
+    </message>
 </context>
 <context>
     <name>tdq::views::PearsonView</name>
@@ -909,6 +917,14 @@
     <message>
         <source>Cannot open %1: %2</source>
         <translation>Cannot open %1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: its run.json names no kind of run</source>
+        <translation>Cannot open %1: its run.json names no kind of run</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: a &apos;%2&apos; run; the run views show analyze and quantize runs</source>
+        <translation>Cannot open %1: a &apos;%2&apos; run; the run views show analyze and quantize runs</translation>
     </message>
 </context>
 <context>

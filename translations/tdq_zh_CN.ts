@@ -634,6 +634,14 @@
         <source>Clip %</source>
         <translation>截断 %</translation>
     </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>W step</source>
+        <translation>权重步长</translation>
+    </message>
 </context>
 <context>
     <name>tdq::views::LayerTableView</name>
@@ -644,10 +652,6 @@
 </context>
 <context>
     <name>tdq::views::MainWindow</name>
-    <message>
-        <source>Not a folder: %1</source>
-        <translation>不是文件夹：%1</translation>
-    </message>
     <message>
         <source>Run folder: %1</source>
         <translation>运行文件夹：%1</translation>
@@ -784,6 +788,10 @@
         <source>Error vs Step</source>
         <translation>误差随步数变化</translation>
     </message>
+    <message>
+        <source>FID run: %1</source>
+        <translation>FID 运行：%1</translation>
+    </message>
 </context>
 <context>
     <name>tdq::views::PearsonView</name>
@@ -902,6 +910,14 @@
     <message>
         <source>Cannot open %1: %2</source>
         <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: its run.json names no kind of run</source>
+        <translation>无法打开 %1：其 run.json 未注明运行类型</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: a &apos;%2&apos; run; the run views show analyze and quantize runs</source>
+        <translation>无法打开 %1：这是“%2”运行；运行视图只显示 analyze 与 quantize 运行</translation>
     </message>
 </context>
 <context>

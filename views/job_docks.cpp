@@ -106,7 +106,11 @@ JobDocks add_job_docks(MainWindow& window) {
   Selection* selection = window.selection();
   QObject::connect(selection, &Selection::run_changed, docks.samples,
                    [selection, samples = docks.samples](int) {
-                     if (const RunData* run = selection->current_run()) samples->show_run(run->folder);
+                     // A quantize run has no samples to compare.
+                     const RunData* run = selection->current_run();
+                     if (run != nullptr && run->kind == RunKind::Analyze) {
+                       samples->show_run(run->folder);
+                     }
                    });
   QObject::connect(selection, &Selection::step_changed, docks.samples,
                    [samples = docks.samples](int step) {

@@ -4,17 +4,22 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "views/run_documents.h"
 
 namespace tdq::views {
 namespace {
 
+QVector<double> row_of(const Matrix& m, int layer) {
+  if (m.empty() || layer >= m.rows) return {};
+  const std::vector<double> row = m.row(layer);
+  return QVector<double>(row.begin(), row.end());
+}
+
 QVector<double> row_of(const RunData& run, const QString& key, int layer) {
   const Matrix* m = run.stat(key);
-  if (m == nullptr || layer >= m->rows) return {};
-  const std::vector<double> row = m->row(layer);
-  return QVector<double>(row.begin(), row.end());
+  return m == nullptr ? QVector<double>() : row_of(*m, layer);
 }
 
 QCPGraph* add_line(QCustomPlot* plot, const QVector<double>& x, const QVector<double>& y,
@@ -25,6 +30,30 @@ QCPGraph* add_line(QCustomPlot* plot, const QVector<double>& x, const QVector<do
   graph->setPen(QPen(color, 1.6, style));
   graph->setName(name);
   return graph;
+}
+
+// One colour per run's interval; the current run's first (the shading's red).
+const QColor kIntervalColours[] = {QColor(214, 39, 40),  QColor(148, 103, 189),
+                                   QColor(255, 127, 14), QColor(23, 190, 207),
+                                   QColor(140, 86, 75),  QColor(227, 119, 194)};
+
+// lo(t) and hi(t) of one run's quantizer at `layer` over every t, as recorded; false when it has
+// none (no quantizer, a dynamic method, an FP-only record). NaN leaves a gap.
+bool add_interval(QCustomPlot* plot, const RunData& run, int layer, const QColor& colour,
+                  const QString& run_name) {
+  const LayerInfo& info = run.layers[static_cast<std::size_t>(layer)];
+  const QVector<double> lo = row_of(run.interval_curve_lo, layer);
+  const QVector<double> hi = row_of(run.interval_curve_hi, layer);
+  const auto finite = [](double v) { return std::isfinite(v); };
+  if (!info.quantizer || std::none_of(lo.begin(), lo.end(), finite)) return false;
+  QVector<double> all_t(lo.size());
+  for (int k = 0; k < all_t.size(); ++k) all_t[k] = k;
+  QString name =
+      LayerCurvesView::tr("%1 interval (%2, A%3)").arg(run.method, info.grid).arg(info.a_bits);
+  if (!run_name.isEmpty()) name = run_name + QStringLiteral(": ") + name;
+  add_line(plot, all_t, lo, colour, name);
+  add_line(plot, all_t, hi, colour)->removeFromLegend();
+  return true;
 }
 
 }  // namespace
@@ -46,6 +75,7 @@ void LayerCurvesView::refresh() {
   plot_->clearGraphs();
   plot_->clearItems();
   clipped_steps_ = 0;
+  intervals_ = 0;
   const RunData* run = selection_->current_run();
   const int layer = selection_->layer();
   plot_->xAxis->setLabel(tr("time step t"));
@@ -73,53 +103,37 @@ void LayerCurvesView::refresh() {
     add_line(plot_, t, p_hi, QColor(44, 160, 44), QString(), Qt::DashLine)->removeFromLegend();
   }
 
-  // The quantizer's interval from s(t), drawn over every t so that a per-step method shows its
-  // steps between the sampled ones.
-  const Matrix& s = run->scale_curve;
-  if (run->has_quant && info.quantizer && info.a_bits > 0 && layer < s.rows && s.cols > 0) {
-    const double levels = std::ldexp(1.0, info.a_bits);
-    double q_lo = 0, q_hi = levels - 1;  // unsigned
-    double offset = 0;
-    if (info.grid == QLatin1String("symmetric")) {
-      q_lo = -levels / 2;
-      q_hi = levels / 2 - 1;
-    } else if (info.grid != QLatin1String("unsigned") && !lo.isEmpty()) {
-      offset = *std::min_element(lo.begin(), lo.end());
+  // The quantizer's clamp bounds over every t, so that a per-step method shows its steps between
+  // the sampled ones; then those of the other open runs of the same model at this layer, to
+  // compare methods on one plot.
+  if (add_interval(plot_, *run, layer, kIntervalColours[0], QString())) ++intervals_;
+  const RunDocuments* documents = selection_->documents();
+  for (int other = 0; other < documents->count(); ++other) {
+    const RunData* them = documents->run(other);
+    if (other == selection_->run() || them->model_sha256 != run->model_sha256) continue;
+    const int their_layer = them->layer_index(info.path);
+    const QColor colour =
+        kIntervalColours[static_cast<std::size_t>(intervals_) % std::size(kIntervalColours)];
+    if (their_layer >= 0 && add_interval(plot_, *them, their_layer, colour, them->name)) {
+      ++intervals_;
     }
-    QVector<double> all_t, lower, upper;
-    for (int k = 0; k < s.cols; ++k) {
-      const double step = s.at(layer, k);
-      if (!(step > 0)) continue;
-      all_t.append(k);
-      lower.append(offset + q_lo * step);
-      upper.append(offset + q_hi * step);
-    }
-    if (!all_t.isEmpty()) {
-      const QString name = tr("%1 interval (%2, A%3)").arg(run->method, info.grid).arg(info.a_bits);
-      add_line(plot_, all_t, lower, QColor(214, 39, 40), name);
-      add_line(plot_, all_t, upper, QColor(214, 39, 40))->removeFromLegend();
-      // Shade the steps where the FP envelope leaves the interval at that t.
-      for (int k = 0; k < t.size() && k < hi.size(); ++k) {
-        const int ti = static_cast<int>(t[k]);
-        if (ti < 0 || ti >= s.cols) continue;
-        const double step = s.at(layer, ti);
-        if (!(step > 0) || (hi[k] <= offset + q_hi * step && lo[k] >= offset + q_lo * step)) {
-          continue;
-        }
-        const double half = t.size() > 1 ? std::abs(t[1] - t[0]) / 2 : 5;
-        auto* band = new QCPItemRect(plot_);
-        band->topLeft->setTypeX(QCPItemPosition::ptPlotCoords);
-        band->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        band->bottomRight->setTypeX(QCPItemPosition::ptPlotCoords);
-        band->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        band->topLeft->setCoords(t[k] + half, 0);
-        band->bottomRight->setCoords(t[k] - half, 1);
-        band->setPen(Qt::NoPen);
-        band->setBrush(QColor(214, 39, 40, 40));
-        band->setLayer(QStringLiteral("background"));
-        ++clipped_steps_;
-      }
-    }
+  }
+  // Shade the steps the run marks as clipped.
+  const QVector<double> clipped = row_of(run->interval_clipped, layer);
+  for (int k = 0; k < t.size() && k < clipped.size(); ++k) {
+    if (!(clipped[k] > 0)) continue;
+    const double half = t.size() > 1 ? std::abs(t[1] - t[0]) / 2 : 5;
+    auto* band = new QCPItemRect(plot_);
+    band->topLeft->setTypeX(QCPItemPosition::ptPlotCoords);
+    band->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    band->bottomRight->setTypeX(QCPItemPosition::ptPlotCoords);
+    band->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    band->topLeft->setCoords(t[k] + half, 0);
+    band->bottomRight->setCoords(t[k] - half, 1);
+    band->setPen(Qt::NoPen);
+    band->setBrush(QColor(214, 39, 40, 40));
+    band->setLayer(QStringLiteral("background"));
+    ++clipped_steps_;
   }
   if (clipped_steps_ > 0) {
     // A legend entry for the shading: an empty graph with the same brush.
@@ -131,7 +145,10 @@ void LayerCurvesView::refresh() {
   mark_selected_step();
   plot_->rescaleAxes();
   plot_->yAxis->scaleRange(1.1);
-  if (!t.isEmpty()) plot_->xAxis->setRange(0, std::max(t.front(), t.back()) + 10);
+  // The whole schedule: a quantize run has no sampling steps, only its bounds over t.
+  const double t_max =
+      t.isEmpty() ? static_cast<double>(run->num_timesteps - 1) : std::max(t.front(), t.back());
+  plot_->xAxis->setRange(0, t_max + 10);
   plot_->replot();
 }
 

@@ -5,10 +5,11 @@
 namespace tdq::views {
 
 // The selected layer's activation range over the sampling steps (x: time step t): FP min/max
-// envelope, p0.1/p99.9, and with a quantized twin its quantizer interval from s(t) (symmetric:
-// [-2^(b-1) s, (2^(b-1)-1) s]; unsigned: [0, (2^b-1) s]; asymmetric: [m, m+(n-1) s] with m the
-// recorded FP minimum, as the zero point is not recorded). Steps where the FP envelope leaves the
-// interval are shaded as clipped.
+// envelope, p0.1/p99.9, and with a quantized twin the clamp bounds lo(t)/hi(t) of its quantizer as
+// the run recorded them (core/record/clip_bounds.h: the fake-quant kernel's own bounds, offset and
+// zero point included). Steps the run marks as clipped (the FP envelope leaves the bounds) are
+// shaded. A quantize run shows its bounds over t alone. The bounds of every other open run of the
+// same model at the same layer are overlaid, each in its own colour, to compare methods.
 class LayerCurvesView : public PlotView {
   Q_OBJECT
 
@@ -17,6 +18,9 @@ class LayerCurvesView : public PlotView {
 
   // Number of shaded clipped steps in the last refresh (for the tests).
   int clipped_steps() const { return clipped_steps_; }
+  // Number of runs whose interval the last refresh drew (the current one and the others of the
+  // same model open for comparison).
+  int intervals() const { return intervals_; }
 
  protected:
   void refresh() override;
@@ -25,6 +29,7 @@ class LayerCurvesView : public PlotView {
 
  private:
   int clipped_steps_ = 0;
+  int intervals_ = 0;
 };
 
 }  // namespace tdq::views

@@ -36,7 +36,7 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
   }
   const LayerInfo& l = run_->layers[static_cast<std::size_t>(index.row())];
   if (role == Qt::TextAlignmentRole) {
-    return index.column() >= kWBits && index.column() != kMethod
+    return index.column() >= kWBits && index.column() != kMethod && index.column() != kGrid
                ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                : QVariant();
   }
@@ -61,6 +61,8 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
       return bits(l.w_bits);
     case kABits:
       return bits(l.quantizer ? l.a_bits : 0);
+    case kGrid:
+      return l.quantizer ? l.grid : QString();
     case kMethod:
       return l.quantizer ? run_->method : QString();
     case kPearson:
@@ -73,6 +75,8 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
       return value(l.sqnr_db, 1, 'f');
     case kClip:
       return value(l.clip_percent, 2, 'f');
+    case kWStep:
+      return value(l.weight_step, 3, 'e');
     default:
       return {};
   }
@@ -91,6 +95,8 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
       return tr("W bits");
     case kABits:
       return tr("A bits");
+    case kGrid:
+      return tr("Grid");
     case kMethod:
       return tr("Method");
     case kPearson:
@@ -103,6 +109,8 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
       return tr("SQNR (dB)");
     case kClip:
       return tr("Clip %");
+    case kWStep:
+      return tr("W step");
     default:
       return {};
   }

@@ -17,12 +17,14 @@ class LayerTableModel : public QAbstractTableModel {
     kKind,
     kWBits,
     kABits,
+    kGrid,
     kMethod,
     kPearson,
     kRange,
     kMse,
     kSqnr,
     kClip,
+    kWStep,
     kCount
   };
   static constexpr int kSortRole = Qt::UserRole + 1;

@@ -18,10 +18,12 @@
 #include <QSettings>
 #include <QStatusBar>
 
-#include <cmath>
+#include <filesystem>
 
 #include "views/about_dialog.h"
 #include "views/error_view.h"
+#include "views/fid_runs_model.h"
+#include "views/fid_view.h"
 #include "views/heatmap_view.h"
 #include "views/job_docks.h"
 #include "views/layer_curves_view.h"
@@ -55,7 +57,7 @@ MainWindow::MainWindow(QWidget* parent)
   create_welcome_page();
   create_menus();
   create_docks();
-  add_job_docks(*this);
+  job_docks_ = add_job_docks(*this);
   statusBar();
   retranslate();
   resize(1400, 900);
@@ -70,35 +72,56 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 bool MainWindow::open_run(const QString& folder, bool remember) {
-  if (!QFileInfo(folder).isDir()) {
-    statusBar()->showMessage(tr("Not a folder: %1").arg(QDir::toNativeSeparators(folder)));
-    return false;
-  }
   QString error;
-  const int index = documents_->open(folder, &error);
+  const QString kind = run_kind(folder, &error);
+  if (kind == QLatin1String("fid")) {
+    if (!open_fid_run(folder, &error)) {
+      statusBar()->showMessage(error);
+      return false;
+    }
+    if (remember) remember_run(folder);
+    statusBar()->showMessage(tr("FID run: %1").arg(QDir::toNativeSeparators(folder)));
+    return true;
+  }
+  const int index = kind.isEmpty() ? -1 : documents_->open(folder, &error);
   if (index < 0) {
     statusBar()->showMessage(error);
     return false;
   }
-  if (remember) {
-    add_recent_run(folder);
-    update_recent_runs_menu();
-    run_browser_->update_recent();
-  }
+  if (remember) remember_run(folder);
   selection_->set_run(index);
-  // Start where time dependence shows: the layer whose range follows t most closely.
+  // Start where time dependence shows: the layer the run ranks first by |r|.
   const RunData* run = documents_->run(index);
-  int most = -1;
-  for (int i = 0; i < run->layer_count(); ++i) {
-    const double r = std::abs(run->layers[static_cast<std::size_t>(i)].pearson);
-    if (run->layers[static_cast<std::size_t>(i)].quantizer && !std::isnan(r) &&
-        (most < 0 || r > std::abs(run->layers[static_cast<std::size_t>(most)].pearson))) {
-      most = i;
-    }
-  }
-  if (most >= 0) selection_->set_layer(most);
+  if (run->most_time_dependent >= 0) selection_->set_layer(run->most_time_dependent);
   statusBar()->showMessage(tr("Run folder: %1").arg(QDir::toNativeSeparators(run->folder)));
   return true;
+}
+
+bool MainWindow::open_fid_run(const QString& folder, QString* error) {
+  FidView* fid = job_docks_.fid;
+  if (fid == nullptr) return false;
+  const QString absolute = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+  bool listed = false;
+  for (const FidRunSummary& run : fid->model()->runs()) {
+    listed = listed ||
+             QDir::cleanPath(QString::fromStdString(std::filesystem::absolute(run.run).string())) ==
+                 absolute;
+  }
+  if (!listed && !fid->add_run(folder)) {
+    *error = fid->status_text();
+    return false;
+  }
+  if (auto* dock = findChild<QDockWidget*>(QStringLiteral("FidRunsDock"))) {
+    dock->show();
+    dock->raise();
+  }
+  return true;
+}
+
+void MainWindow::remember_run(const QString& folder) {
+  add_recent_run(folder);
+  update_recent_runs_menu();
+  run_browser_->update_recent();
 }
 
 void MainWindow::add_dock(QDockWidget* dock, Qt::DockWidgetArea area) {
@@ -152,7 +175,11 @@ void MainWindow::create_docks() {
   // Room for the plots: a narrow left column, the table taller than the run lists.
   QDockWidget* browser = own_docks_[0];
   QDockWidget* table = own_docks_[1];
-  resizeDocks({browser, heatmap, curves}, {380, 520, 520}, Qt::Horizontal);
+  // Both rows of plots split evenly: left alone, the lower row gave the Error vs Step dock (two y
+  // axes) a sliver where its tick labels overlapped.
+  resizeDocks({browser, heatmap, curves}, {380, 510, 510}, Qt::Horizontal);
+  resizeDocks({pearson, errors}, {510, 510}, Qt::Horizontal);
+  resizeDocks({heatmap, pearson}, {430, 430}, Qt::Vertical);
   resizeDocks({browser, table}, {170, 700}, Qt::Vertical);
   for (FigureSource* source :
        std::initializer_list<FigureSource*>{heatmap_, layer_curves_, pearson_, error_view_}) {

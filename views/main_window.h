@@ -4,6 +4,8 @@
 #include <QMainWindow>
 #include <QString>
 
+#include "views/job_docks.h"
+
 class QAction;
 class QActionGroup;
 class QDockWidget;
@@ -28,9 +30,11 @@ class MainWindow : public QMainWindow {
  public:
   explicit MainWindow(QWidget* parent = nullptr);
 
-  // Opens an analyze run folder, makes it the current run (its most time-dependent layer
-  // selected) and, when `remember`, records it as the most recent run. Returns false, records
-  // nothing and shows the reason in the status bar when it is not a readable run folder.
+  // Opens a run folder (File > Open, the command line, a drop and the recent runs all come here):
+  // an analyze or quantize run becomes the current run (an analyze run with its most
+  // time-dependent layer selected), a FID run joins the FID dock. When `remember`, it becomes the
+  // most recent run. Returns false, changes nothing and shows one line in the status bar for a
+  // folder that is no such run or is damaged.
   bool open_run(const QString& folder, bool remember = true);
 
   // Adds a dock (it needs a unique objectName for the saved layout) on the right, with its toggle
@@ -55,6 +59,7 @@ class MainWindow : public QMainWindow {
   LayerCurvesView* layer_curves() const { return layer_curves_; }
   PearsonView* pearson() const { return pearson_; }
   ErrorView* error_view() const { return error_view_; }
+  const JobDocks& job_docks() const { return job_docks_; }
 
  protected:
   void changeEvent(QEvent* event) override;
@@ -71,6 +76,8 @@ class MainWindow : public QMainWindow {
   void retranslate();
   void update_recent_runs_menu();
   void choose_run_folder();
+  bool open_fid_run(const QString& folder, QString* error);
+  void remember_run(const QString& folder);
   void set_language(const QString& language);
   void show_about();
 
@@ -83,6 +90,7 @@ class MainWindow : public QMainWindow {
   LayerCurvesView* layer_curves_ = nullptr;
   PearsonView* pearson_ = nullptr;
   ErrorView* error_view_ = nullptr;
+  JobDocks job_docks_;
   QList<QDockWidget*> own_docks_;  // retitled on a language change
   QAction* export_report_action_ = nullptr;
   QLabel* welcome_ = nullptr;

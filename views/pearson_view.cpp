@@ -10,8 +10,6 @@
 namespace tdq::views {
 namespace {
 
-constexpr int kBins = 20;  // 0.1 wide over [-1, 1]
-
 QString percent(double fraction) {
   return std::isnan(fraction) ? QStringLiteral("-")
                               : QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%');
@@ -42,17 +40,17 @@ void PearsonView::refresh() {
     plot_->replot();
     return;
   }
-  QVector<double> centres(kBins), counts(kBins, 0);
-  for (int b = 0; b < kBins; ++b) centres[b] = -1.0 + (b + 0.5) * 2.0 / kBins;
-  for (const LayerInfo& layer : run->layers) {
-    // The paper's fractions count quantizer inputs only; an undefined r is in no bin.
-    if (!layer.quantizer || std::isnan(layer.pearson)) continue;
-    const int b = std::clamp(static_cast<int>((layer.pearson + 1.0) / 2.0 * kBins), 0, kBins - 1);
-    counts[b] += 1;
+  // The run's own histogram of r over the quantizer inputs (core/record/layer_summary.h).
+  const std::vector<double>& edges = run->pearson_histogram_edges;
+  const std::vector<double>& histogram = run->pearson_histogram;
+  QVector<double> centres, counts;
+  for (std::size_t b = 0; b < histogram.size() && b + 1 < edges.size(); ++b) {
+    centres.append((edges[b] + edges[b + 1]) / 2);
+    counts.append(histogram[b]);
   }
   auto* bars = new QCPBars(plot_->xAxis, plot_->yAxis);
   bars->setData(centres, counts, true);
-  bars->setWidth(2.0 / kBins * 0.9);
+  if (edges.size() > 1) bars->setWidth((edges[1] - edges[0]) * 0.9);
   bars->setPen(QPen(QColor(31, 119, 180)));
   bars->setBrush(QColor(31, 119, 180, 150));
   double top = 1;

@@ -16,7 +16,8 @@ PlotView::PlotView(Selection* selection, QWidget* parent)
   layout_ = new QVBoxLayout(this);
   layout_->setContentsMargins(2, 2, 2, 2);
   layout_->addWidget(plot_, 1);
-  plot_->setMinimumSize(120, 100);
+  // Below this the tick labels of a plot with two y axes (Error vs Step) run into each other.
+  plot_->setMinimumSize(360, 240);
   plot_->setContextMenuPolicy(Qt::ActionsContextMenu);
   auto* export_action = new QAction(tr("Export figure..."), plot_);
   export_action->setObjectName(QStringLiteral("actionExportFigure"));

@@ -70,6 +70,8 @@ int main(int argc, char** argv) {
   if (!command_line.screenshot.isEmpty()) {
     // Once the event loop runs, the window has its final size and is laid out.
     QTimer::singleShot(300, &window, [&window, file = command_line.screenshot] {
+      // The status bar names the run folder by its absolute path: not for published images.
+      window.statusBar()->clearMessage();
       // A folder gets the window and each dock on its own (docs/screenshots/).
       bool saved = true;
       if (QFileInfo(file).isDir()) {

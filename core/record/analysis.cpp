@@ -9,6 +9,8 @@
 
 #include "core/common/errors.h"
 #include "core/quant/quant_config.h"
+#include "core/record/clip_bounds.h"
+#include "core/record/layer_summary.h"
 #include "core/record/scale_curves.h"
 
 namespace tdq {
@@ -130,6 +132,7 @@ Analysis make_analysis(const SideBySideRecord& record, const UNetImpl& model,
     out.kind = to_string(layer.kind);
     out.quantizer = slot.quantized;
     out.a_bits = slot.quantized ? slot.a_bits : 0;
+    out.w_bits = twin && slot.quantized ? slot.w_bits : 0;
     out.grid = slot.quantized ? kernels::to_string(slot.input_grid) : "";
     a.layers.push_back(out);
   }
@@ -161,11 +164,25 @@ Analysis make_analysis(const SideBySideRecord& record, const UNetImpl& model,
       }
     }
     a.arrays["step.calibrated"] = at::tensor(calibrated, at::kLong);
-    if (twin) a.arrays["scale_curve"] = scale_curves(*twin, info.num_timesteps);
+    if (twin) {
+      a.arrays["scale_curve"] = scale_curves(*twin, info.num_timesteps);
+      const IntervalCurves at_steps = interval_curves(*twin, record.timesteps);
+      a.arrays["interval.lo"] = at_steps.lo;
+      a.arrays["interval.hi"] = at_steps.hi;
+      a.arrays["interval.clipped"] =
+          envelope_clipped(a.arrays.at("fp.min"), a.arrays.at("fp.max"), at_steps.lo, at_steps.hi);
+      const IntervalCurves all_t = interval_curves(*twin, info.num_timesteps);
+      a.arrays["interval_curve.lo"] = all_t.lo;
+      a.arrays["interval_curve.hi"] = all_t.hi;
+    }
   }
   a.time_dependence = time_dependence_of(a.layers, a.arrays);
   for (const auto& stat : a.time_dependence.stats) {
     a.arrays["pearson." + stat.statistic] = at::tensor(stat.r, at::kDouble);
+  }
+  for (auto& [key, tensor] :
+       layer_summaries(a.layers, a.arrays, a.time_dependence, record.has_twin)) {
+    a.arrays[key] = tensor;
   }
   info.accumulator_bytes = static_cast<std::int64_t>(record.accumulator_bytes());
   info.seconds_record = record.seconds;

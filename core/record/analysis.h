@@ -17,7 +17,9 @@
 namespace tdq {
 
 // Version of the analyze run layout (run.json "analysis" object, layers.json, stats.safetensors).
-constexpr int kAnalysisSchemaVersion = 1;
+// 2: the quantizer's clamp bounds (interval.*, interval_curve.*), per-layer summaries (layer.*,
+// pearson.histogram) and weight bits as placed.
+constexpr int kAnalysisSchemaVersion = 2;
 
 struct AnalyzeOptions {
   SideBySideOptions record;       // n, batch, seed, sampler, bins, images kept
@@ -32,6 +34,7 @@ struct AnalysisLayer {
   std::string kind;        // Conv2d | Linear
   bool quantizer = false;  // has an activation quantizer (the twin's, or the default placement)
   int a_bits = 0;          // 0 without quantizer
+  int w_bits = 0;          // as placed in the twin (per-layer overrides included); 0 without one
   std::string grid;        // input grid, "" without quantizer
 };
 
@@ -59,6 +62,12 @@ struct AnalysisInfo {
 //   step.xt_mse, step.eps_mse_local, step.eps_mse_trajectory [S] float64, step.fallbacks [S] int64,
 //     step.calibrated [S] int64 (twin only)
 //   scale_curve [L, T] float64: s(t) for every t in [0, T) (twin only)
+//   interval.lo, interval.hi [L, S] float64: the clamp bounds of the fake-quant kernel at each step
+//     (core/record/clip_bounds.h; NaN without a fixed interval), interval.clipped [L, S] int64: the
+//     FP envelope leaves them; interval_curve.lo, interval_curve.hi [L, T]: the same for every t
+//     (twin only)
+//   layer.*, pearson.histogram, pearson.histogram_edges: per-layer summaries
+//     (core/record/layer_summary.h)
 //   pearson.max, pearson.max-min, pearson.p99.9-p0.1 [L] float64 (NaN: undefined)
 struct Analysis {
   AnalysisInfo info;

@@ -14,6 +14,7 @@
 #include "core/common/version.h"
 #include "core/image/image_grid.h"
 #include "core/model/safetensors.h"
+#include "core/record/layer_summary.h"
 #include "core/record/step_images_io.h"
 #include "core/run/run_folder.h"
 
@@ -38,53 +39,37 @@ double at2(const at::Tensor& t, std::int64_t i, std::int64_t j) {
   return t.data_ptr<double>()[i * t.size(1) + j];
 }
 
-// Mean over the finite values of row l.
-double row_mean(const at::Tensor& t, std::int64_t l) {
-  double sum = 0;
-  std::int64_t n = 0;
-  for (std::int64_t k = 0; k < t.size(1); ++k) {
-    const double v = at2(t, l, k);
-    if (std::isfinite(v)) {
-      sum += v;
-      ++n;
-    }
-  }
-  return n ? sum / static_cast<double>(n) : std::numeric_limits<double>::quiet_NaN();
-}
+double at1(const at::Tensor& t, std::int64_t i) { return t.data_ptr<double>()[i]; }
 
+// The per-layer summaries (core/record/layer_summary.h), the numbers the layer table shows.
 std::string layers_csv(const Analysis& a) {
   std::ostringstream out;
-  out << "layer,path,kind,quantizer,a_bits,grid,r_max,r_max_min,r_p99.9_p0.1,min,max,mean_max_min";
-  if (a.has_quant())
-    out << ",local_sqnr_out_db,trajectory_sqnr_out_db,local_clip_fraction,scale_min,scale_max";
+  out << "layer,path,kind,quantizer,w_bits,a_bits,grid,r_max,r_max_min,r_p99.9_p0.1,r_rank,min,max,"
+         "mean_max_min";
+  const std::vector<std::string> quant_columns = {
+      "mse_in",        "sqnr_in_db", "sqnr_out_db", "sqnr_out_db_trajectory",
+      "clip_fraction", "scale_min",  "scale_max"};
+  if (a.has_quant()) {
+    out << ",local_mse_in,local_sqnr_in_db,local_sqnr_out_db,trajectory_sqnr_out_db,"
+           "local_clip_fraction,scale_min,scale_max";
+  }
   out << "\n";
-  const at::Tensor mn = a.array("fp.min").contiguous(), mx = a.array("fp.max").contiguous();
+  const at::Tensor rank = a.array("layer.r_rank").contiguous();
+  std::vector<at::Tensor> range, quant;
+  for (const char* c : {"layer.min", "layer.max", "layer.mean_range"})
+    range.push_back(a.array(c).contiguous());
+  if (a.has_quant()) {
+    for (const auto& c : quant_columns) quant.push_back(a.array("layer." + c).contiguous());
+  }
   for (std::size_t i = 0; i < a.layers.size(); ++i) {
     const auto& layer = a.layers[i];
     const auto l = static_cast<std::int64_t>(i);
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo, range = 0;
-    for (std::int64_t k = 0; k < mn.size(1); ++k) {
-      lo = std::min(lo, at2(mn, l, k));
-      hi = std::max(hi, at2(mx, l, k));
-      range += at2(mx, l, k) - at2(mn, l, k);
-    }
     out << layer.index << "," << layer.path << "," << layer.kind << "," << (layer.quantizer ? 1 : 0)
-        << "," << layer.a_bits << "," << layer.grid;
+        << "," << layer.w_bits << "," << layer.a_bits << "," << layer.grid;
     for (const auto& s : a.time_dependence.stats) out << "," << number(s.r[i]);
-    out << "," << number(lo) << "," << number(hi) << ","
-        << number(range / static_cast<double>(mn.size(1)));
-    if (a.has_quant()) {
-      const at::Tensor scale = a.array("local.scale").contiguous();
-      double smin = std::numeric_limits<double>::infinity(), smax = -smin;
-      for (std::int64_t k = 0; k < scale.size(1); ++k) {
-        smin = std::min(smin, at2(scale, l, k));
-        smax = std::max(smax, at2(scale, l, k));
-      }
-      out << "," << number(row_mean(a.array("local.sqnr_out_db").contiguous(), l)) << ","
-          << number(row_mean(a.array("trajectory.sqnr_out_db").contiguous(), l)) << ","
-          << number(row_mean(a.array("local.clip_fraction").contiguous(), l)) << "," << number(smin)
-          << "," << number(smax);
-    }
+    out << "," << rank.data_ptr<std::int64_t>()[l];
+    for (const auto& t : range) out << "," << number(at1(t, l));
+    for (const auto& t : quant) out << "," << number(at1(t, l));
     out << "\n";
   }
   return out.str();
@@ -95,7 +80,7 @@ std::string layer_steps_csv(const Analysis& a) {
   out << "stream,layer,path,step,t";
   for (const char* c : kRangeColumns) out << "," << c;
   for (const char* c : kQuantColumns) out << "," << c;
-  out << "\n";
+  out << ",interval_lo,interval_hi,interval_clipped\n";
   const auto ts = a.timesteps();
   std::vector<std::string> streams = {"fp"};
   if (a.has_quant()) {
@@ -107,6 +92,9 @@ std::string layer_steps_csv(const Analysis& a) {
     for (const char* c : kRangeColumns) range.push_back(a.array(stream + "." + c).contiguous());
     if (stream != "fp") {
       for (const char* c : kQuantColumns) quant.push_back(a.array(stream + "." + c).contiguous());
+      // The bounds are the twin's at each step, the same for both quantized streams.
+      quant.push_back(a.array("interval.lo").contiguous());
+      quant.push_back(a.array("interval.hi").contiguous());
     }
     for (std::size_t i = 0; i < a.layers.size(); ++i) {
       for (std::size_t k = 0; k < ts.size(); ++k) {
@@ -114,9 +102,14 @@ std::string layer_steps_csv(const Analysis& a) {
         out << stream << "," << i << "," << a.layers[i].path << "," << k << "," << ts[k];
         for (const auto& t : range) out << "," << number(at2(t, l, s));
         if (quant.empty()) {
-          for (std::size_t c = 0; c < std::size(kQuantColumns); ++c) out << ",";
+          for (std::size_t c = 0; c < std::size(kQuantColumns) + 3; ++c) out << ",";
         }
         for (const auto& t : quant) out << "," << number(at2(t, l, s));
+        if (!quant.empty()) {
+          out << ","
+              << a.array("interval.clipped")
+                     .data_ptr<std::int64_t>()[l * static_cast<std::int64_t>(ts.size()) + s];
+        }
         out << "\n";
       }
     }
@@ -152,6 +145,7 @@ nlohmann::json layers_json(const Analysis& a) {
                    {"path", l.path},
                    {"kind", l.kind},
                    {"quantizer", l.quantizer},
+                   {"w_bits", l.w_bits},
                    {"a_bits", l.a_bits},
                    {"grid", l.grid}});
   }
@@ -206,7 +200,20 @@ std::map<std::string, std::vector<std::int64_t>> required_arrays(const AnalysisI
       out[key] = {steps};
     }
     out["scale_curve"] = {layers, info.num_timesteps};
+    for (const char* key : {"interval.lo", "interval.hi", "interval.clipped"})
+      out[key] = {layers, steps};
+    for (const char* key : {"interval_curve.lo", "interval_curve.hi"})
+      out[key] = {layers, info.num_timesteps};
+    for (const char* key :
+         {"layer.mse_in", "layer.sqnr_in_db", "layer.clip_fraction", "layer.sqnr_out_db",
+          "layer.sqnr_out_db_trajectory", "layer.scale_min", "layer.scale_max"}) {
+      out[key] = {layers};
+    }
   }
+  for (const char* key : {"layer.min", "layer.max", "layer.mean_range", "layer.r_rank"})
+    out[key] = {layers};
+  out["pearson.histogram"] = {kPearsonHistogramBins};
+  out["pearson.histogram_edges"] = {kPearsonHistogramBins + 1};
   for (const auto& s : streams) {
     for (const char* c : kRangeColumns) out[s + "." + c] = {layers, steps};
     if (s != "fp") {
@@ -263,6 +270,14 @@ Analysis read_analysis(const std::filesystem::path& run) {
     throw FormatError(run_file, "key kind is '" + json.value("kind", "") + "', not 'analyze'");
   }
   const int version = field<int>(json, "/analysis_schema_version", run_file);
+  if (version == 1) {
+    // Version 1 lacks the quantizer's zero point and clamp bounds, which cannot be recovered
+    // from the record: only a new record has them.
+    throw FormatError(run_file,
+                      "key analysis_schema_version: 1 was written by an older tdq, "
+                      "without the quantizer's clamp bounds; record the run again "
+                      "with tdq analyze");
+  }
   if (version != kAnalysisSchemaVersion) {
     throw FormatError(run_file, "key analysis_schema_version: " + std::to_string(version) +
                                     " is not supported (this build reads " +
@@ -288,6 +303,7 @@ Analysis read_analysis(const std::filesystem::path& run) {
     l.kind = field<std::string>(layers, at + "/kind", layers_file);
     l.quantizer = field<bool>(layers, at + "/quantizer", layers_file);
     l.a_bits = field<int>(layers, at + "/a_bits", layers_file);
+    l.w_bits = field<int>(layers, at + "/w_bits", layers_file);
     l.grid = field<std::string>(layers, at + "/grid", layers_file);
     a.layers.push_back(l);
   }

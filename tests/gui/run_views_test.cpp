@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMimeData>
@@ -218,6 +219,82 @@ TEST_F(RunViewsTest, SeveralRunsOpenAtOnce) {
   window.documents()->close(1);
   EXPECT_EQ(window.selection()->run(), 0);
   EXPECT_EQ(window.run_browser()->open_runs()->count(), 1);
+}
+
+// Layer Range draws the bounds the run recorded, and shades the steps the run marks as clipped:
+// a layer after a SiLU starts at the SiLU minimum, so it is not clipped at every step any more.
+TEST_F(RunViewsTest, LayerRangeDrawsTheRecordedBoundsAndClippedSteps) {
+  MainWindow window;
+  ASSERT_TRUE(window.open_run(testing::tiny_analyze_run()));
+  const RunData* run = window.selection()->current_run();
+  int unsigned_layers = 0;
+  for (int layer = 0; layer < run->layer_count(); ++layer) {
+    const LayerInfo& info = run->layers[static_cast<std::size_t>(layer)];
+    if (!info.quantizer) continue;
+    window.selection()->set_layer(layer);
+    int clipped = 0;
+    for (int k = 0; k < run->step_count(); ++k) clipped += run->interval_clipped.at(layer, k) > 0;
+    EXPECT_EQ(window.layer_curves()->clipped_steps(), clipped) << info.path.toStdString();
+    EXPECT_EQ(window.layer_curves()->intervals(), 1);
+    // The interval's graphs hold the recorded lo(t) and hi(t) for every t, unchanged.
+    QCustomPlot* plot = window.layer_curves()->plot();
+    QCPGraph* lower = nullptr;
+    for (int g = 0; g < plot->graphCount(); ++g) {
+      if (plot->graph(g)->data()->size() == run->num_timesteps) {
+        lower = plot->graph(g);
+        break;
+      }
+    }
+    ASSERT_NE(lower, nullptr) << info.path.toStdString();
+    for (const int t : {0, 333, 999}) {
+      EXPECT_EQ(lower->data()->at(t)->value, run->interval_curve_lo.at(layer, t));
+    }
+    if (info.grid == QLatin1String("unsigned")) {
+      ++unsigned_layers;
+      EXPECT_NEAR(run->interval_curve_lo.at(layer, 500), -0.2784645427610738, 1e-7);
+      // The FP minimum is the SiLU minimum, at the lower bound (within float rounding), never
+      // 0.28 below it as with the old interval [0, (2^b-1) s].
+      const Matrix* fp_min = run->stat(QStringLiteral("fp.min"));
+      ASSERT_NE(fp_min, nullptr);
+      for (int k = 0; k < run->step_count(); ++k) {
+        EXPECT_GE(fp_min->at(layer, k), run->interval_lo.at(layer, k) - 1e-6);
+      }
+    }
+  }
+  EXPECT_GT(unsigned_layers, 0);
+}
+
+// Several runs of one model: Layer Range overlays each run's interval at the selected layer;
+// a run of another model is left out.
+TEST_F(RunViewsTest, LayerRangeOverlaysTheIntervalsOfRunsOfTheSameModel) {
+  QTemporaryDir dir;
+  ASSERT_TRUE(dir.isValid());
+  const QString second = dir.filePath(QStringLiteral("second"));
+  const QString other = dir.filePath(QStringLiteral("other-model"));
+  testing::copy_tiny_run(second);
+  testing::copy_tiny_run(other);
+  QFile json(other + QStringLiteral("/run.json"));
+  ASSERT_TRUE(json.open(QIODevice::ReadOnly));
+  const QByteArray text = json.readAll().replace("0123456789abcdef", "fedcba9876543210");
+  json.close();
+  ASSERT_TRUE(json.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  json.write(text);
+  json.close();
+  MainWindow window;
+  ASSERT_TRUE(window.open_run(testing::tiny_analyze_run()));
+  ASSERT_TRUE(window.open_run(second));
+  ASSERT_TRUE(window.open_run(other));
+  window.selection()->set_run(0);
+  const RunData* run = window.selection()->current_run();
+  ASSERT_GE(run->most_time_dependent, 0);
+  window.selection()->set_layer(run->most_time_dependent);
+  EXPECT_EQ(window.layer_curves()->intervals(), 2);
+  QCustomPlot* plot = window.layer_curves()->plot();
+  bool named = false;
+  for (int g = 0; g < plot->graphCount(); ++g) {
+    named = named || plot->graph(g)->name().startsWith(QStringLiteral("second: "));
+  }
+  EXPECT_TRUE(named);
 }
 
 }  // namespace

@@ -70,6 +70,7 @@ void expect_same(const Analysis& a, const Analysis& b) {
     EXPECT_EQ(a.layers[i].path, b.layers[i].path);
     EXPECT_EQ(a.layers[i].quantizer, b.layers[i].quantizer);
     EXPECT_EQ(a.layers[i].grid, b.layers[i].grid);
+    EXPECT_EQ(a.layers[i].w_bits, b.layers[i].w_bits);
   }
   // Byte-identical arrays (NaN and inf included).
   EXPECT_EQ(serialize_safetensors(a.arrays), serialize_safetensors(b.arrays));
@@ -152,16 +153,25 @@ TEST_F(AnalysisRunTest, FpOnlyRoundTripAndBrokenFolders) {
   expect_same(run.analysis, read_analysis(out));
 
   // Unknown analysis schema version: error names run.json and the key.
-  std::filesystem::copy(out, dir / "v2", std::filesystem::copy_options::recursive);
-  nlohmann::json json = nlohmann::json::parse(read_file_bytes(dir / "v2" / "run.json"));
-  json["analysis_schema_version"] = 2;
-  write_file_atomic(dir / "v2" / "run.json", json.dump());
+  std::filesystem::copy(out, dir / "v99", std::filesystem::copy_options::recursive);
+  nlohmann::json json = nlohmann::json::parse(read_file_bytes(dir / "v99" / "run.json"));
+  json["analysis_schema_version"] = 99;
+  write_file_atomic(dir / "v99" / "run.json", json.dump());
   try {
-    read_analysis(dir / "v2");
+    read_analysis(dir / "v99");
     FAIL() << "no error";
   } catch (const FormatError& e) {
     EXPECT_NE(std::string(e.what()).find("run.json"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("analysis_schema_version"), std::string::npos) << e.what();
+  }
+  // Version 1 (no clamp bounds): says to record again.
+  json["analysis_schema_version"] = 1;
+  write_file_atomic(dir / "v99" / "run.json", json.dump());
+  try {
+    read_analysis(dir / "v99");
+    FAIL() << "no error";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("tdq analyze"), std::string::npos) << e.what();
   }
 
   // A missing array: error names stats.safetensors and the key.
