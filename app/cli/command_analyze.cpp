@@ -28,6 +28,7 @@ struct AnalyzeCliOptions {
   std::int64_t batch = 32;
   std::int64_t bins = 128;
   std::int64_t edge_samples = 8;
+  int oracle_bits = 0;
 };
 
 std::string percent(const nlohmann::json& v) {
@@ -49,6 +50,7 @@ void run_analyze(const AnalyzeCliOptions& o) {
   options.record.sampler = sampler_config(o.sampling, o.steps);
   options.record.bins = o.bins;
   options.edge_samples = o.edge_samples;
+  options.oracle_bits = o.oracle_bits;
   std::unique_ptr<QuantizedModel> twin;
   if (!o.quant.empty()) {
     twin = load_quantize_run(o.quant, loaded);
@@ -79,6 +81,17 @@ void run_analyze(const AnalyzeCliOptions& o) {
   human << "\nleast time-dependent:";
   for (const auto& l : summary.at("least_time_dependent"))
     human << " " << l.at("path").get<std::string>();
+  if (summary.contains("oracle")) {
+    const auto& oracle = summary.at("oracle");
+    char line[200];
+    std::snprintf(line, sizeof line,
+                  "\noracle bound (%s bits): a perfect s(t) would cut the input MSE of the best "
+                  "static interval by %s (summed over %d layers); most to gain:",
+                  oracle.at("bits").dump().c_str(), percent(oracle.at("gain_fraction")).c_str(),
+                  oracle.at("layers").get<int>());
+    human << line;
+    for (const auto& l : oracle.at("top")) human << " " << l.at("path").get<std::string>();
+  }
   human << "\nrun written to " << written.string() << " in " << seconds << " s\n";
   nlohmann::json result = summary;
   result["out"] = written.string();
@@ -114,6 +127,11 @@ void add_analyze_command(CLI::App& app, Action& action) {
   c->add_option("--edge-samples", o->edge_samples,
                 "Samples of the FP pass that fixes the histogram edges")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  c->add_option("--oracle-bits", o->oracle_bits,
+                "Activation bits of the oracle bound (best s(t) vs best static interval; 0: each "
+                "layer's own)")
+      ->check(CLI::Range(0, 8))
       ->capture_default_str();
   add_common_options(*c, o->common);
   c->callback([o, &action] { action = [o] { run_analyze(*o); }; });

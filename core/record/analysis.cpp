@@ -11,6 +11,7 @@
 #include "core/quant/quant_config.h"
 #include "core/record/clip_bounds.h"
 #include "core/record/layer_summary.h"
+#include "core/record/oracle_analysis.h"
 #include "core/record/scale_curves.h"
 
 namespace tdq {
@@ -239,8 +240,11 @@ AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
   info.num_timesteps = schedule.num_timesteps;
   info.seconds_edges = ranges_only.seconds;
   if (twin) info.calibration_timesteps = options.calibration_timesteps;
+  info.oracle_bits = options.oracle_bits;
   AnalysisRun run;
   run.analysis = make_analysis(record, unet, twin, info);
+  // What a perfect time-dependent interval could gain over the best static one, per layer.
+  if (info.bins > 0) add_oracle_bound(run.analysis, info.oracle_bits);
   run.fp_images = record.fp_images;
   run.quant_images = record.quant_images;
   run.step_images = record.step_images;
@@ -259,6 +263,7 @@ nlohmann::json to_json(const AnalysisInfo& i) {
           {"batch", i.batch},
           {"seed", i.seed},
           {"num_timesteps", i.num_timesteps},
+          {"oracle_bits", i.oracle_bits},
           {"histogram",
            {{"bins", i.bins},
             {"edge_samples", i.edge_samples},
@@ -325,6 +330,8 @@ nlohmann::json summary_json(const Analysis& a) {
         {"trajectory_sqnr_out_db_mean", finite_or_null(mean_of("trajectory.sqnr_out_db"))},
         {"local_clip_fraction_mean", finite_or_null(mean_of("local.clip_fraction"))}};
   }
+  const nlohmann::json oracle = oracle_summary_json(a, a.info.oracle_bits);
+  if (!oracle.is_null()) summary["oracle"] = oracle;
   return summary;
 }
 

@@ -26,6 +26,9 @@ struct AnalyzeOptions {
   std::int64_t edge_samples = 8;  // samples of the FP pass that fixes each layer's bin edges
   // The quantize run's calibration time steps (schedule coverage: step.calibrated); twin only.
   std::vector<std::int64_t> calibration_timesteps;
+  // Activation bits of the oracle bound (core/record/oracle_analysis.h; needs bins > 0); 0: each
+  // quantized layer's own bits (an FP-only record: the default placement's 8).
+  int oracle_bits = 0;
 };
 
 struct AnalysisLayer {
@@ -49,6 +52,7 @@ struct AnalysisInfo {
   std::uint64_t seed = 0;
   std::int64_t num_timesteps = 1000;
   std::vector<std::int64_t> calibration_timesteps;  // quantize run's, empty when FP only
+  int oracle_bits = 0;                              // AnalyzeOptions::oracle_bits
   double seconds_edges = 0, seconds_record = 0;
   std::int64_t accumulator_bytes = 0;
 };

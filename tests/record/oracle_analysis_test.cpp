@@ -1,0 +1,61 @@
+// The oracle bound as tdq analyze records it: arrays per layer, NaN where no quantizer sits, never
+// worse than the best static interval, a summary in run.json, and kept by the run folder.
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/record/analysis_io.h"
+#include "core/record/oracle_analysis.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/tiny_models.h"
+
+namespace tdq {
+namespace {
+
+TEST(OracleAnalysis, EveryQuantizedLayerGetsAnIntervalPerStepAndAGain) {
+  at::manual_seed(0);
+  LoadedModel loaded;
+  loaded.model = UNet(test::tiny_unet_config());
+  loaded.model->eval();
+  loaded.dir = "tiny";
+  loaded.weights_sha256 = "0123456789abcdef";
+  AnalyzeOptions options;
+  options.record.count = 3;
+  options.record.batch_size = 3;
+  options.record.sampler.steps = 5;
+  options.record.bins = 32;
+  options.edge_samples = 2;
+  options.oracle_bits = 4;
+  const AnalysisRun run = run_analysis(loaded, nullptr, "", linear_schedule(), options);
+  const Analysis& a = run.analysis;
+  const at::Tensor scale = a.array("oracle.scale"), mse_static = a.array("oracle.mse_static"),
+                   mse_oracle = a.array("oracle.mse_oracle");
+  ASSERT_EQ(scale.size(0), static_cast<std::int64_t>(a.layers.size()));
+  ASSERT_EQ(scale.size(1), 5);
+  int quantized = 0;
+  for (std::size_t l = 0; l < a.layers.size(); ++l) {
+    const auto li = static_cast<std::int64_t>(l);
+    if (!a.layers[l].quantizer) {
+      EXPECT_TRUE(std::isnan(mse_static[li].item<double>())) << a.layers[l].path;
+      continue;
+    }
+    ++quantized;
+    EXPECT_GT(scale[li].min().item<double>(), 0.0) << a.layers[l].path;
+    EXPECT_LE(mse_oracle[li].item<double>(), mse_static[li].item<double>() * (1 + 1e-9))
+        << a.layers[l].path;
+  }
+  EXPECT_GT(quantized, 0);
+  const nlohmann::json summary = summary_json(a);
+  ASSERT_TRUE(summary.contains("oracle"));
+  EXPECT_EQ(summary.at("oracle").at("bits"), 4);
+  EXPECT_EQ(summary.at("oracle").at("layers"), quantized);
+  EXPECT_GE(summary.at("oracle").at("gain").get<double>(), 0.0);
+
+  test::TempDir dir;
+  const Analysis back = read_analysis(write_analysis_run(run, dir / "analysis"));
+  EXPECT_TRUE(at::equal(back.array("oracle.scale").nan_to_num(-1), scale.nan_to_num(-1)));
+}
+
+}  // namespace
+}  // namespace tdq
