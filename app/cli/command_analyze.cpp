@@ -83,12 +83,15 @@ void run_analyze(const AnalyzeCliOptions& o) {
     human << " " << l.at("path").get<std::string>();
   if (summary.contains("oracle")) {
     const auto& oracle = summary.at("oracle");
-    char line[200];
+    char line[320];
     std::snprintf(line, sizeof line,
                   "\noracle bound (%s bits): a perfect s(t) would cut the input MSE of the best "
-                  "static interval by %s (summed over %d layers); most to gain:",
+                  "static interval by %s summed over %d layers (per layer: median %s, up to %s); "
+                  "most to gain:",
                   oracle.at("bits").dump().c_str(), percent(oracle.at("gain_fraction")).c_str(),
-                  oracle.at("layers").get<int>());
+                  oracle.at("layers").get<int>(),
+                  percent(oracle.at("median_layer_gain_fraction")).c_str(),
+                  percent(oracle.at("max_layer_gain_fraction")).c_str());
     human << line;
     for (const auto& l : oracle.at("top")) human << " " << l.at("path").get<std::string>();
   }

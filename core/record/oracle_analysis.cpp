@@ -78,6 +78,16 @@ nlohmann::json oracle_summary_json(const Analysis& analysis, int bits) {
     sum_static += s, sum_oracle += o, ++count;
     gains.push_back({s - o, l});
   }
+  // Per-layer fractions too: the summed MSE is dominated by the layers with the widest ranges.
+  std::vector<double> fractions;
+  for (const auto& [gain, l] : gains) {
+    const double s = st[static_cast<std::int64_t>(l)].item<double>();
+    fractions.push_back(s > 0 ? gain / s : 0.0);
+  }
+  std::sort(fractions.begin(), fractions.end());
+  const std::size_t n = fractions.size();
+  const double median =
+      n == 0 ? 0.0 : n % 2 ? fractions[n / 2] : 0.5 * (fractions[n / 2 - 1] + fractions[n / 2]);
   std::sort(gains.rbegin(), gains.rend());
   nlohmann::json top = nlohmann::json::array();
   for (std::size_t i = 0; i < std::min<std::size_t>(5, gains.size()); ++i) {
@@ -93,6 +103,8 @@ nlohmann::json oracle_summary_json(const Analysis& analysis, int bits) {
           {"mse_oracle", sum_oracle},
           {"gain", sum_static - sum_oracle},
           {"gain_fraction", sum_static > 0 ? (sum_static - sum_oracle) / sum_static : 0.0},
+          {"median_layer_gain_fraction", median},
+          {"max_layer_gain_fraction", n ? fractions.back() : 0.0},
           {"top", top}};
 }
 

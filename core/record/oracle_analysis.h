@@ -16,6 +16,7 @@ namespace tdq {
 void add_oracle_bound(Analysis& analysis, int bits = 0);
 
 // {"bits", "layers", "mse_static", "mse_oracle" (sums over layers), "gain", "gain_fraction",
+//  "median_layer_gain_fraction", "max_layer_gain_fraction" (per layer: gain / static MSE),
 //  "top": the 5 layers with the largest gain: [{path, gain, gain_fraction}]}; null without arrays.
 nlohmann::json oracle_summary_json(const Analysis& analysis, int bits = 0);
 

@@ -51,6 +51,8 @@ TEST(OracleAnalysis, EveryQuantizedLayerGetsAnIntervalPerStepAndAGain) {
   EXPECT_EQ(summary.at("oracle").at("bits"), 4);
   EXPECT_EQ(summary.at("oracle").at("layers"), quantized);
   EXPECT_GE(summary.at("oracle").at("gain").get<double>(), 0.0);
+  EXPECT_LE(summary.at("oracle").at("median_layer_gain_fraction").get<double>(),
+            summary.at("oracle").at("max_layer_gain_fraction").get<double>());
 
   test::TempDir dir;
   const Analysis back = read_analysis(write_analysis_run(run, dir / "analysis"));

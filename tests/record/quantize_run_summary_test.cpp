@@ -12,6 +12,7 @@
 #include "core/quant/quant_run.h"
 #include "core/record/clip_bounds.h"
 #include "core/record/quantize_run_summary.h"
+#include "core/run/run_folder.h"
 
 namespace tdq {
 namespace {
