@@ -1,6 +1,6 @@
 #include "kernels/fake_quant.h"
 
-#include "kernels/float_sum.h"
+#include "kernels/fake_quant_span.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <vector>
 #include <stdexcept>
+#include <vector>
 
 namespace tdq::kernels {
 
@@ -22,9 +22,12 @@ std::int64_t GridSpec::qmin() const {
 std::int64_t GridSpec::qmax() const {
   const std::int64_t n = (std::int64_t{1} << bits) - 1;
   switch (kind) {
-    case GridKind::Symmetric: return n / 2 - 1;
-    case GridKind::Unsigned: return n - 1;
-    case GridKind::Asymmetric: return n;
+    case GridKind::Symmetric:
+      return n / 2 - 1;
+    case GridKind::Unsigned:
+      return n - 1;
+    case GridKind::Asymmetric:
+      return n;
   }
   return n;
 }
@@ -33,95 +36,44 @@ GridKind parse_grid_kind(const std::string& name) {
   if (name == "symmetric") return GridKind::Symmetric;
   if (name == "unsigned") return GridKind::Unsigned;
   if (name == "asymmetric") return GridKind::Asymmetric;
-  throw std::invalid_argument("unknown quantization grid '" + name + "' (use symmetric, unsigned or asymmetric)");
+  throw std::invalid_argument("unknown quantization grid '" + name +
+                              "' (use symmetric, unsigned or asymmetric)");
 }
 
 std::string to_string(GridKind kind) {
   switch (kind) {
-    case GridKind::Symmetric: return "symmetric";
-    case GridKind::Unsigned: return "unsigned";
-    case GridKind::Asymmetric: return "asymmetric";
+    case GridKind::Symmetric:
+      return "symmetric";
+    case GridKind::Unsigned:
+      return "unsigned";
+    case GridKind::Asymmetric:
+      return "asymmetric";
   }
   return "?";
 }
 
 namespace {
 
-// Every grid is v = (x - offset) / s + zero_point, q = round(clamp(v)), y = (q - zero_point) s + offset.
+// Every grid is v = (x - offset) / s + zero_point, q = round(clamp(v)), y = (q - zero_point) s +
+// offset.
 double grid_offset(const GridSpec& g) { return g.kind == GridKind::Unsigned ? g.offset : 0.0; }
 double grid_zero(const GridSpec& g) { return g.kind == GridKind::Asymmetric ? g.zero_point : 0.0; }
 
-// Round half to even for |v| < 2^22 without a libm call, so the loops vectorise: adding and
-// subtracting 1.5 * 2^23 leaves the nearest float with no fraction bits. v is clamped first.
-// (Never build this file with -ffast-math: it would fold the two additions away.)
-inline float round_even(float v) {
-  constexpr float kMagic = 12582912.0f;
-  return (v + kMagic) - kMagic;
-}
-
-// The per-element work of one contiguous span that shares a step size. Cloned for AVX2 and the
-// baseline ISA (picked at load time), and written without cross-lane dependencies so that both
-// clones vectorise: NaNs are counted as integers, and the step-gradient sum is left to
-// sum_floats (a float sum does not vectorise unless reassociation is allowed).
-struct SpanParams {
-  float scale, offset, zero, qmin, qmax;
-};
-
-__attribute__((target_clones("avx2", "default")))
-std::int64_t forward_span(const float* x, float* y, std::int64_t n, SpanParams p) {
-  std::int64_t nan_count = 0;
-  for (std::int64_t j = 0; j < n; ++j) {
-    const float v = (x[j] - p.offset) / p.scale + p.zero;  // divide, as the reference does: bit-equal ties
-    nan_count += v != v;
-    const float q = round_even(std::min(std::max(v, p.qmin), p.qmax));
-    y[j] = (q - p.zero) * p.scale + p.offset;
-  }
-  return nan_count;
-}
-
-inline float backward_element(float x, float g, float* gx, SpanParams p) {
-  const float v = (x - p.offset) / p.scale + p.zero;
-  const float clamped = std::min(std::max(v, p.qmin), p.qmax);
-  // A 0/1 mask and multiplications instead of selects: GCC does not if-convert float selects under
-  // -ftrapping-math, and the loop would stay scalar. m * a + (1 - m) * b is exact for m in {0, 1}.
-  const float inside = static_cast<float>((v >= p.qmin) & (v <= p.qmax));
-  *gx = g * inside;
-  // d y / d s: round(v) - v inside (STE through round), the clip bound minus zero outside.
-  const float inside_slope = round_even(clamped) - v;
-  const float outside_slope = clamped - p.zero;
-  return g * (inside * inside_slope + (1.0f - inside) * outside_slope);
-}
-
-__attribute__((target_clones("avx2", "default")))
-void backward_block(const float* x, const float* g, float* gx, float* contribution, std::int64_t n, SpanParams p) {
-  for (std::int64_t j = 0; j < n; ++j) contribution[j] = backward_element(x[j], g[j], gx + j, p);
-}
-
-// Blocks that stay in L1: contributions to d(loss)/d(s) go to a small buffer, summed by a
-// vectorised reduction (float_sum.cpp), then accumulated in double across blocks.
-double backward_span(const float* x, const float* g, float* gx, std::int64_t n, SpanParams p) {
-  constexpr std::int64_t kBlock = 1024;
-  float contribution[kBlock];
-  double total = 0;
-  for (std::int64_t begin = 0; begin < n; begin += kBlock) {
-    const std::int64_t size = std::min(kBlock, n - begin);
-    backward_block(x + begin, g + begin, gx + begin, contribution, size, p);
-    total += sum_floats(contribution, size);
-  }
-  return total;
-}
-
-void check_inputs(const at::Tensor& x, const at::Tensor& scale, const GridSpec& grid, const char* where) {
+void check_inputs(const at::Tensor& x, const at::Tensor& scale, const GridSpec& grid,
+                  const char* where) {
   if (grid.bits < 2 || grid.bits > 16) {
-    throw std::invalid_argument(std::string(where) + ": bits must be in 2..16, got " + std::to_string(grid.bits));
+    throw std::invalid_argument(std::string(where) + ": bits must be in 2..16, got " +
+                                std::to_string(grid.bits));
   }
   if (x.scalar_type() != at::kFloat || scale.scalar_type() != at::kFloat) {
     throw std::invalid_argument(std::string(where) + ": float32 tensors expected");
   }
-  if (x.device() != scale.device()) throw std::invalid_argument(std::string(where) + ": x and scale on different devices");
+  if (x.device() != scale.device())
+    throw std::invalid_argument(std::string(where) + ": x and scale on different devices");
   const bool per_tensor = scale.numel() == 1;
   if (scale.dim() > 1 || (!per_tensor && (x.dim() == 0 || scale.size(0) != x.size(0)))) {
-    throw std::invalid_argument(std::string(where) + ": scale must be a scalar or have one value per sample [B]");
+    throw std::invalid_argument(std::string(where) +
+                                ": scale must be a scalar or have one value per sample [B]");
   }
 }
 
@@ -139,6 +91,11 @@ void throw_if_nan(bool nan, const char* where) {
   if (nan) throw std::domain_error(std::string(where) + ": input contains NaN");
 }
 
+Store store_for(const at::Tensor& output) {
+  return static_cast<std::int64_t>(output.nbytes()) >= kStreamOutputBytes ? Store::Stream
+                                                                          : Store::Cached;
+}
+
 void check_scale_values(const at::Tensor& scale, const char* where) {
   const float* s = scale.data_ptr<float>();
   for (std::int64_t i = 0; i < scale.numel(); ++i) {
@@ -151,7 +108,8 @@ void check_scale_values(const at::Tensor& scale, const char* where) {
 
 }  // namespace
 
-at::Tensor fake_quant_forward(const at::Tensor& x_in, const at::Tensor& scale_in, const GridSpec& grid) {
+at::Tensor fake_quant_forward(const at::Tensor& x_in, const at::Tensor& scale_in,
+                              const GridSpec& grid) {
   check_inputs(x_in, scale_in, grid, "fake_quant_forward");
   if (!x_in.device().is_cpu()) return fake_quant_forward_reference(x_in, scale_in, grid);
   const at::Tensor x = x_in.contiguous();
@@ -160,10 +118,12 @@ at::Tensor fake_quant_forward(const at::Tensor& x_in, const at::Tensor& scale_in
   at::Tensor y = at::empty_like(x);
   const Layout layout = layout_of(x, scale);
   const float qmin = static_cast<float>(grid.qmin()), qmax = static_cast<float>(grid.qmax());
-  const float offset = static_cast<float>(grid_offset(grid)), zero = static_cast<float>(grid_zero(grid));
+  const float offset = static_cast<float>(grid_offset(grid)),
+              zero = static_cast<float>(grid_zero(grid));
   const float* xp = x.data_ptr<float>();
   const float* sp = scale.data_ptr<float>();
   float* yp = y.data_ptr<float>();
+  const Store store = store_for(y);
   std::atomic<std::int64_t> nan_count{0};
   at::parallel_for(0, x.numel(), 16384, [&](std::int64_t begin, std::int64_t end) {
     std::int64_t i = begin;
@@ -171,7 +131,7 @@ at::Tensor fake_quant_forward(const at::Tensor& x_in, const at::Tensor& scale_in
       const std::int64_t b = layout.inner ? i / layout.inner : 0;
       const std::int64_t stop = std::min(end, (b + 1) * layout.inner);
       const SpanParams params{sp[b], offset, zero, qmin, qmax};
-      nan_count += forward_span(xp + i, yp + i, stop - i, params);
+      nan_count += forward_span(xp + i, yp + i, stop - i, params, store);
       i = stop;
     }
   });
@@ -180,7 +140,8 @@ at::Tensor fake_quant_forward(const at::Tensor& x_in, const at::Tensor& scale_in
 }
 
 FakeQuantGrads fake_quant_backward(const at::Tensor& grad_y_in, const at::Tensor& x_in,
-                                   const at::Tensor& scale_in, const GridSpec& grid, double grad_scale_factor) {
+                                   const at::Tensor& scale_in, const GridSpec& grid,
+                                   double grad_scale_factor) {
   check_inputs(x_in, scale_in, grid, "fake_quant_backward");
   if (!x_in.device().is_cpu()) {
     return fake_quant_backward_reference(grad_y_in, x_in, scale_in, grid, grad_scale_factor);
@@ -191,12 +152,14 @@ FakeQuantGrads fake_quant_backward(const at::Tensor& grad_y_in, const at::Tensor
   const Layout layout = layout_of(x, scale);
   at::Tensor grad_x = at::empty_like(x);
   const float qmin = static_cast<float>(grid.qmin()), qmax = static_cast<float>(grid.qmax());
-  const float offset = static_cast<float>(grid_offset(grid)), zero = static_cast<float>(grid_zero(grid));
+  const float offset = static_cast<float>(grid_offset(grid)),
+              zero = static_cast<float>(grid_zero(grid));
   const float* xp = x.data_ptr<float>();
   const float* gp = grad_y.data_ptr<float>();
   const float* sp = scale.data_ptr<float>();
   float* gxp = grad_x.data_ptr<float>();
 
+  const Store store = store_for(grad_x);
   // Partial sums of d(loss)/d(s) per (chunk, sample), reduced in double afterwards.
   const std::int64_t grain = 16384;
   const std::int64_t chunks = std::max<std::int64_t>(1, (x.numel() + grain - 1) / grain);
@@ -209,7 +172,7 @@ FakeQuantGrads fake_quant_backward(const at::Tensor& grad_y_in, const at::Tensor
         const std::int64_t b = layout.inner ? i / layout.inner : 0;
         const std::int64_t stop = std::min(end, (b + 1) * layout.inner);
         const SpanParams params{sp[b], offset, zero, qmin, qmax};
-        const double acc = backward_span(xp + i, gp + i, gxp + i, stop - i, params);
+        const double acc = backward_span(xp + i, gp + i, gxp + i, stop - i, params, store);
         partial[static_cast<std::size_t>(chunk * layout.samples + b)] += acc;
         i = stop;
       }
@@ -218,9 +181,11 @@ FakeQuantGrads fake_quant_backward(const at::Tensor& grad_y_in, const at::Tensor
   at::Tensor grad_scale = at::zeros_like(scale, at::TensorOptions().dtype(at::kDouble));
   double* gs = grad_scale.data_ptr<double>();
   for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
-    for (std::int64_t b = 0; b < layout.samples; ++b) gs[b] += partial[static_cast<std::size_t>(chunk * layout.samples + b)];
+    for (std::int64_t b = 0; b < layout.samples; ++b)
+      gs[b] += partial[static_cast<std::size_t>(chunk * layout.samples + b)];
   }
-  return {grad_x.view(x_in.sizes()), (grad_scale * grad_scale_factor).to(at::kFloat).view(scale_in.sizes())};
+  return {grad_x.view(x_in.sizes()),
+          (grad_scale * grad_scale_factor).to(at::kFloat).view(scale_in.sizes())};
 }
 
 namespace {
@@ -232,13 +197,15 @@ at::Tensor broadcast_scale(const at::Tensor& scale, const at::Tensor& x) {
 }
 }  // namespace
 
-at::Tensor fake_quant_forward_reference(const at::Tensor& x, const at::Tensor& scale, const GridSpec& grid) {
+at::Tensor fake_quant_forward_reference(const at::Tensor& x, const at::Tensor& scale,
+                                        const GridSpec& grid) {
   check_inputs(x, scale, grid, "fake_quant_forward_reference");
   if (at::isnan(x).any().item<bool>()) throw_if_nan(true, "fake_quant_forward_reference");
   const at::Tensor s = broadcast_scale(scale, x);
   const double offset = grid_offset(grid), zero = grid_zero(grid);
   const at::Tensor v = (x - offset) / s + zero;
-  const at::Tensor q = at::round(at::clamp(v, static_cast<double>(grid.qmin()), static_cast<double>(grid.qmax())));
+  const at::Tensor q =
+      at::round(at::clamp(v, static_cast<double>(grid.qmin()), static_cast<double>(grid.qmax())));
   return (q - zero) * s + offset;
 }
 
@@ -263,9 +230,9 @@ namespace {
 
 class FakeQuantFunction : public torch::autograd::Function<FakeQuantFunction> {
  public:
-  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, const at::Tensor& scale,
-                            std::int64_t kind, std::int64_t bits, double offset, double zero_point,
-                            double grad_scale_factor) {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x,
+                            const at::Tensor& scale, std::int64_t kind, std::int64_t bits,
+                            double offset, double zero_point, double grad_scale_factor) {
     const GridSpec grid{static_cast<GridKind>(kind), static_cast<int>(bits), offset, zero_point};
     ctx->save_for_backward({x, scale});
     ctx->saved_data["kind"] = kind;
@@ -277,21 +244,26 @@ class FakeQuantFunction : public torch::autograd::Function<FakeQuantFunction> {
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
-                                                  torch::autograd::variable_list grads) {
+                                                 torch::autograd::variable_list grads) {
     const auto saved = ctx->get_saved_variables();
     const GridSpec grid{static_cast<GridKind>(ctx->saved_data["kind"].toInt()),
-                        static_cast<int>(ctx->saved_data["bits"].toInt()), ctx->saved_data["offset"].toDouble(),
+                        static_cast<int>(ctx->saved_data["bits"].toInt()),
+                        ctx->saved_data["offset"].toDouble(),
                         ctx->saved_data["zero_point"].toDouble()};
-    FakeQuantGrads g = fake_quant_backward(grads[0], saved[0], saved[1], grid, ctx->saved_data["factor"].toDouble());
-    return {g.grad_x, g.grad_scale, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    FakeQuantGrads g = fake_quant_backward(grads[0], saved[0], saved[1], grid,
+                                           ctx->saved_data["factor"].toDouble());
+    return {g.grad_x,     g.grad_scale, at::Tensor(), at::Tensor(),
+            at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 
 }  // namespace
 
-at::Tensor fake_quant(const at::Tensor& x, const at::Tensor& scale, const GridSpec& grid, double grad_scale_factor) {
-  return FakeQuantFunction::apply(x, scale, static_cast<std::int64_t>(grid.kind), static_cast<std::int64_t>(grid.bits),
-                                  grid.offset, grid.zero_point, grad_scale_factor);
+at::Tensor fake_quant(const at::Tensor& x, const at::Tensor& scale, const GridSpec& grid,
+                      double grad_scale_factor) {
+  return FakeQuantFunction::apply(x, scale, static_cast<std::int64_t>(grid.kind),
+                                  static_cast<std::int64_t>(grid.bits), grid.offset,
+                                  grid.zero_point, grad_scale_factor);
 }
 
 }  // namespace tdq::kernels

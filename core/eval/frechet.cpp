@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/common/errors.h"
 #include "core/model/safetensors.h"
@@ -72,17 +73,63 @@ void count_negative(const at::Tensor& values, std::int64_t& count, double& most_
 
 }  // namespace
 
-PreparedGaussian prepare_gaussian(const GaussianStats& stats) {
-  if (!stats.cov.defined()) throw ConfigError("Frechet distance: empty statistics");
+namespace {
+
+// Lower factor of cov, or an undefined tensor when cov is not numerically positive definite.
+at::Tensor cholesky_or_undefined(const at::Tensor& cov) {
+  auto [factor, info] = at::linalg_cholesky_ex(cov, /*upper=*/false, /*check_errors=*/false);
+  return info.item<std::int64_t>() == 0 ? factor : at::Tensor();
+}
+
+PreparedGaussian prepared_from(const GaussianStats& stats, at::Tensor cholesky) {
   PreparedGaussian prepared;
   prepared.stats = stats;
   prepared.stats.mean = stats.mean.to(at::kDouble);
   prepared.stats.cov = stats.cov.to(at::kDouble);
+  prepared.cholesky = std::move(cholesky);
+  return prepared;
+}
+
+PreparedGaussian prepared_by_eigh(PreparedGaussian prepared) {
   const at::Tensor s = prepared.stats.cov;
   auto [values, vectors] = at::linalg_eigh(0.5 * (s + s.t()));
   count_negative(values, prepared.clamped_eigenvalues, prepared.most_negative_eigenvalue);
   prepared.sqrt_cov = (vectors * values.clamp_min(0).sqrt().unsqueeze(0)).mm(vectors.t());
   return prepared;
+}
+
+// The lower triangle (in whole blocks) of L^T S L for a lower-triangular L and a symmetric S,
+// which is all eigvalsh(.., "L") reads. Two general products would cost 4 n^3 flops; skipping the
+// zero blocks of L and the upper blocks of the symmetric result leaves about n^3:
+//   W = S L, block-lower part:  W[j0:, J] = S[j0:, j0:] L[j0:, J]   (L[m, J] = 0 for m < j0)
+//   M = L^T W, block-lower:     M[I, :i1] = L[i0:, I]^T W[i0:, :i1]  (L[k, I] = 0 for k < i0)
+// Blocks of 256 keep each product large enough for BLAS to run at full speed.
+at::Tensor lower_congruence(const at::Tensor& l, const at::Tensor& s) {
+  constexpr std::int64_t kBlock = 256;
+  const std::int64_t n = l.size(0);
+  at::Tensor w = at::zeros_like(s);
+  at::Tensor m = at::zeros_like(s);
+  for (std::int64_t j0 = 0; j0 < n; j0 += kBlock) {
+    const std::int64_t j1 = std::min(n, j0 + kBlock);
+    w.slice(0, j0).slice(1, j0, j1).copy_(
+        s.slice(0, j0).slice(1, j0).mm(l.slice(0, j0).slice(1, j0, j1)));
+  }
+  for (std::int64_t i0 = 0; i0 < n; i0 += kBlock) {
+    const std::int64_t i1 = std::min(n, i0 + kBlock);
+    m.slice(0, i0, i1).slice(1, 0, i1).copy_(
+        l.slice(0, i0).slice(1, i0, i1).t().mm(w.slice(0, i0).slice(1, 0, i1)));
+  }
+  return m;
+}
+
+}  // namespace
+
+PreparedGaussian prepare_gaussian(const GaussianStats& stats) {
+  if (!stats.cov.defined()) throw ConfigError("Frechet distance: empty statistics");
+  const at::Tensor cov = stats.cov.to(at::kDouble);
+  at::Tensor factor = cholesky_or_undefined(0.5 * (cov + cov.t()));
+  PreparedGaussian prepared = prepared_from(stats, factor);
+  return factor.defined() ? prepared : prepared_by_eigh(std::move(prepared));
 }
 
 FrechetResult frechet_distance(const PreparedGaussian& a, const GaussianStats& b) {
@@ -91,8 +138,13 @@ FrechetResult frechet_distance(const PreparedGaussian& a, const GaussianStats& b
   FrechetResult result;
   result.clamped_eigenvalues = a.clamped_eigenvalues;
   result.most_negative_eigenvalue = a.most_negative_eigenvalue;
-  const at::Tensor m = a.sqrt_cov.mm(s2).mm(a.sqrt_cov);
-  const at::Tensor values = at::linalg_eigvalsh(0.5 * (m + m.t()));
+  at::Tensor values;
+  if (a.cholesky.defined()) {
+    values = at::linalg_eigvalsh(lower_congruence(a.cholesky, 0.5 * (s2 + s2.t())), "L");
+  } else {
+    const at::Tensor m = a.sqrt_cov.mm(s2).mm(a.sqrt_cov);
+    values = at::linalg_eigvalsh(0.5 * (m + m.t()));
+  }
   count_negative(values, result.clamped_eigenvalues, result.most_negative_eigenvalue);
   const double trace_sqrt = values.clamp_min(0).sqrt().sum().item<double>();
   result.mean_term = (a.stats.mean - b.mean.to(at::kDouble)).pow(2).sum().item<double>();
@@ -104,7 +156,13 @@ FrechetResult frechet_distance(const PreparedGaussian& a, const GaussianStats& b
 
 FrechetResult frechet_distance(const GaussianStats& a, const GaussianStats& b) {
   check_compatible(a, b);
-  return frechet_distance(prepare_gaussian(a), b);
+  // Every term is symmetric in a and b, so factor whichever covariance is positive definite.
+  const at::Tensor cov_a = a.cov.to(at::kDouble), cov_b = b.cov.to(at::kDouble);
+  at::Tensor factor = cholesky_or_undefined(0.5 * (cov_a + cov_a.t()));
+  if (factor.defined()) return frechet_distance(prepared_from(a, factor), b);
+  factor = cholesky_or_undefined(0.5 * (cov_b + cov_b.t()));
+  if (factor.defined()) return frechet_distance(prepared_from(b, factor), a);
+  return frechet_distance(prepared_by_eigh(prepared_from(a, at::Tensor())), b);
 }
 
 double frechet_distance_nonsymmetric(const GaussianStats& a, const GaussianStats& b) {

@@ -1,4 +1,5 @@
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -75,6 +76,65 @@ TEST(Frechet, RankDeficientCovarianceClampsAndReports) {
   EXPECT_GT(r.clamped_eigenvalues, 0);
   EXPECT_LT(r.most_negative_eigenvalue, 0.0);
   EXPECT_GT(r.most_negative_eigenvalue, -1e-8);
+}
+
+// Random SPD covariances with correlated dimensions, as feature covariances are.
+GaussianStats correlated_stats(std::int64_t dim, std::int64_t samples, std::uint64_t seed) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  const at::Tensor mixing = at::randn({dim, dim}, gen, at::kDouble) / std::sqrt(double(dim));
+  return gaussian_stats(at::relu(at::randn({samples, dim}, gen, at::kDouble).mm(mixing) + 0.3));
+}
+
+double relative_difference(double value, double reference) {
+  return std::abs(value - reference) / std::abs(reference);
+}
+
+// Sizes below, at and across the 256-wide blocks of the triangular product.
+TEST(Frechet, CholeskyRouteMatchesTheTextbookRouteOnRandomSpdPairs) {
+  for (const std::int64_t dim : {2, 17, 256, 300, 600}) {
+    SCOPED_TRACE(dim);
+    const GaussianStats a = correlated_stats(dim, 3 * dim, 10 + dim);
+    const GaussianStats b = correlated_stats(dim, 3 * dim, 20 + dim);
+    const PreparedGaussian prepared = prepare_gaussian(a);
+    ASSERT_TRUE(prepared.cholesky.defined());
+    EXPECT_FALSE(prepared.sqrt_cov.defined());
+    const double textbook = frechet_distance_nonsymmetric(a, b);
+    EXPECT_LT(relative_difference(frechet_distance(a, b).distance, textbook), 1e-10);
+    EXPECT_LT(relative_difference(frechet_distance(prepared, b).distance, textbook), 1e-10);
+    EXPECT_LT(relative_difference(frechet_distance(b, a).distance, textbook), 1e-10);
+  }
+}
+
+TEST(Frechet, IdenticalInputsGiveZeroOnTheCholeskyRoute) {
+  const GaussianStats a = correlated_stats(300, 900, 7);
+  ASSERT_TRUE(prepare_gaussian(a).cholesky.defined());
+  // sqrt of the eigenvalues of L^T S L = (L^T L)^2 are those of S: the trace terms cancel.
+  EXPECT_NEAR(frechet_distance(a, a).distance, 0.0, 1e-10 * a.cov.trace().item<double>());
+}
+
+// A constant feature makes the covariance exactly singular: the Cholesky fails and the reference
+// falls back to eigh; from scratch, the positive definite side is factored instead. Both agree
+// with the textbook route. The tolerance is looser than for SPD pairs because tr sqrt is not
+// differentiable at a zero eigenvalue: round-off of size eps |S| in it moves the square roots by
+// sqrt(eps |S|), in every route (the textbook's included).
+TEST(Frechet, SingularReferenceFallsBackAndAgreesWithTheTextbookRoute) {
+  const std::int64_t dim = 40;
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(8);
+  at::Tensor features =
+      at::randn({400, dim}, gen, at::kDouble).mm(at::randn({dim, dim}, gen, at::kDouble));
+  features.select(1, 5).fill_(2.0);
+  const GaussianStats singular = gaussian_stats(features);
+  const GaussianStats regular = correlated_stats(dim, 400, 9);
+  const PreparedGaussian prepared = prepare_gaussian(singular);
+  ASSERT_FALSE(prepared.cholesky.defined());
+  ASSERT_TRUE(prepared.sqrt_cov.defined());
+  const double textbook = frechet_distance_nonsymmetric(singular, regular);
+  EXPECT_LT(relative_difference(frechet_distance(prepared, regular).distance, textbook), 1e-8);
+  EXPECT_LT(relative_difference(frechet_distance(singular, regular).distance, textbook), 1e-8);
+  EXPECT_LT(relative_difference(frechet_distance(regular, singular).distance, textbook), 1e-8);
+  // Identical singular inputs: both sides fail the Cholesky, the eigh route gives 0.
+  EXPECT_NEAR(frechet_distance(singular, singular).distance, 0.0,
+              1e-6 * singular.cov.trace().item<double>());
 }
 
 TEST(GaussianStatsTest, StreamingEqualsOneShotAndSurvivesLargeOffsets) {
