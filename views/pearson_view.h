@@ -7,7 +7,7 @@ class QCPItemText;
 namespace tdq::views {
 
 // Histogram of Pearson r (t vs per-step max-min) over the quantizer inputs, with the |r| > 0.5 and
-// > 0.7 fractions of this run next to the paper's (62.1% / 38.8%, METHOD.md section 5). The
+// > 0.7 fractions of this run next to the paper's (62.1% / 38.8%, docs/method.md section 9). The
 // selected layer's r is marked.
 class PearsonView : public PlotView {
   Q_OBJECT

@@ -307,7 +307,7 @@ nlohmann::json summary_json(const Analysis& a) {
                             {"paper",
                              {{"fraction_above_0.5", kPaperFractionAbove05},
                               {"fraction_above_0.7", kPaperFractionAbove07},
-                              {"source", "So et al. 2023, DDIM CIFAR-10 (METHOD.md section 5)"}}},
+                              {"source", "So et al. 2023, DDIM CIFAR-10 (docs/method.md section 9)"}}},
                             {"undefined_layers", undefined},
                             {"most_time_dependent", list(td.most)},
                             {"least_time_dependent", list(td.least)},

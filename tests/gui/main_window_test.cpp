@@ -189,14 +189,14 @@ TEST_F(MainWindowTest, RestoresGeometryFromSettings) {
     MainWindow window;
     window.show();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
-    window.resize(1212, 834);  // above the docks' minimum, below the default
+    window.resize(1320, 870);  // above the docks' minimum (plots >= 360x240), below the default
     window.close();
   }
   QSettings settings;
   EXPECT_FALSE(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray().isEmpty());
   EXPECT_FALSE(settings.value(QStringLiteral("mainWindow/state")).toByteArray().isEmpty());
   MainWindow restored;
-  EXPECT_EQ(restored.size(), QSize(1212, 834));
+  EXPECT_EQ(restored.size(), QSize(1320, 870));
 }
 
 TEST_F(MainWindowTest, LanguageMenuRetranslatesAndRemembersTheChoice) {
