@@ -188,13 +188,24 @@ void QuantizedModel::calibrate(const RangeObserver& observer,
   create_tdq_modules();
   if (kind() == IntervalKind::Temporal && config_.tdq_init == TdqInit::PerStep) {
     // The per-step MinMax intervals (what the table method would use) as the MLPs' start.
+    // Between calibrated steps the targets are interpolated (linearly in log s, at every integer
+    // t): fitted to the steps alone, the MLP's high-frequency encoding made s(t) wiggle between
+    // them, which the Layer Range view showed over all t.
     std::vector<TimedScales> targets(slots_.size());
     for (std::size_t i = 0; i < slots_.size(); ++i) {
       if (!slots_[i].quantized) continue;
-      for (const auto& [t, ranges] : per_t) {
+      std::int64_t previous_t = -1;
+      double previous_log = 0;
+      for (const auto& [t, ranges] : per_t) {  // ascending t
         if (!ranges.at(i).seen) continue;
-        targets[i].timesteps.push_back(t);
-        targets[i].scales.push_back(from_range(ranges.at(i), activations_[i].grid).scale);
+        const double log_s = std::log(from_range(ranges.at(i), activations_[i].grid).scale);
+        for (std::int64_t u = previous_t >= 0 ? previous_t + 1 : t; u <= t; ++u) {
+          const double w = u == t ? 1.0 : double(u - previous_t) / double(t - previous_t);
+          targets[i].timesteps.push_back(u);
+          targets[i].scales.push_back(std::exp((1 - w) * previous_log + w * log_s));
+        }
+        previous_t = t;
+        previous_log = log_s;
       }
     }
     fit_temporal(targets);
