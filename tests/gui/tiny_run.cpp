@@ -8,7 +8,7 @@
 #include "core/record/analysis.h"
 #include "core/record/analysis_io.h"
 #include "tests/support/temp_dir.h"
-#include "tests/support/tiny_models.h"
+#include "tests/support/tiny_loaded_model.h"
 #include "tiny_run.h"
 
 namespace tdq::views::testing {
@@ -17,12 +17,7 @@ QString tiny_analyze_run() {
   // Static: recording takes a few seconds, and every GUI test only reads it.
   static const test::TempDir dir;
   static const std::filesystem::path run = [] {
-    at::manual_seed(0);
-    LoadedModel loaded;
-    loaded.model = UNet(test::tiny_unet_config());
-    loaded.model->eval();
-    loaded.dir = "tiny";
-    loaded.weights_sha256 = "0123456789abcdef";
+    LoadedModel loaded = test::tiny_loaded_model();
     QuantConfig config;
     config.method = QuantMethod::Table;
     config.a_bits = 4;

@@ -16,7 +16,7 @@
 #include "core/record/time_dependence.h"
 #include "core/run/run_folder.h"
 #include "tests/support/temp_dir.h"
-#include "tests/support/tiny_models.h"
+#include "tests/support/tiny_loaded_model.h"
 
 namespace tdq {
 namespace {
@@ -47,11 +47,7 @@ TEST(TimeDependence, FractionsTopBottomAndUndefinedLayers) {
 class AnalysisRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    at::manual_seed(0);
-    loaded.model = UNet(test::tiny_unet_config());
-    loaded.model->eval();
-    loaded.dir = "tiny";
-    loaded.weights_sha256 = "0123456789abcdef";
+    loaded = test::tiny_loaded_model();
     options.record.count = 3;
     options.record.batch_size = 2;
     options.record.sampler.steps = 5;

@@ -10,7 +10,7 @@
 #include "core/record/analysis.h"
 #include "core/record/clip_bounds.h"
 #include "kernels/fake_quant.h"
-#include "tests/support/tiny_models.h"
+#include "tests/support/tiny_loaded_model.h"
 
 namespace tdq {
 namespace {
@@ -79,12 +79,7 @@ TEST(ClipBounds, KernelClipsExactlyOutsideTheBoundsOfEveryGrid) {
 class TwinClipBounds : public ::testing::TestWithParam<GridChoice> {};
 
 TEST_P(TwinClipBounds, RecordedBoundsAreWhatTheTwinClipsAtEachStep) {
-  at::manual_seed(0);
-  LoadedModel loaded;
-  loaded.model = UNet(test::tiny_unet_config());
-  loaded.model->eval();
-  loaded.dir = "tiny";
-  loaded.weights_sha256 = "0123456789abcdef";
+  LoadedModel loaded = test::tiny_loaded_model();
   QuantConfig config;
   config.method = QuantMethod::Table;
   config.a_bits = 4;

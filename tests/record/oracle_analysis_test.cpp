@@ -8,18 +8,13 @@
 #include "core/record/analysis_io.h"
 #include "core/record/oracle_analysis.h"
 #include "tests/support/temp_dir.h"
-#include "tests/support/tiny_models.h"
+#include "tests/support/tiny_loaded_model.h"
 
 namespace tdq {
 namespace {
 
 TEST(OracleAnalysis, EveryQuantizedLayerGetsAnIntervalPerStepAndAGain) {
-  at::manual_seed(0);
-  LoadedModel loaded;
-  loaded.model = UNet(test::tiny_unet_config());
-  loaded.model->eval();
-  loaded.dir = "tiny";
-  loaded.weights_sha256 = "0123456789abcdef";
+  LoadedModel loaded = test::tiny_loaded_model();
   AnalyzeOptions options;
   options.record.count = 3;
   options.record.batch_size = 3;
