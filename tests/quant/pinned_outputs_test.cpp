@@ -1,0 +1,219 @@
+// Pins what the quantized twin computes, so that restructuring QuantizedModel (or anything under
+// it) is provably behaviour-preserving: the shipped runs' samples and, on the tiny U-Net, the
+// outputs and quantizer state of every interval kind after calibration and after learning.
+//
+// The fingerprints are exact (a hash of the float bytes) on the kind of machine they were pinned
+// on; convolution kernels differ between CPU generations, so elsewhere only the sum is compared,
+// to a relative 1e-4. After a deliberate change of results, rerun with TDQ_PRINT_PINNED=1 and copy
+// the printed table.
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "core/diffusion/generate.h"
+#include "core/model/model_io.h"
+#include "core/quant/quant_run.h"
+#include "core/quant/quantized_model.h"
+#include "tests/support/quant_fixture.h"
+
+namespace tdq {
+namespace {
+
+struct Fingerprint {
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a offset basis
+  double sum = 0;
+  void add(const at::Tensor& tensor) {
+    const at::Tensor t = tensor.detach().to(at::kCPU).to(at::kFloat).contiguous();
+    const auto* bytes = static_cast<const unsigned char*>(t.data_ptr());
+    for (std::size_t i = 0; i < static_cast<std::size_t>(t.numel()) * sizeof(float); ++i) {
+      hash = (hash ^ bytes[i]) * 1099511628211ULL;
+    }
+    sum += t.to(at::kDouble).sum().item<double>();
+  }
+};
+
+struct Pinned {
+  std::uint64_t hash;
+  double sum;
+};
+
+// Pinned on the 2-core AMD EPYC (AVX-512) machines this project is built and tested on.
+const std::map<std::string, Pinned>& pinned() {
+  static const std::map<std::string, Pinned> table = {
+      {"calibrated.minmax", {0x657ff1792713e29cULL, -58.911649720277637}},
+      {"calibrated.table", {0x3e214ccce9c7eec6ULL, 97122.179395979736}},
+      {"calibrated.table-2", {0xd67f73214c7d4041ULL, 97125.596623438876}},
+      {"calibrated.dynamic", {0x3f944a2a6a395e1aULL, -75.142123125493526}},
+      {"calibrated.dynamic-asym", {0x3aae8a4ea660b8caULL, -77.210469718556851}},
+      {"calibrated.minmax-asym-channel", {0xd4d4013d418d84c9ULL, 140.42287692520767}},
+      {"calibrated.tdq-ptq", {0xe7708df7c3233ac6ULL, -7173.4704673243959}},
+      {"calibrated.tdq-constant", {0xe878491aff8f997cULL, -200.31027050852254}},
+      {"learned.lsq", {0x37ee4d5551163f13ULL, 610.60644016973674}},
+      {"learned.pact", {0x49e05b5d141f21b3ULL, 610.04937186231837}},
+      {"learned.nipq", {0x4a2584f7664ce182ULL, 598.59700260823593}},
+      {"learned.tdq", {0x274c93da841801fdULL, -6511.33401940777}},
+      {"learned.table", {0x65c3162dff453e03ULL, 97795.551727843005}},
+      {"learned.dynamic", {0xe3d78b8e6a70272dULL, 581.34624937502667}},
+      {"learned.ptq4dm", {0xd35edfb2c9726155ULL, -58.912092036101967}},
+      {"shipped.lsq-w4a4", {0xdeb8f8d16852aa5eULL, -868.78830820682924}},
+      {"shipped.pact-w4a4", {0x4e5eef276dd07078ULL, -873.59697706240695}},
+      {"shipped.nipq-w4a4", {0x54015dd4e6b96dd2ULL, -818.13593065267196}},
+      {"shipped.tdq-w4a4", {0x2bf24d5796d24492ULL, -904.0528383791534}},
+  };
+  return table;
+}
+
+bool pinning_machine() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line, model, flags;
+  while (std::getline(cpuinfo, line) && (model.empty() || flags.empty())) {
+    if (model.empty() && line.rfind("model name", 0) == 0) model = line;
+    if (flags.empty() && line.rfind("flags", 0) == 0) flags = line;
+  }
+  return model.find("AMD EPYC") != std::string::npos && flags.find(" avx512f") != std::string::npos;
+}
+
+void expect_pinned(const std::string& name, const Fingerprint& print) {
+  if (std::getenv("TDQ_PRINT_PINNED")) {
+    std::cout << "      {\"" << name << "\", {0x" << std::hex << print.hash << std::dec << "ULL, "
+              << std::setprecision(17) << print.sum << "}},\n";
+    return;
+  }
+  const auto it = pinned().find(name);
+  ASSERT_NE(it, pinned().end()) << name << " is not pinned (run with TDQ_PRINT_PINNED=1)";
+  if (pinning_machine()) {
+    EXPECT_EQ(print.hash, it->second.hash)
+        << name << ": output changed (sum " << print.sum << ", pinned " << it->second.sum << ")";
+  } else {
+    EXPECT_NEAR(print.sum, it->second.sum, 1e-4 * std::max(1.0, std::abs(it->second.sum))) << name;
+  }
+}
+
+class ThreadsPinned : public test::QuantizedTwin {
+ protected:
+  ThreadsPinned() : threads_(at::get_num_threads()) { at::set_num_threads(1); }
+  ~ThreadsPinned() override { at::set_num_threads(threads_); }
+
+  Fingerprint outputs(QuantizedModel& twin) {
+    at::NoGradGuard no_grad;
+    Fingerprint print;
+    const at::Tensor x = seeded_noise({4, 1, 8, 8}, 9, c10::kCPU);
+    for (std::int64_t t : {999, 800, 437, 400, 0}) {
+      print.add(model->forward(x, at::full({4}, t, at::kLong), &twin));
+    }
+    print.add(model->forward(x, at::tensor({900, 500, 100, 0}, at::kLong), &twin));
+    for (const auto& [key, value] : twin.state()) print.add(value);
+    return print;
+  }
+
+  // A few gradient steps on every quantized layer (QDrop on, weights learning), as block
+  // reconstruction and QAT do.
+  void learn(QuantizedModel& twin, bool learn_weights) {
+    std::vector<std::size_t> all;
+    for (const auto& slot : twin.slots()) all.push_back(static_cast<std::size_t>(slot.layer));
+    twin.begin_learning(all, 0.5, 3, learn_weights);
+    std::vector<at::Tensor> params = twin.learnable_steps().tensors;
+    for (const auto& p : twin.learnable_tdq().tensors) params.push_back(p);
+    for (const auto& p : twin.learnable_weights().tensors) params.push_back(p);
+    const at::Tensor x = seeded_noise({4, 1, 8, 8}, 11, c10::kCPU);
+    const at::Tensor t = at::tensor({950, 600, 300, 20}, at::kLong);
+    at::Tensor target;
+    {
+      at::NoGradGuard no_grad;
+      target = model->forward(x, t);
+    }
+    for (int step = 0; step < 3; ++step) {
+      twin.reseed(100 + step);
+      for (auto& p : params) p.mutable_grad() = at::Tensor();
+      (model->forward(x, t, &twin) - target).pow(2).mean().backward();
+      at::NoGradGuard no_grad;
+      for (auto& p : params) {
+        if (p.grad().defined()) p.sub_(p.grad() * 0.05);
+      }
+    }
+    twin.end_learning();
+  }
+
+ private:
+  int threads_;
+};
+
+TEST_F(ThreadsPinned, CalibratedTwinsOfEveryIntervalKind) {
+  at::manual_seed(0);
+  model = UNet(test::tiny_unet_config());
+  model->eval();
+  const std::vector<std::pair<std::string, QuantConfig>> configs = [] {
+    std::vector<std::pair<std::string, QuantConfig>> out;
+    out.emplace_back("minmax", w4a4(QuantMethod::MinMax));
+    out.emplace_back("table", w4a4(QuantMethod::Table));
+    QuantConfig groups = w4a4(QuantMethod::Table);
+    groups.table_groups = 2;
+    out.emplace_back("table-2", groups);
+    out.emplace_back("dynamic", w4a4(QuantMethod::Dynamic));
+    QuantConfig asym = w4a4(QuantMethod::Dynamic);
+    asym.grid = GridChoice::Asymmetric;
+    out.emplace_back("dynamic-asym", asym);
+    QuantConfig asym_static = w4a4(QuantMethod::MinMax);
+    asym_static.grid = GridChoice::Asymmetric;
+    asym_static.weight_per_channel = true;
+    out.emplace_back("minmax-asym-channel", asym_static);
+    out.emplace_back("tdq-ptq", w4a4(QuantMethod::TdqPtq));
+    QuantConfig constant = w4a4(QuantMethod::Tdq);
+    constant.tdq_constant_t = true;
+    out.emplace_back("tdq-constant", constant);
+    return out;
+  }();
+  for (const auto& [name, config] : configs) {
+    QuantizedModel twin(*model, config);
+    calibrate(*model, twin, schedule, calibration(6));
+    expect_pinned("calibrated." + name, outputs(twin));
+  }
+}
+
+TEST_F(ThreadsPinned, LearnedTwinsOfEveryIntervalKind) {
+  at::manual_seed(0);
+  model = UNet(test::tiny_unet_config());
+  model->eval();
+  for (const QuantMethod method :
+       {QuantMethod::Lsq, QuantMethod::Pact, QuantMethod::Nipq, QuantMethod::Tdq,
+        QuantMethod::Table, QuantMethod::Dynamic, QuantMethod::Ptq4dm}) {
+    QuantizedModel twin(*model, w4a4(method));
+    calibrate(*model, twin, schedule, calibration(6));
+    if (method == QuantMethod::Table) {
+      twin.init_step_table(sampling_timesteps(calibration(6).sampler, schedule.num_timesteps));
+    }
+    const bool weights = method != QuantMethod::Ptq4dm;
+    learn(twin, weights);
+    expect_pinned("learned." + to_string(method), outputs(twin));
+  }
+}
+
+TEST(PinnedShippedRuns, SampleAsPinned) {
+  const int threads = at::get_num_threads();
+  at::set_num_threads(1);
+  LoadedModel model = load_model(default_model_dir());
+  const NoiseSchedule schedule = linear_schedule();
+  GenerateOptions options;
+  options.count = 2;
+  options.batch_size = 2;
+  options.sampler.steps = 5;
+  for (const char* run : {"lsq-w4a4", "pact-w4a4", "nipq-w4a4", "tdq-w4a4"}) {
+    const auto runs = default_model_dir().parent_path().parent_path() / "runs";  // resources/runs
+    const auto twin = load_quantize_run(runs / run, model);
+    Fingerprint print;
+    print.add(generate_samples(*model.model, schedule, options, c10::kCPU, {}, twin.get()));
+    expect_pinned(std::string("shipped.") + run, print);
+  }
+  at::set_num_threads(threads);
+}
+
+}  // namespace
+}  // namespace tdq
