@@ -25,7 +25,7 @@ std::uint64_t step_seed(std::uint64_t seed, std::int64_t step, std::uint64_t str
 
 // Every learnable tensor by name, in one place for AdamW groups, EMA and checkpoints.
 struct Trainables {
-  QuantizedModel::Learnable steps, tdq, weights;
+  Learnable steps, tdq, weights;
   std::map<std::string, at::Tensor> all() const {
     std::map<std::string, at::Tensor> out;
     for (const auto* group : {&steps, &tdq, &weights}) {
@@ -117,7 +117,8 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
   }
   if (images.dim() != 4 || images.size(0) == 0)
     throw ConfigError("QAT needs a non-empty [N,C,H,W] image tensor");
-  if (config.steps < 1) throw ConfigError("qat.steps", std::to_string(config.steps), "must be positive");
+  if (config.steps < 1)
+    throw ConfigError("qat.steps", std::to_string(config.steps), "must be positive");
   if (config.batch_size < 1)
     throw ConfigError("qat.batch_size", std::to_string(config.batch_size), "must be positive");
   const auto device = model.parameters().front().device();
@@ -140,24 +141,23 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
   for (const auto& slot : twin.slots()) {
     if (slot.quantized) slots.push_back(static_cast<std::size_t>(slot.layer));
   }
-  twin.begin_learning(slots, 0.0, config.seed, /*learn_weights=*/true);
-  const Trainables trainables{twin.learnable_steps(), twin.learnable_tdq(),
-                              twin.learnable_weights()};
+  // Ends without keeping anything when training throws.
+  LearningSession session = twin.begin_learning(slots, 0.0, config.seed, /*learn_weights=*/true);
+  const Trainables trainables{session.steps(), session.tdq(), session.weights()};
   std::map<std::string, at::Tensor> params = trainables.all();
   std::map<std::string, at::Tensor> ema;
   for (const auto& [name, t] : params) ema[name] = t.detach().clone();
-  AdamW optimizer({AdamW::Group{trainables.steps.names, trainables.steps.tensors,
-                                options.step_lr_scale, 0.0},
-                   AdamW::Group{trainables.tdq.names, trainables.tdq.tensors, options.tdq_lr_scale,
-                                0.01},
-                   AdamW::Group{trainables.weights.names, trainables.weights.tensors, 1.0,
-                                config.weight_decay}});
+  AdamW optimizer(
+      {AdamW::Group{trainables.steps.names, trainables.steps.tensors, options.step_lr_scale, 0.0},
+       AdamW::Group{trainables.tdq.names, trainables.tdq.tensors, options.tdq_lr_scale, 0.01},
+       AdamW::Group{trainables.weights.names, trainables.weights.tensors, 1.0,
+                    config.weight_decay}});
   std::vector<at::Tensor> all_tensors;
   for (const auto& [name, t] : params) all_tensors.push_back(t);
 
   QatResult result;
   TrainHistory& history = result.history;
-  try {
+  {
     if (!checkpoint.empty() && std::filesystem::exists(checkpoint)) {
       history = load_qat_checkpoint(checkpoint, params, ema, optimizer, options);
       history.resumes += 1;
@@ -182,7 +182,7 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
       const auto [x0, t, noise] = draw_training_batch(images, schedule, config.batch_size,
                                                       step_seed(config.seed, step, 1), device);
       at::manual_seed(step_seed(config.seed, step, 2));  // TDQ MLP dropout
-      twin.reseed(step_seed(config.seed, step, 3));      // NIPQ noise
+      session.reseed(step_seed(config.seed, step, 3));   // NIPQ noise
 
       const std::string where =
           " at step " + std::to_string(step) +
@@ -229,11 +229,8 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
       at::NoGradGuard no_grad;
       for (auto& [name, tensor] : params) tensor.copy_(ema.at(name));
     }
-  } catch (...) {
-    twin.end_learning(/*keep=*/false);
-    throw;
   }
-  twin.end_learning();
+  session.end();
   if (!options.bake_timesteps.empty()) twin.bake(options.bake_timesteps);
   return result;
 }

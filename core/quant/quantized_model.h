@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,20 +11,29 @@
 
 #include "core/model/layer_hooks.h"
 #include "core/model/unet.h"
+#include "core/quant/interval_rule.h"
+#include "core/quant/learning_session.h"
 #include "core/quant/quant_config.h"
 #include "core/quant/range_observer.h"
 #include "core/quant/tdq_fit.h"
 #include "core/quant/tdq_module.h"
+#include "core/quant/temporal_intervals.h"
 
 namespace tdq {
 
 // The quantized twin of a model: LayerHooks that fake-quantize each quantized layer's input and
 // weight. The FP module is shared, never modified: forward(x, t, &twin) is the quantized model,
-// forward(x, t) the FP one.
+// forward(x, t) the FP one. Placement, weights and calibration live here; what differs between
+// interval kinds lives in the method's IntervalRule (interval_rule.h, table_intervals.h,
+// dynamic_intervals.h, temporal_intervals.h), learning in LearningSession, run-folder state in
+// quantized_model_state.cpp.
 class QuantizedModel : public LayerHooks {
  public:
   // Places quantizers and computes weight steps (MinMax, per tensor or per output channel).
   QuantizedModel(const UNetImpl& model, QuantConfig config);
+  ~QuantizedModel() override;
+  QuantizedModel(const QuantizedModel&) = delete;
+  QuantizedModel& operator=(const QuantizedModel&) = delete;
 
   const QuantConfig& config() const { return config_; }
   const std::vector<QuantizerSlot>& slots() const { return slots_; }
@@ -46,11 +56,11 @@ class QuantizedModel : public LayerHooks {
   // targets (slots with none keep their MLP); calibrate() does it from per-step ranges. The fit's
   // RMS of log(s / target) per slot, 0 where none was fitted.
   void fit_temporal(const std::vector<TimedScales>& targets);
-  const std::vector<double>& tdq_fit_rms() const { return tdq_fit_rms_; }
+  const std::vector<double>& tdq_fit_rms() const;
 
   // Temporal methods: evaluates every MLP once per step of `timesteps` and samples from that table.
   void bake(const std::vector<std::int64_t>& timesteps);
-  const BakedIntervalTable& baked() const { return baked_; }
+  const BakedIntervalTable& baked() const;
 
   // The time step of the next forward (all samples); on_forward takes one per sample. A step the
   // table (Table) or bake (TDQ) does not hold uses the nearest calibrated step (Table) or evaluates
@@ -60,25 +70,15 @@ class QuantizedModel : public LayerHooks {
   std::int64_t fallbacks() const { return fallbacks_; }
 
   // Learning (block reconstruction, QAT): the given slots quantize with autograd so gradients
-  // reach their steps (static methods, as log s) or TDQ MLPs, with the method's training behaviour
-  // (PACT clipping, NIPQ noise) and QDrop (each element keeps its FP value with that probability).
-  // With `learn_weights` (QAT) their weights (a copy of the FP weights; the FP model is untouched)
-  // and weight steps (LSQ) learn too. Other slots quantize as at sampling. end_learning() keeps the
-  // learned values (or, with keep = false after a failure, the values from before) and re-bakes.
-  // QDrop masks and NIPQ noise come from a generator seeded by `seed` (reseed() per training step
-  // makes resumed runs identical to uninterrupted ones).
-  void begin_learning(const std::vector<std::size_t>& slots, double qdrop_probability = 0.0,
-                      std::uint64_t seed = 0, bool learn_weights = false);
-  void reseed(std::uint64_t seed);
-  struct Learnable {
-    std::vector<std::string> names;
-    std::vector<at::Tensor> tensors;
-  };
-  Learnable learnable_steps() const;    // "act.<path>", "table.<path>", "weight.<path>" log steps
-  Learnable learnable_tdq() const;      // "tdq.<path>.<parameter>"
-  Learnable learnable_weights() const;  // "w.<path>"
-  void end_learning(bool keep = true);
-  bool learning() const { return !learning_.empty(); }
+  // reach their steps (static methods, as log s), tables or TDQ MLPs, with the method's training
+  // behaviour (PACT clipping, NIPQ noise) and QDrop (each element keeps its FP value with that
+  // probability). With `learn_weights` (QAT) their weights (a copy of the FP weights; the FP model
+  // is untouched) and weight steps learn too. Other slots quantize as at sampling. The session owns
+  // what trains; its end() keeps the learned values. One session at a time.
+  LearningSession begin_learning(const std::vector<std::size_t>& slots,
+                                 double qdrop_probability = 0.0, std::uint64_t seed = 0,
+                                 bool learn_weights = false);
+  bool learning() const { return learning_ != nullptr; }
 
   at::Tensor on_input(int layer, const at::Tensor& input) override;
   at::Tensor on_weight(int layer, const at::Tensor& weight) override;
@@ -94,52 +94,21 @@ class QuantizedModel : public LayerHooks {
   kernels::GridSpec activation_grid(int layer, std::int64_t t) const;
 
  private:
-  struct Interval {
-    float scale = 1.0f;
-    float zero_point = 0.0f;
-  };
-  struct ActivationQuantizer {
-    kernels::GridSpec grid;
-    Interval fixed;                                // static methods; s0 of temporal ones
-    std::map<std::int64_t, Interval> by_timestep;  // Table
-    int tdq = -1;                                  // index into tdq_modules_
-    bool calibrated = false;
-    at::Tensor log_step;  // while learning a static step
-    float log_step_start = 0.0f;
-    std::map<std::int64_t, std::int64_t> group_of;  // Table: group of each time step
-    at::Tensor group_log_steps;                     // [groups] while learning a table
-  };
-
-  Interval interval_for(const ActivationQuantizer& q, std::int64_t t) const;
-  Interval from_range(const RangeObserver::Range& range, const kernels::GridSpec& grid) const;
-  at::Tensor dynamic_quantize(const at::Tensor& input, const kernels::GridSpec& grid) const;
-  at::Tensor temporal_scales(std::size_t index);
-  at::Tensor learned_quantize(std::size_t index, const at::Tensor& x);
-  at::Tensor table_scales(const ActivationQuantizer& q) const;
-  void quantize_weights(const UNetImpl& model);
-  void set_weight_scale(std::size_t index, const at::Tensor& scale);  // CPU scale
-  void create_tdq_modules();
-  IntervalKind kind() const { return interval_kind(config_.method); }
+  friend class LearningSession;
+  // The weight a slot samples with: `weights` fake-quantized with `scale` (CPU), on the device.
+  void set_weight(std::size_t index, const at::Tensor& weights, const at::Tensor& scale);
+  TemporalIntervals* temporal() const;
+  TwinSlots twin_slots() { return {slots_, quantizers_}; }
+  ConstTwinSlots twin_slots() const { return {slots_, quantizers_}; }
 
   QuantConfig config_;
   std::vector<QuantizerSlot> slots_;
-  std::vector<ActivationQuantizer> activations_;
-  std::vector<at::Tensor> weight_scales_;      // [] or [out_channels]
-  std::vector<at::Tensor> quantized_weights_;  // cached fake-quantized weights
-  std::vector<at::Tensor> fp_weights_;         // the FP model's (shared storage, never written)
-  std::vector<bool> learned_weights_;          // QAT changed them: saved as integer codes
-  std::vector<at::Tensor> weight_params_, weight_log_steps_;  // while learning weights
-  std::vector<TdqModule> tdq_modules_;
-  std::int64_t encoding_dim_ = 32;
+  std::vector<SlotQuantizer> quantizers_;  // one per slot
+  std::unique_ptr<IntervalRule> rule_;     // what the method's interval kind does
   c10::Device device_ = c10::kCPU;
-  BakedIntervalTable baked_;
-  at::Tensor timesteps_;                    // [B] of the current forward, CPU int64
-  std::vector<at::Tensor> temporal_cache_;  // per slot, this forward's [B] intervals
-  std::vector<bool> learning_;              // per slot, empty when not learning
-  double qdrop_ = 0.0;
-  at::Generator noise_;
+  at::Tensor timesteps_;               // [B] of the current forward, CPU int64
+  LearningState* learning_ = nullptr;  // the open session's
   std::int64_t fallbacks_ = 0;
-  std::vector<double> tdq_fit_rms_;
 };
 
 }  // namespace tdq

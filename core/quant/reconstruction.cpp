@@ -104,7 +104,8 @@ std::vector<BlockReconstruction> reconstruct_blocks(UNetImpl& model, QuantizedMo
                                                     const ProgressFn& progress) {
   if (set.size() == 0) throw ConfigError("block reconstruction needs a calibration set");
   if (options.iterations < 0)
-    throw ConfigError("reconstruction.iterations", std::to_string(options.iterations), "must be >= 0");
+    throw ConfigError("reconstruction.iterations", std::to_string(options.iterations),
+                      "must be >= 0");
   if (options.batch_size < 1) {
     throw ConfigError("reconstruction.batch_size", std::to_string(options.batch_size),
                       "must be positive");
@@ -145,11 +146,13 @@ std::vector<BlockReconstruction> reconstruct_blocks(UNetImpl& model, QuantizedMo
       entry.layers.push_back(twin.slots()[slot].path);
     }
     entry.loss_before = evaluate(model, twin, layers, eval_x, eval_t);
-    twin.begin_learning(slots, options.qdrop, options.seed + 7919ULL * (b + 1));
-    std::vector<at::Tensor> params = twin.learnable_steps().tensors;
-    for (const auto& p : twin.learnable_tdq().tensors) params.push_back(p);
+    // Ends without keeping anything when an iteration throws.
+    LearningSession session =
+        twin.begin_learning(slots, options.qdrop, options.seed + 7919ULL * (b + 1));
+    std::vector<at::Tensor> params = session.steps().tensors;
+    for (const auto& p : session.tdq().tensors) params.push_back(p);
     torch::optim::Adam optimizer(params, torch::optim::AdamOptions(lr));
-    try {
+    {
       for (std::int64_t it = 0; it < options.iterations; ++it) {
         const at::Tensor index = at::randint(set.size(), {batch}, generator, at::kLong);
         const at::Tensor x = set.x.index_select(0, index).to(device),
@@ -170,11 +173,8 @@ std::vector<BlockReconstruction> reconstruct_blocks(UNetImpl& model, QuantizedMo
         report_progress(progress, {static_cast<std::int64_t>(b) * options.iterations + it + 1,
                                    total, "reconstruct " + order[b]});
       }
-    } catch (...) {
-      twin.end_learning(/*keep=*/false);
-      throw;
     }
-    twin.end_learning();
+    session.end();
     entry.loss_after = evaluate(model, twin, layers, eval_x, eval_t);
     report.push_back(entry);
   }

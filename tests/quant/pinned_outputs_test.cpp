@@ -119,10 +119,10 @@ class ThreadsPinned : public test::QuantizedTwin {
   void learn(QuantizedModel& twin, bool learn_weights) {
     std::vector<std::size_t> all;
     for (const auto& slot : twin.slots()) all.push_back(static_cast<std::size_t>(slot.layer));
-    twin.begin_learning(all, 0.5, 3, learn_weights);
-    std::vector<at::Tensor> params = twin.learnable_steps().tensors;
-    for (const auto& p : twin.learnable_tdq().tensors) params.push_back(p);
-    for (const auto& p : twin.learnable_weights().tensors) params.push_back(p);
+    LearningSession session = twin.begin_learning(all, 0.5, 3, learn_weights);
+    std::vector<at::Tensor> params = session.steps().tensors;
+    for (const auto& p : session.tdq().tensors) params.push_back(p);
+    for (const auto& p : session.weights().tensors) params.push_back(p);
     const at::Tensor x = seeded_noise({4, 1, 8, 8}, 11, c10::kCPU);
     const at::Tensor t = at::tensor({950, 600, 300, 20}, at::kLong);
     at::Tensor target;
@@ -131,7 +131,7 @@ class ThreadsPinned : public test::QuantizedTwin {
       target = model->forward(x, t);
     }
     for (int step = 0; step < 3; ++step) {
-      twin.reseed(100 + step);
+      session.reseed(100 + step);
       for (auto& p : params) p.mutable_grad() = at::Tensor();
       (model->forward(x, t, &twin) - target).pow(2).mean().backward();
       at::NoGradGuard no_grad;
@@ -139,7 +139,7 @@ class ThreadsPinned : public test::QuantizedTwin {
         if (p.grad().defined()) p.sub_(p.grad() * 0.05);
       }
     }
-    twin.end_learning();
+    session.end();
   }
 
  private:

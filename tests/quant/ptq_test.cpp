@@ -166,18 +166,18 @@ TEST_F(QuantizedTwin, PactPassesGradientToItsBoundOnlyFromClippedValues) {
   std::vector<double> steps(twin.slots().size(), 0.0);
   for (const auto& s : twin.slots()) steps[static_cast<std::size_t>(s.layer)] = 0.1;  // range +-0.6
   twin.set_static_steps(steps);
-  twin.begin_learning({static_cast<std::size_t>(slot.layer)});
+  LearningSession session = twin.begin_learning({static_cast<std::size_t>(slot.layer)});
   twin.set_timestep(500);
   auto grad_of_step = [&](const at::Tensor& x) {
-    for (auto& p : twin.learnable_steps().tensors) p.mutable_grad() = at::Tensor();
+    for (auto& p : session.steps().tensors) p.mutable_grad() = at::Tensor();
     twin.on_input(slot.layer, x).sum().backward();
-    return twin.learnable_steps().tensors.at(0).grad().item<double>();
+    return session.steps().tensors.at(0).grad().item<double>();
   };
   EXPECT_EQ(grad_of_step(at::full({1, 4, 8}, 0.33)), 0.0);
   EXPECT_GT(grad_of_step(at::full({1, 4, 8}, 2.0)),
             0.0);  // d/dlog s of clip at +0.6 = 0.6 per element
   EXPECT_NEAR(grad_of_step(at::full({1, 4, 8}, 2.0)), 32 * 0.6, 1e-3);
-  twin.end_learning();
+  session.end();
 }
 
 TEST_F(QuantizedTwin, NipqAddsNoiseWhileLearningAndQuantizesHardAfter) {
@@ -192,12 +192,41 @@ TEST_F(QuantizedTwin, NipqAddsNoiseWhileLearningAndQuantizesHardAfter) {
   const at::Tensor x = at::linspace(-0.5, 0.5, 64).reshape({1, 8, 8});
   const at::Tensor hard = twin.on_input(slot.layer, x);
   EXPECT_TRUE(at::allclose(hard, at::round(x / 0.1) * 0.1, 0, 1e-6));
-  twin.begin_learning({static_cast<std::size_t>(slot.layer)});
+  LearningSession session = twin.begin_learning({static_cast<std::size_t>(slot.layer)});
   const at::Tensor noisy = twin.on_input(slot.layer, x).detach();
   EXPECT_FALSE(at::allclose(noisy, hard));
   EXPECT_LE((noisy - x).abs().max().item<double>(), 0.05 + 1e-6);
-  twin.end_learning();
+  session.end();
   EXPECT_TRUE(at::equal(twin.on_input(slot.layer, x), hard));
+}
+
+// A session dropped without end() (training threw) leaves the twin as it was; one at a time.
+TEST_F(QuantizedTwin, LearningSessionDroppedWithoutEndKeepsNothing) {
+  QuantizedModel twin(*model, w4a4(QuantMethod::Lsq));
+  const auto& slot = slot_of(twin.slots(), "down_blocks.1.attentions.0.to_q");
+  twin.set_static_steps(std::vector<double>(twin.slots().size(), 0.1));
+  twin.set_timestep(500);
+  const at::Tensor x = at::linspace(-0.5, 0.5, 64).reshape({1, 8, 8});
+  const at::Tensor before = twin.on_input(slot.layer, x);
+  {
+    LearningSession session = twin.begin_learning({static_cast<std::size_t>(slot.layer)}, 0.0, 0,
+                                                  /*learn_weights=*/true);
+    EXPECT_TRUE(twin.learning());
+    EXPECT_THROW(twin.begin_learning({static_cast<std::size_t>(slot.layer)}), Error);
+    at::NoGradGuard no_grad;
+    for (auto& p : session.steps().tensors) p.add_(0.7);
+    for (auto& p : session.weights().tensors) p.mul_(2.0);
+  }
+  EXPECT_FALSE(twin.learning());
+  EXPECT_TRUE(at::equal(twin.on_input(slot.layer, x), before));
+  EXPECT_FALSE(twin.state().count("weight." + slot.path + ".codes"));
+  {
+    LearningSession session = twin.begin_learning({static_cast<std::size_t>(slot.layer)});
+    at::NoGradGuard no_grad;
+    for (auto& p : session.steps().tensors) p.add_(0.7);
+    session.end();
+  }
+  EXPECT_NEAR(twin.activation_scale(slot.layer, 500), 0.1 * std::exp(0.7), 1e-6);
 }
 
 TEST_F(QuantizedTwin, QatMethodsAndUnlearnableMethodsAreRefusedClearly) {
