@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDockWidget>
 #include <QEvent>
+#include <QMainWindow>
 #include <QMenu>
 #include <QScrollArea>
 
@@ -12,7 +13,6 @@
 #include "views/fid_runs_model.h"
 #include "views/fid_view.h"
 #include "views/figure_export.h"
-#include "views/main_window.h"
 #include "views/run_data.h"
 #include "views/run_documents.h"
 #include "views/sample_compare_view.h"
@@ -69,7 +69,8 @@ class FidFigures : public QObject, public FigureSource {
 
 QList<QCustomPlot*> JobDocks::plots() const { return fid ? fid->plots() : QList<QCustomPlot*>{}; }
 
-JobDocks add_job_docks(MainWindow& window) {
+JobDocks add_job_docks(const JobDocksHost& host) {
+  QMainWindow& window = *host.window;
   JobDocks docks;
   docks.experiment = new ExperimentPanel(&window);
   docks.samples = new SampleCompareView(&window);
@@ -99,11 +100,11 @@ JobDocks add_job_docks(MainWindow& window) {
       window.tabifyDockWidget(first, dock);
     else
       first = raised = dock;
-    if (window.docks_menu()) window.docks_menu()->addAction(dock->toggleViewAction());
+    if (host.docks_menu) host.docks_menu->addAction(dock->toggleViewAction());
   }
   if (raised) raised->raise();
   // Linked selection: the current run and step of the other views drive the sample compare.
-  Selection* selection = window.selection();
+  Selection* selection = host.selection;
   QObject::connect(selection, &Selection::run_changed, docks.samples,
                    [selection, samples = docks.samples](int) {
                      // A quantize run has no samples to compare.
@@ -116,10 +117,10 @@ JobDocks add_job_docks(MainWindow& window) {
                    [samples = docks.samples](int step) {
                      if (step >= 0) samples->select_step(step);
                    });
-  window.add_figure_source(new FidFigures(docks.fid, &window));
+  host.add_figure_source(new FidFigures(docks.fid, &window));
   QObject::connect(docks.experiment, &ExperimentPanel::run_finished, &window,
-                   [&window, samples = docks.samples](const QString& run) {
-                     window.open_run(run);
+                   [open_run = host.open_run, samples = docks.samples](const QString& run) {
+                     open_run(run);
                      samples->show_run(run);
                    });
   return docks;

@@ -57,7 +57,9 @@ MainWindow::MainWindow(QWidget* parent)
   create_welcome_page();
   create_menus();
   create_docks();
-  job_docks_ = add_job_docks(*this);
+  job_docks_ = add_job_docks({this, docks_menu_, selection_,
+                              [this](FigureSource* source) { add_figure_source(source); },
+                              [this](const QString& run) { open_run(run); }});
   statusBar();
   retranslate();
   resize(1400, 900);

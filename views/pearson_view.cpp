@@ -5,17 +5,10 @@
 #include <cmath>
 
 #include "core/record/time_dependence.h"
+#include "views/number_format.h"
 #include "views/run_documents.h"
 
 namespace tdq::views {
-namespace {
-
-QString percent(double fraction) {
-  return std::isnan(fraction) ? QStringLiteral("-")
-                              : QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%');
-}
-
-}  // namespace
 
 PearsonView::PearsonView(Selection* selection, QWidget* parent) : PlotView(selection, parent) {}
 

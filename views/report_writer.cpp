@@ -11,6 +11,7 @@
 
 #include "core/common/file_io.h"
 #include "core/record/time_dependence.h"
+#include "views/number_format.h"
 #include "views/layer_table_model.h"
 #include "views/run_data.h"
 
@@ -32,10 +33,6 @@ bool write_text(const QString& file, const QString& text, QString* error) {
   return true;
 }
 
-QString percent(double fraction) {
-  return std::isnan(fraction) ? QStringLiteral("-")
-                              : QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%');
-}
 
 }  // namespace
 
