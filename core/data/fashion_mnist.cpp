@@ -20,7 +20,7 @@ std::filesystem::path default_fashion_mnist_dir() {
 namespace {
 
 constexpr const char* kInstallHint =
-    "install it with `apt-get install dataset-fashion-mnist` or pass --data DIR";
+    "install it with `apt-get install dataset-fashion-mnist` or choose the folder that holds it";
 
 constexpr std::int64_t kSide = 28;
 constexpr std::int64_t kPad = 2;  // 28 + 2 * 2 = 32, a size the U-Net can halve three times

@@ -194,7 +194,10 @@ Analysis make_analysis(const SideBySideRecord& record, const UNetImpl& model,
 AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
                          const std::string& quant_run, const NoiseSchedule& schedule,
                          const AnalyzeOptions& options, const ProgressFn& progress) {
-  if (options.edge_samples < 1) throw ConfigError("--edge-samples must be positive");
+  if (options.edge_samples < 1) {
+    throw ConfigError("analysis.edge_samples", std::to_string(options.edge_samples),
+                      "must be positive");
+  }
   UNetImpl& unet = *model.model.ptr();  // sampling runs the module; the weights stay as they are
   const std::int64_t layers = static_cast<std::int64_t>(unet.layers().size());
   const std::int64_t steps = options.record.sampler.steps;
@@ -300,18 +303,19 @@ nlohmann::json summary_json(const Analysis& a) {
   for (std::size_t l = 0; l < head.r.size(); ++l) {
     if (head.considered[l] && !std::isfinite(head.r[l])) undefined.push_back(a.layers[l].path);
   }
-  nlohmann::json summary = {{"statistic", td.headline},
-                            {"layers", head.layers},
-                            {"fraction_above_0.5", finite_or_null(head.fraction_05)},
-                            {"fraction_above_0.7", finite_or_null(head.fraction_07)},
-                            {"paper",
-                             {{"fraction_above_0.5", kPaperFractionAbove05},
-                              {"fraction_above_0.7", kPaperFractionAbove07},
-                              {"source", "So et al. 2023, DDIM CIFAR-10 (docs/method.md section 9)"}}},
-                            {"undefined_layers", undefined},
-                            {"most_time_dependent", list(td.most)},
-                            {"least_time_dependent", list(td.least)},
-                            {"statistics", stats}};
+  nlohmann::json summary = {
+      {"statistic", td.headline},
+      {"layers", head.layers},
+      {"fraction_above_0.5", finite_or_null(head.fraction_05)},
+      {"fraction_above_0.7", finite_or_null(head.fraction_07)},
+      {"paper",
+       {{"fraction_above_0.5", kPaperFractionAbove05},
+        {"fraction_above_0.7", kPaperFractionAbove07},
+        {"source", "So et al. 2023, DDIM CIFAR-10 (docs/method.md section 9)"}}},
+      {"undefined_layers", undefined},
+      {"most_time_dependent", list(td.most)},
+      {"least_time_dependent", list(td.least)},
+      {"statistics", stats}};
   if (a.has_quant()) {
     auto mean_of = [&](const std::string& key) {
       const at::Tensor v = a.array(key);

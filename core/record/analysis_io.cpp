@@ -11,6 +11,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
+#include "core/common/json_file.h"
 #include "core/common/version.h"
 #include "core/image/image_grid.h"
 #include "core/model/safetensors.h"
@@ -232,15 +233,10 @@ std::map<std::string, std::vector<std::int64_t>> required_arrays(const AnalysisI
 std::filesystem::path write_analysis_run(const AnalysisRun& run, const std::filesystem::path& out) {
   const Analysis& a = run.analysis;
   RunFolderWriter writer(out);
-  const VersionInfo versions = version_info();
-  const nlohmann::json json = {
-      {"schema_version", kRunSchemaVersion},
-      {"kind", "analyze"},
-      {"analysis_schema_version", kAnalysisSchemaVersion},
-      {"analysis", to_json(a.info)},
-      {"versions", {{"tdq", versions.tdq}, {"libtorch", versions.libtorch}}},
-      {"written", utc_timestamp()},
-      {"metrics", summary_json(a)}};
+  nlohmann::json json = run_envelope("analyze");
+  json["analysis_schema_version"] = kAnalysisSchemaVersion;
+  json["analysis"] = to_json(a.info);
+  json["metrics"] = summary_json(a);
   writer.write_tensors(kStatsFile, a.arrays,
                        {{"analysis_schema_version", std::to_string(kAnalysisSchemaVersion)}});
   writer.write_json(kLayersFile, layers_json(a));
@@ -287,13 +283,7 @@ Analysis read_analysis(const std::filesystem::path& run) {
   a.info = info_from_json(field<nlohmann::json>(json, "/analysis", run_file), run_file);
 
   const auto layers_file = run / kLayersFile;
-  nlohmann::json layers;
-  try {
-    layers = nlohmann::json::parse(read_file_bytes(layers_file));
-  } catch (const nlohmann::json::parse_error& e) {
-    throw FormatError(layers_file, std::string("not valid JSON: ") + e.what(),
-                      static_cast<std::int64_t>(e.byte));
-  }
+  const nlohmann::json layers = read_json_file(layers_file);
   if (!layers.is_array()) throw FormatError(layers_file, "not an array of layers");
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const std::string at = "/" + std::to_string(i);

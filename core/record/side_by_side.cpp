@@ -46,9 +46,13 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
                                      const SideBySideOptions& options,
                                      const std::vector<HistogramRange>& ranges,
                                      const ProgressFn& progress) {
-  if (options.count < 1) throw ConfigError("--n must be positive");
-  if (options.batch_size < 1) throw ConfigError("--batch must be positive");
-  if (options.bins < 0) throw ConfigError("--bins must be >= 0");
+  if (options.count < 1)
+    throw ConfigError("record.count", std::to_string(options.count), "must be positive");
+  if (options.batch_size < 1) {
+    throw ConfigError("record.batch_size", std::to_string(options.batch_size), "must be positive");
+  }
+  if (options.bins < 0)
+    throw ConfigError("record.bins", std::to_string(options.bins), "must be >= 0");
   const auto start = std::chrono::steady_clock::now();
   at::NoGradGuard no_grad;
   model.eval();

@@ -8,6 +8,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
+#include "core/common/json_file.h"
 #include "core/image/image_grid.h"
 #include "core/record/side_by_side.h"
 #include "core/run/run_folder.h"
@@ -83,13 +84,7 @@ SampleImageFiles read_sample_image_files(const std::filesystem::path& run) {
   files.quant_grid = find_image(run / "samples", "quant");
   const auto index_file = run / kStepImagesIndex;
   if (!std::filesystem::exists(index_file)) return files;
-  nlohmann::json index;
-  try {
-    index = nlohmann::json::parse(read_file_bytes(index_file));
-  } catch (const nlohmann::json::parse_error& e) {
-    throw FormatError(index_file, std::string("not valid JSON: ") + e.what(),
-                      static_cast<std::int64_t>(e.byte));
-  }
+  const nlohmann::json index = read_json_file(index_file);
   if (!index.is_array()) throw FormatError(index_file, "not an array of steps");
   for (const auto& entry : index) {
     if (!entry.is_object() || !entry.contains("step") || !entry.at("step").is_number_integer()) {
