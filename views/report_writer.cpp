@@ -11,8 +11,8 @@
 
 #include "core/common/file_io.h"
 #include "core/record/time_dependence.h"
-#include "views/number_format.h"
 #include "views/layer_table_model.h"
+#include "views/number_format.h"
 #include "views/run_data.h"
 
 namespace tdq::views {
@@ -32,7 +32,6 @@ bool write_text(const QString& file, const QString& text, QString* error) {
   }
   return true;
 }
-
 
 }  // namespace
 
