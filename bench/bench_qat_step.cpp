@@ -70,9 +70,7 @@ int main(int argc, char** argv) {
     QatOptions options;
     options.train = config(steps, batch);
     options.init_passes = 1;
-    return seconds([&] {
-      train_quantized(*model.model, twin, images, schedule, options, {});
-    });
+    return seconds([&] { train_quantized(*model.model, twin, images, schedule, options, {}); });
   };
   auto per_step = [&](const std::function<double(std::int64_t)>& run) {
     run(1);  // first-call costs (allocator, kernels) outside both timings

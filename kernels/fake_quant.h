@@ -9,9 +9,9 @@
 namespace tdq::kernels {
 
 // The integer grid a quantizer rounds onto (docs/method.md section 2). With n = 2^bits - 1:
-//   Symmetric:  q in [-(n/2 - 1), n/2 - 1]      x^ = s * q             (4 bit: -6..6, the code's default)
-//   Unsigned:   q in [0, n - 1]                 x^ = s * q + offset    (inputs after SiLU, offset = -0.2785)
-//   Asymmetric: q in [0, 2^bits - 1]            x^ = s * (q - zero_point)
+//   Symmetric:  q in [-(n/2 - 1), n/2 - 1]      x^ = s * q             (4 bit: -6..6, the code's
+//   default) Unsigned:   q in [0, n - 1]                 x^ = s * q + offset    (inputs after SiLU,
+//   offset = -0.2785) Asymmetric: q in [0, 2^bits - 1]            x^ = s * (q - zero_point)
 enum class GridKind { Symmetric, Unsigned, Asymmetric };
 
 struct GridSpec {
@@ -37,11 +37,13 @@ struct FakeQuantGrads {
   at::Tensor grad_x;      // STE: grad_y inside the clip range, 0 outside
   at::Tensor grad_scale;  // LSQ, same shape as scale, times `grad_scale_factor`
 };
-FakeQuantGrads fake_quant_backward(const at::Tensor& grad_y, const at::Tensor& x, const at::Tensor& scale,
-                                   const GridSpec& grid, double grad_scale_factor);
+FakeQuantGrads fake_quant_backward(const at::Tensor& grad_y, const at::Tensor& x,
+                                   const at::Tensor& scale, const GridSpec& grid,
+                                   double grad_scale_factor);
 
 // Reference versions from composed LibTorch ops, for tests and benchmarks.
-at::Tensor fake_quant_forward_reference(const at::Tensor& x, const at::Tensor& scale, const GridSpec& grid);
+at::Tensor fake_quant_forward_reference(const at::Tensor& x, const at::Tensor& scale,
+                                        const GridSpec& grid);
 FakeQuantGrads fake_quant_backward_reference(const at::Tensor& grad_y, const at::Tensor& x,
                                              const at::Tensor& scale, const GridSpec& grid,
                                              double grad_scale_factor);

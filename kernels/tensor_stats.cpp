@@ -48,7 +48,8 @@ void merge_into(TensorStats& total, const TensorStats& part) {
 
 TensorStats tensor_stats(const at::Tensor& x_in, std::int64_t bins, double lo, double hi) {
   check_range(bins, lo, hi);
-  if (!x_in.device().is_cpu() || x_in.scalar_type() != at::kFloat) return tensor_stats_reference(x_in, bins, lo, hi);
+  if (!x_in.device().is_cpu() || x_in.scalar_type() != at::kFloat)
+    return tensor_stats_reference(x_in, bins, lo, hi);
   const at::Tensor x = x_in.contiguous();
   const float* data = x.data_ptr<float>();
   TensorStats total;
@@ -75,9 +76,12 @@ TensorStats tensor_stats(const at::Tensor& x_in, std::int64_t bins, double lo, d
       ++part.count;
       if (bins > 0) {
         const double pos = (static_cast<double>(v) - lo) * width_inv;
-        if (pos < 0) ++part.below;
-        else if (pos >= static_cast<double>(bins)) ++part.above;
-        else ++part.histogram[static_cast<std::size_t>(pos)];
+        if (pos < 0)
+          ++part.below;
+        else if (pos >= static_cast<double>(bins))
+          ++part.above;
+        else
+          ++part.histogram[static_cast<std::size_t>(pos)];
       }
     }
     part.min = mn;
@@ -91,7 +95,8 @@ TensorStats tensor_stats(const at::Tensor& x_in, std::int64_t bins, double lo, d
   return total;
 }
 
-TensorStats tensor_stats_reference(const at::Tensor& x_in, std::int64_t bins, double lo, double hi) {
+TensorStats tensor_stats_reference(const at::Tensor& x_in, std::int64_t bins, double lo,
+                                   double hi) {
   check_range(bins, lo, hi);
   const at::Tensor flat = x_in.detach().to(at::kCPU).to(at::kDouble).flatten();
   const at::Tensor finite = at::isfinite(flat);

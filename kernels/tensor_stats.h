@@ -23,6 +23,7 @@ struct TensorStats {
 // `bins` may be 0 (no histogram). Requires lo < hi when bins > 0. float32 CPU tensors use the fused
 // kernel; others go through the reference.
 TensorStats tensor_stats(const at::Tensor& x, std::int64_t bins = 0, double lo = 0, double hi = 1);
-TensorStats tensor_stats_reference(const at::Tensor& x, std::int64_t bins = 0, double lo = 0, double hi = 1);
+TensorStats tensor_stats_reference(const at::Tensor& x, std::int64_t bins = 0, double lo = 0,
+                                   double hi = 1);
 
 }  // namespace tdq::kernels

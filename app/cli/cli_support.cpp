@@ -46,8 +46,10 @@ namespace {
 std::string format_seconds(double seconds) {
   char text[32];
   const int s = static_cast<int>(seconds + 0.5);
-  if (s >= 3600) std::snprintf(text, sizeof text, "%dh%02dm", s / 3600, (s / 60) % 60);
-  else std::snprintf(text, sizeof text, "%dm%02ds", s / 60, s % 60);
+  if (s >= 3600)
+    std::snprintf(text, sizeof text, "%dh%02dm", s / 3600, (s / 60) % 60);
+  else
+    std::snprintf(text, sizeof text, "%dm%02ds", s / 60, s % 60);
   return text;
 }
 }  // namespace
@@ -57,7 +59,8 @@ ProgressFn make_progress_bar(const std::string& label, const CommonOptions& opti
   struct State {
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
     int last_percent = -1;
-    std::int64_t first_done = -1;  // a resumed job starts part-way: its ETA uses this session's rate
+    std::int64_t first_done =
+        -1;  // a resumed job starts part-way: its ETA uses this session's rate
     bool tty = ::isatty(STDERR_FILENO) != 0;
   };
   auto state = std::make_shared<State>();
@@ -67,26 +70,29 @@ ProgressFn make_progress_bar(const std::string& label, const CommonOptions& opti
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - state->start).count();
     if (state->first_done < 0) state->first_done = info.done - 1;
-    const double rate = static_cast<double>(info.done - state->first_done) / std::max(elapsed, 1e-9);
+    const double rate =
+        static_cast<double>(info.done - state->first_done) / std::max(elapsed, 1e-9);
     const double eta = rate > 0 ? static_cast<double>(info.total - info.done) / rate : 0;
     const int percent = static_cast<int>(fraction * 100);
     if (!state->tty && percent == state->last_percent && info.done != info.total) return true;
     state->last_percent = percent;
     const int width = 30;
     const int filled = static_cast<int>(fraction * width);
-    std::fprintf(stderr, "%s%s [%s%s] %3d%% %lld/%lld %s elapsed %s eta %s%s", state->tty ? "\r" : "",
-                 label.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
-                 static_cast<int>(fraction * 100), static_cast<long long>(info.done),
-                 static_cast<long long>(info.total), info.message.c_str(), format_seconds(elapsed).c_str(),
-                 format_seconds(eta).c_str(), state->tty ? "\033[K" : "\n");
+    std::fprintf(
+        stderr, "%s%s [%s%s] %3d%% %lld/%lld %s elapsed %s eta %s%s", state->tty ? "\r" : "",
+        label.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
+        std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
+        static_cast<int>(fraction * 100), static_cast<long long>(info.done),
+        static_cast<long long>(info.total), info.message.c_str(), format_seconds(elapsed).c_str(),
+        format_seconds(eta).c_str(), state->tty ? "\033[K" : "\n");
     if (state->tty && info.done == info.total) std::fputc('\n', stderr);
     std::fflush(stderr);
     return true;
   };
 }
 
-void print_result(const CommonOptions& options, const nlohmann::json& result, const std::string& human) {
+void print_result(const CommonOptions& options, const nlohmann::json& result,
+                  const std::string& human) {
   if (!human.empty()) (options.json ? std::cerr : std::cout) << human << std::flush;
   if (options.json) std::cout << result.dump() << std::endl;
 }

@@ -71,8 +71,8 @@ void run_analyze(const AnalyzeCliOptions& o) {
   std::ostringstream human;
   human << "time dependence (Pearson r of t and the per-step "
         << summary.at("statistic").get<std::string>() << " of each quantizer input, "
-        << summary.at("layers") << " layers, " << o.n << " samples, " << o.sampling.sampler << " " << o.steps
-        << " steps): |r| > 0.5 in " << percent(summary.at("fraction_above_0.5"))
+        << summary.at("layers") << " layers, " << o.n << " samples, " << o.sampling.sampler << " "
+        << o.steps << " steps): |r| > 0.5 in " << percent(summary.at("fraction_above_0.5"))
         << ", |r| > 0.7 in " << percent(summary.at("fraction_above_0.7"))
         << " of layers (paper: 62.1% / 38.8%)\n";
   human << "most time-dependent:";

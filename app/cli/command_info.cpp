@@ -13,8 +13,10 @@ void add_info_command(CLI::App& app, Action& action) {
     std::string model = default_model_dir().string();
   };
   auto options = std::make_shared<Options>();
-  CLI::App* command = app.add_subcommand("info", "Show a model's config, parameter count and conv/linear layers");
-  command->add_option("--model", options->model, "Model folder (config.json + safetensors)")->capture_default_str();
+  CLI::App* command =
+      app.add_subcommand("info", "Show a model's config, parameter count and conv/linear layers");
+  command->add_option("--model", options->model, "Model folder (config.json + safetensors)")
+      ->capture_default_str();
   add_common_options(*command, options->common);
   command->callback([options, &action] {
     action = [options] {
@@ -32,9 +34,12 @@ void add_info_command(CLI::App& app, Action& action) {
             << model.config().sample_size << "\n"
             << model.layers().size() << " conv/linear layers:\n";
       for (const LayerInfo& layer : model.layers()) {
-        layers.push_back({{"index", layer.index}, {"path", layer.path}, {"kind", to_string(layer.kind)},
+        layers.push_back({{"index", layer.index},
+                          {"path", layer.path},
+                          {"kind", to_string(layer.kind)},
                           {"weight_shape", layer.weight_shape}});
-        human << "  " << layer.index << "\t" << to_string(layer.kind) << "\t" << layer.path << "\t[";
+        human << "  " << layer.index << "\t" << to_string(layer.kind) << "\t" << layer.path
+              << "\t[";
         for (std::size_t i = 0; i < layer.weight_shape.size(); ++i) {
           human << (i ? "," : "") << layer.weight_shape[i];
         }

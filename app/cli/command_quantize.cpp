@@ -83,9 +83,8 @@ void run_quantize(const QuantizeOptions& o) {
   if (!spread.is_null()) {
     human << "s(t) max/min over the " << spread.at("timesteps") << "-step schedule: median "
           << spread.at("median_ratio").get<double>() << ", max "
-          << spread.at("max_ratio").get<double>() << "; "
-          << spread.at("layers_at_least_1.2") << " of " << spread.at("quantizers")
-          << " quantizers vary by >= 1.2x\n";
+          << spread.at("max_ratio").get<double>() << "; " << spread.at("layers_at_least_1.2")
+          << " of " << spread.at("quantizers") << " quantizers vary by >= 1.2x\n";
   }
   print_result(o.common,
                {{"out", run.string()},

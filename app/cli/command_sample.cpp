@@ -42,13 +42,16 @@ void run_sample(const SampleOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   const at::Tensor images = generate_samples(*loaded.model, linear_schedule(), options, device,
                                              make_progress_bar("sample", o.common), twin.get());
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::int64_t columns =
-      o.columns > 0 ? o.columns : static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(o.n))));
+      o.columns > 0 ? o.columns
+                    : static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(o.n))));
   const auto written = write_image(o.out, make_image_grid(images, columns));
   std::ostringstream human;
-  human << "wrote " << o.n << " samples (" << o.sampling.sampler << ", " << o.steps << " steps, seed " << o.common.seed
-        << ") to " << written.string() << " in " << seconds << " s\n";
+  human << "wrote " << o.n << " samples (" << o.sampling.sampler << ", " << o.steps
+        << " steps, seed " << o.common.seed << ") to " << written.string() << " in " << seconds
+        << " s\n";
   print_result(o.common,
                {{"out", written.string()},
                 {"model", loaded.dir.string()},
@@ -68,15 +71,23 @@ void run_sample(const SampleOptions& o) {
 
 void add_sample_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<SampleOptions>();
-  CLI::App* c = app.add_subcommand("sample", "Generate images with DDIM or DDPM and write a grid image");
+  CLI::App* c =
+      app.add_subcommand("sample", "Generate images with DDIM or DDPM and write a grid image");
   c->add_option("--model", o->model, "Model folder")->capture_default_str();
   c->add_option("--quant", o->quant, "Quantize run folder: sample with the quantized twin");
   c->add_option("--out", o->out, "Grid image (PNG; PGM/PPM without OpenCV)")->capture_default_str();
-  c->add_option("--n", o->n, "Number of images")->check(CLI::Range(1, 100000))->capture_default_str();
-  c->add_option("--steps", o->steps, "Sampling steps")->check(CLI::Range(1, 1000))->capture_default_str();
+  c->add_option("--n", o->n, "Number of images")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  c->add_option("--steps", o->steps, "Sampling steps")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   add_sampler_options(*c, o->sampling);
-  c->add_option("--batch", o->batch, "Images per forward pass")->check(CLI::PositiveNumber)->capture_default_str();
-  c->add_option("--columns", o->columns, "Grid columns (default: square)")->check(CLI::NonNegativeNumber);
+  c->add_option("--batch", o->batch, "Images per forward pass")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  c->add_option("--columns", o->columns, "Grid columns (default: square)")
+      ->check(CLI::NonNegativeNumber);
   add_common_options(*c, o->common);
   c->callback([o, &action] { action = [o] { run_sample(*o); }; });
 }

@@ -12,7 +12,8 @@ struct ProgressInfo {
   std::string message;
 };
 
-// Returns false to ask the loop to stop; the loop then throws CancelledError at the next safe point.
+// Returns false to ask the loop to stop; the loop then throws CancelledError at the next safe
+// point.
 using ProgressFn = std::function<bool(const ProgressInfo&)>;
 
 // Calls `progress` if set and throws CancelledError when it asks to stop.

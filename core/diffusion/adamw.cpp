@@ -11,7 +11,8 @@ namespace tdq {
 AdamW::AdamW(std::vector<Group> groups, double beta1, double beta2, double eps)
     : groups_(std::move(groups)), beta1_(beta1), beta2_(beta2), eps_(eps) {
   for (const auto& group : groups_) {
-    if (group.names.size() != group.params.size()) throw Error("AdamW: names and params differ in length");
+    if (group.names.size() != group.params.size())
+      throw Error("AdamW: names and params differ in length");
     for (std::size_t i = 0; i < group.params.size(); ++i) {
       m_[group.names[i]] = at::zeros_like(group.params[i]).detach();
       v_[group.names[i]] = at::zeros_like(group.params[i]).detach();

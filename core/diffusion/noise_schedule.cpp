@@ -12,8 +12,8 @@ NoiseSchedule linear_schedule(std::int64_t num_timesteps, double beta_start, dou
   schedule.num_timesteps = num_timesteps;
   double product = 1.0;
   for (std::int64_t i = 0; i < num_timesteps; ++i) {
-    const double beta =
-        beta_start + (beta_end - beta_start) * static_cast<double>(i) / static_cast<double>(num_timesteps - 1);
+    const double beta = beta_start + (beta_end - beta_start) * static_cast<double>(i) /
+                                         static_cast<double>(num_timesteps - 1);
     schedule.betas.push_back(beta);
     product *= 1.0 - beta;
     schedule.alphas_cumprod.push_back(product);

@@ -3,8 +3,8 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
-#include <cstring>
 #include <cctype>
+#include <cstring>
 #include <sstream>
 
 #include "core/common/errors.h"
@@ -24,9 +24,10 @@ at::Tensor make_image_grid(const at::Tensor& images, std::int64_t columns, std::
   const auto n = images.size(0), c = images.size(1), h = images.size(2), w = images.size(3);
   columns = std::max<std::int64_t>(1, std::min(columns, n));
   const std::int64_t rows = (n + columns - 1) / columns;
-  at::Tensor grid = at::full({c, rows * (h + padding) + padding, columns * (w + padding) + padding}, 255.0,
-                             at::TensorOptions().dtype(at::kFloat));
-  const at::Tensor pixels = ((images.detach().to(at::kCPU).to(at::kFloat).clamp(-1, 1) + 1) * 127.5).round();
+  at::Tensor grid = at::full({c, rows * (h + padding) + padding, columns * (w + padding) + padding},
+                             255.0, at::TensorOptions().dtype(at::kFloat));
+  const at::Tensor pixels =
+      ((images.detach().to(at::kCPU).to(at::kFloat).clamp(-1, 1) + 1) * 127.5).round();
   for (std::int64_t i = 0; i < n; ++i) {
     const std::int64_t top = (i / columns) * (h + padding) + padding;
     const std::int64_t left = (i % columns) * (w + padding) + padding;
@@ -39,7 +40,8 @@ namespace {
 
 std::string lower_extension(const std::filesystem::path& file) {
   std::string ext = file.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char ch) { return std::tolower(ch); });
   return ext;
 }
 
@@ -48,7 +50,8 @@ std::string encode_netpbm(const at::Tensor& image) {
   std::ostringstream header;
   header << (c == 1 ? "P5" : "P6") << "\n" << w << " " << h << "\n255\n";
   std::string bytes = header.str();
-  bytes.append(reinterpret_cast<const char*>(image.data_ptr<std::uint8_t>()), static_cast<std::size_t>(h * w * c));
+  bytes.append(reinterpret_cast<const char*>(image.data_ptr<std::uint8_t>()),
+               static_cast<std::size_t>(h * w * c));
   return bytes;
 }
 
@@ -64,7 +67,8 @@ at::Tensor decode_netpbm(const std::filesystem::path& file, const std::string& b
   const std::int64_t c = magic == "P5" ? 1 : 3;
   const auto offset = static_cast<std::size_t>(in.tellg());
   if (bytes.size() - offset != static_cast<std::size_t>(w) * h * c) {
-    throw FormatError(file, "pixel data size does not match the header", static_cast<std::int64_t>(offset));
+    throw FormatError(file, "pixel data size does not match the header",
+                      static_cast<std::int64_t>(offset));
   }
   at::Tensor image = at::empty({h, w, c}, at::TensorOptions().dtype(at::kByte));
   std::copy(bytes.begin() + static_cast<std::ptrdiff_t>(offset), bytes.end(),
@@ -75,7 +79,8 @@ at::Tensor decode_netpbm(const std::filesystem::path& file, const std::string& b
 }  // namespace
 
 std::filesystem::path write_image(const std::filesystem::path& file, const at::Tensor& image) {
-  if (image.dim() != 3 || image.scalar_type() != at::kByte || (image.size(2) != 1 && image.size(2) != 3)) {
+  if (image.dim() != 3 || image.scalar_type() != at::kByte ||
+      (image.size(2) != 1 && image.size(2) != 3)) {
     throw ConfigError("write_image needs a uint8 [H, W, 1|3] tensor");
   }
   const at::Tensor pixels = image.contiguous();
@@ -87,7 +92,10 @@ std::filesystem::path write_image(const std::filesystem::path& file, const at::T
     cv::Mat mat(static_cast<int>(pixels.size(0)), static_cast<int>(pixels.size(1)), type,
                 pixels.data_ptr<std::uint8_t>());
     cv::Mat bgr;
-    if (pixels.size(2) == 3) cv::cvtColor(mat, bgr, cv::COLOR_RGB2BGR); else bgr = mat;
+    if (pixels.size(2) == 3)
+      cv::cvtColor(mat, bgr, cv::COLOR_RGB2BGR);
+    else
+      bgr = mat;
     std::vector<unsigned char> buffer;
     if (!cv::imencode(ext.empty() ? ".png" : ext, bgr, buffer)) {
       throw IoError(file.string() + ": OpenCV cannot encode this image format");
@@ -113,7 +121,8 @@ at::Tensor read_image(const std::filesystem::path& file) {
   if (mat.empty() || mat.depth() != CV_8U) throw FormatError(file, "not a readable 8-bit image");
   if (mat.channels() == 3) cv::cvtColor(mat, mat, cv::COLOR_BGR2RGB);
   if (mat.channels() == 4) cv::cvtColor(mat, mat, cv::COLOR_BGRA2RGB);
-  at::Tensor image = at::empty({mat.rows, mat.cols, mat.channels()}, at::TensorOptions().dtype(at::kByte));
+  at::Tensor image =
+      at::empty({mat.rows, mat.cols, mat.channels()}, at::TensorOptions().dtype(at::kByte));
   std::memcpy(image.data_ptr<std::uint8_t>(), mat.data, image.numel());
   return image;
 #else

@@ -8,7 +8,8 @@
 namespace tdq {
 
 namespace {
-// PyTorch's default init for conv/linear (kaiming_uniform with a = sqrt(5), bias U(-1/sqrt(fan_in), ..)).
+// PyTorch's default init for conv/linear (kaiming_uniform with a = sqrt(5), bias U(-1/sqrt(fan_in),
+// ..)).
 void default_init(at::Tensor& weight, at::Tensor& bias, std::int64_t fan_in) {
   torch::NoGradGuard no_grad;
   torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
@@ -32,8 +33,9 @@ HookedConv2dImpl::HookedConv2dImpl(std::int64_t in, std::int64_t out, std::int64
 
 at::Tensor HookedConv2dImpl::forward(const at::Tensor& x, LayerHooks* hooks) {
   if (!hooks) return at::conv2d(x, weight, bias, {stride, stride}, {padding, padding});
-  return hooks->on_output(layer_index, at::conv2d(hooks->on_input(layer_index, x), hooks->on_weight(layer_index, weight),
-                                                 bias, {stride, stride}, {padding, padding}));
+  return hooks->on_output(layer_index, at::conv2d(hooks->on_input(layer_index, x),
+                                                  hooks->on_weight(layer_index, weight), bias,
+                                                  {stride, stride}, {padding, padding}));
 }
 
 HookedLinearImpl::HookedLinearImpl(std::int64_t in, std::int64_t out) {
@@ -44,8 +46,8 @@ HookedLinearImpl::HookedLinearImpl(std::int64_t in, std::int64_t out) {
 
 at::Tensor HookedLinearImpl::forward(const at::Tensor& x, LayerHooks* hooks) {
   if (!hooks) return at::linear(x, weight, bias);
-  return hooks->on_output(layer_index,
-                          at::linear(hooks->on_input(layer_index, x), hooks->on_weight(layer_index, weight), bias));
+  return hooks->on_output(layer_index, at::linear(hooks->on_input(layer_index, x),
+                                                  hooks->on_weight(layer_index, weight), bias));
 }
 
 }  // namespace tdq

@@ -9,7 +9,8 @@ namespace tdq {
 
 enum class LayerKind { Conv2d, Linear };
 
-// One conv/linear of a model, addressed by its diffusers module path ("down_blocks.0.resnets.0.conv1").
+// One conv/linear of a model, addressed by its diffusers module path
+// ("down_blocks.0.resnets.0.conv1").
 struct LayerInfo {
   int index = 0;
   std::string path;
@@ -29,11 +30,20 @@ class LayerHooks {
   // time-dependent quantizers (tables, TDQ) and recorders know which step they serve.
   virtual void on_forward(const at::Tensor& timesteps) { (void)timesteps; }
   // The activation the layer consumes (e.g. fake-quantized) and may observe.
-  virtual at::Tensor on_input(int layer, const at::Tensor& input) { (void)layer; return input; }
+  virtual at::Tensor on_input(int layer, const at::Tensor& input) {
+    (void)layer;
+    return input;
+  }
   // The weight the layer uses.
-  virtual at::Tensor on_weight(int layer, const at::Tensor& weight) { (void)layer; return weight; }
+  virtual at::Tensor on_weight(int layer, const at::Tensor& weight) {
+    (void)layer;
+    return weight;
+  }
   // The layer's result, after the bias (block reconstruction compares FP and quantized outputs).
-  virtual at::Tensor on_output(int layer, const at::Tensor& output) { (void)layer; return output; }
+  virtual at::Tensor on_output(int layer, const at::Tensor& output) {
+    (void)layer;
+    return output;
+  }
 };
 
 }  // namespace tdq

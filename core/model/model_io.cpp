@@ -36,7 +36,8 @@ void load_parameters(torch::nn::Module& module, const std::map<std::string, at::
     seen.insert(item.key());
   }
   for (const auto& [name, tensor] : tensors) {
-    if (!seen.count(name)) throw FormatError(source, "unexpected parameter '" + name + "' for this config");
+    if (!seen.count(name))
+      throw FormatError(source, "unexpected parameter '" + name + "' for this config");
   }
 }
 

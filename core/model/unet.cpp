@@ -12,8 +12,8 @@ at::Tensor timestep_embedding(const at::Tensor& timesteps, std::int64_t dim, boo
                               double freq_shift, double max_period) {
   const std::int64_t half = dim / 2;
   auto options = at::TensorOptions().dtype(at::kFloat).device(timesteps.device());
-  at::Tensor exponent =
-      at::arange(half, options) * (-std::log(max_period) / (static_cast<double>(half) - freq_shift));
+  at::Tensor exponent = at::arange(half, options) *
+                        (-std::log(max_period) / (static_cast<double>(half) - freq_shift));
   at::Tensor args = timesteps.to(at::kFloat).reshape({-1, 1}) * at::exp(exponent).unsqueeze(0);
   at::Tensor sin = at::sin(args), cos = at::cos(args);
   at::Tensor emb = flip_sin_to_cos ? at::cat({cos, sin}, 1) : at::cat({sin, cos}, 1);
@@ -23,16 +23,19 @@ at::Tensor timestep_embedding(const at::Tensor& timesteps, std::int64_t dim, boo
 
 ResnetBlock2DImpl::ResnetBlock2DImpl(std::int64_t in, std::int64_t out, std::int64_t temb,
                                      std::int64_t groups, double eps, double dropout_p) {
-  norm1 = register_module("norm1", torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, in).eps(eps)));
+  norm1 = register_module("norm1",
+                          torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, in).eps(eps)));
   conv1 = register_module("conv1", HookedConv2d(in, out, 3, 1, 1));
   time_emb_proj = register_module("time_emb_proj", HookedLinear(temb, out));
-  norm2 = register_module("norm2", torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, out).eps(eps)));
+  norm2 = register_module("norm2",
+                          torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, out).eps(eps)));
   dropout = register_module("dropout", torch::nn::Dropout(dropout_p));
   conv2 = register_module("conv2", HookedConv2d(out, out, 3, 1, 1));
   if (in != out) conv_shortcut = register_module("conv_shortcut", HookedConv2d(in, out, 1));
 }
 
-at::Tensor ResnetBlock2DImpl::forward(const at::Tensor& x, const at::Tensor& temb, LayerHooks* hooks) {
+at::Tensor ResnetBlock2DImpl::forward(const at::Tensor& x, const at::Tensor& temb,
+                                      LayerHooks* hooks) {
   at::Tensor h = conv1->forward(at::silu(norm1->forward(x)), hooks);
   h = h + time_emb_proj->forward(at::silu(temb), hooks).unsqueeze(-1).unsqueeze(-1);
   h = conv2->forward(dropout->forward(at::silu(norm2->forward(h))), hooks);
@@ -63,11 +66,13 @@ at::Tensor AttentionImpl::forward(const at::Tensor& x, LayerHooks* hooks) {
   const at::Tensor k = split_heads(to_k->forward(tokens, hooks));
   const at::Tensor v = split_heads(to_v->forward(tokens, hooks));
   // Softmax in float32 (diffusers' upcast_softmax) so half precision on GPU stays stable.
-  const at::Tensor scores = at::matmul(q, k.transpose(-1, -2)).to(at::kFloat) /
-                            std::sqrt(static_cast<double>(head_dim_));
-  const at::Tensor attended =
-      at::matmul(at::softmax(scores, -1).to(v.scalar_type()), v).transpose(1, 2).reshape({b, height * width, c});
-  const at::Tensor out = to_out0->forward(attended, hooks).transpose(1, 2).reshape({b, c, height, width});
+  const at::Tensor scores =
+      at::matmul(q, k.transpose(-1, -2)).to(at::kFloat) / std::sqrt(static_cast<double>(head_dim_));
+  const at::Tensor attended = at::matmul(at::softmax(scores, -1).to(v.scalar_type()), v)
+                                  .transpose(1, 2)
+                                  .reshape({b, height * width, c});
+  const at::Tensor out =
+      to_out0->forward(attended, hooks).transpose(1, 2).reshape({b, c, height, width});
   return (out + x) / rescale_;
 }
 
@@ -130,7 +135,8 @@ UNetImpl::UNetImpl(const UNetConfig& config) : config_(config) {
     UNetBlock block;
     const bool attn = config_.down_block_types[i] == "AttnDownBlock2D";
     for (std::int64_t j = 0; j < config_.layers_per_block; ++j) {
-      block->add_resnet(ResnetBlock2D(j == 0 ? in_ch : out_ch, out_ch, temb, groups, eps, config_.dropout));
+      block->add_resnet(
+          ResnetBlock2D(j == 0 ? in_ch : out_ch, out_ch, temb, groups, eps, config_.dropout));
       if (attn) block->add_attention(Attention(out_ch, head_dim(out_ch), attn_groups, eps, 1.0));
     }
     if (i + 1 < levels) block->set_downsampler(Downsample2D(out_ch, config_.downsample_padding));
@@ -161,7 +167,8 @@ UNetImpl::UNetImpl(const UNetConfig& config) : config_(config) {
     for (std::int64_t j = 0; j < layers; ++j) {
       const std::int64_t skip_ch = j == layers - 1 ? in_ch : out_ch;
       const std::int64_t res_in = j == 0 ? prev_out : out_ch;
-      block->add_resnet(ResnetBlock2D(res_in + skip_ch, out_ch, temb, groups, eps, config_.dropout));
+      block->add_resnet(
+          ResnetBlock2D(res_in + skip_ch, out_ch, temb, groups, eps, config_.dropout));
       if (attn) block->add_attention(Attention(out_ch, head_dim(out_ch), attn_groups, eps, 1.0));
     }
     if (i + 1 < levels) block->set_upsampler(Upsample2D(out_ch));
@@ -170,7 +177,8 @@ UNetImpl::UNetImpl(const UNetConfig& config) : config_(config) {
   }
 
   conv_norm_out = register_module(
-      "conv_norm_out", torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, channels[0]).eps(eps)));
+      "conv_norm_out",
+      torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, channels[0]).eps(eps)));
   conv_out = register_module("conv_out", HookedConv2d(channels[0], config_.out_channels, 3, 1, 1));
   number_layers();
 }
@@ -238,8 +246,8 @@ at::Tensor UNetImpl::forward(const at::Tensor& x, const at::Tensor& t, LayerHook
   if (hooks) hooks->on_forward(steps);
 
   at::Tensor h = config_.center_input_sample ? 2 * x - 1 : x;
-  at::Tensor temb = timestep_embedding(steps, config_.block_out_channels[0], config_.flip_sin_to_cos,
-                                       config_.freq_shift)
+  at::Tensor temb = timestep_embedding(steps, config_.block_out_channels[0],
+                                       config_.flip_sin_to_cos, config_.freq_shift)
                         .to(x.scalar_type());
   temb = time_linear_2->forward(at::silu(time_linear_1->forward(temb, hooks)), hooks);
 

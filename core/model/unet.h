@@ -31,7 +31,8 @@ class ResnetBlock2DImpl : public torch::nn::Module {
 };
 TORCH_MODULE(ResnetBlock2D);
 
-// Spatial self-attention with a residual connection (diffusers Attention, deprecated-attn-block layout).
+// Spatial self-attention with a residual connection (diffusers Attention, deprecated-attn-block
+// layout).
 class AttentionImpl : public torch::nn::Module {
  public:
   AttentionImpl(std::int64_t channels, std::int64_t head_dim, std::int64_t groups, double eps,

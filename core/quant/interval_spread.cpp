@@ -35,10 +35,14 @@ nlohmann::json interval_spread_json(const std::vector<IntervalSpread>& spread,
   std::sort(ratios.begin(), ratios.end());
   const std::size_t n = ratios.size();
   const double median = n % 2 ? ratios[n / 2] : 0.5 * (ratios[n / 2 - 1] + ratios[n / 2]);
-  const auto at_least = std::count_if(ratios.begin(), ratios.end(), [](double r) { return r >= 1.2; });
-  return {{"timesteps", timesteps},       {"quantizers", n},
-          {"median_ratio", median},        {"min_ratio", ratios.front()},
-          {"max_ratio", ratios.back()},    {"layers_at_least_1.2", at_least},
+  const auto at_least =
+      std::count_if(ratios.begin(), ratios.end(), [](double r) { return r >= 1.2; });
+  return {{"timesteps", timesteps},
+          {"quantizers", n},
+          {"median_ratio", median},
+          {"min_ratio", ratios.front()},
+          {"max_ratio", ratios.back()},
+          {"layers_at_least_1.2", at_least},
           {"layers", layers}};
 }
 

@@ -38,12 +38,12 @@ struct QatResult {
 
 // Trains the twin's quantized weights (copies; the FP model is never written), weight steps,
 // activation steps or TDQ MLPs with AdamW in three groups: steps lr x step_lr_scale wd 0, TDQ MLPs
-// lr x tdq_lr_scale wd 0.01, weights lr wd 0.01 (`train.weight_decay`). FP-kept layers, biases and norms stay frozen
-// (ours: a run then stores only quantizer state and integer weights). EMA over everything that
-// learns; the twin ends with the EMA values. Batch, t, noise, dropout and NIPQ noise of each step
-// come from (seed, step), so a run resumed from `checkpoint` equals an uninterrupted one.
-// A non-finite loss or parameter stops with the step and the quantizer that produced it; the last
-// checkpoint stays as it was.
+// lr x tdq_lr_scale wd 0.01, weights lr wd 0.01 (`train.weight_decay`). FP-kept layers, biases and
+// norms stay frozen (ours: a run then stores only quantizer state and integer weights). EMA over
+// everything that learns; the twin ends with the EMA values. Batch, t, noise, dropout and NIPQ
+// noise of each step come from (seed, step), so a run resumed from `checkpoint` equals an
+// uninterrupted one. A non-finite loss or parameter stops with the step and the quantizer that
+// produced it; the last checkpoint stays as it was.
 QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tensor& images,
                           const NoiseSchedule& schedule, const QatOptions& options,
                           const std::filesystem::path& checkpoint, const ProgressFn& progress = {});

@@ -153,21 +153,20 @@ nlohmann::json to_json(const QuantConfig& c) {
     if (o.a_bits) j["a_bits"] = *o.a_bits;
     overrides.push_back(j);
   }
-  return {
-      {"method", to_string(c.method)},
-      {"w_bits", c.w_bits},
-      {"a_bits", c.a_bits},
-      {"grid", c.grid == GridChoice::Asymmetric ? "asymmetric" : "code-default"},
-      {"weight_per_channel", c.weight_per_channel},
-      {"table_groups", c.table_groups},
-      {"skip", c.skip},
-      {"overrides", overrides},
-      {"tdq",
-       {{"depth", c.tdq_depth},
-        {"hidden", c.tdq_hidden},
-        {"encoding_dim", c.tdq_encoding_dim},
-        {"init", c.tdq_init == TdqInit::PerStep ? "per-step" : "static"},
-        {"time_input", c.tdq_constant_t ? "constant" : "t"}}}};
+  return {{"method", to_string(c.method)},
+          {"w_bits", c.w_bits},
+          {"a_bits", c.a_bits},
+          {"grid", c.grid == GridChoice::Asymmetric ? "asymmetric" : "code-default"},
+          {"weight_per_channel", c.weight_per_channel},
+          {"table_groups", c.table_groups},
+          {"skip", c.skip},
+          {"overrides", overrides},
+          {"tdq",
+           {{"depth", c.tdq_depth},
+            {"hidden", c.tdq_hidden},
+            {"encoding_dim", c.tdq_encoding_dim},
+            {"init", c.tdq_init == TdqInit::PerStep ? "per-step" : "static"},
+            {"time_input", c.tdq_constant_t ? "constant" : "t"}}}};
 }
 
 QuantConfig quant_config_from_json(const nlohmann::json& j) {
@@ -220,8 +219,8 @@ QuantConfig quant_config_from_json(const nlohmann::json& j) {
       c.tdq_init = init == "per-step" ? TdqInit::PerStep : TdqInit::Static;
       const std::string time_input = tdq.value("time_input", "t");
       if (time_input != "t" && time_input != "constant") {
-        throw ConfigError("quant config: tdq.time_input must be t or constant, got '" +
-                          time_input + "'");
+        throw ConfigError("quant config: tdq.time_input must be t or constant, got '" + time_input +
+                          "'");
       }
       c.tdq_constant_t = time_input == "constant";
     }

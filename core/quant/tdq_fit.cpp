@@ -10,8 +10,7 @@
 
 namespace tdq {
 
-double fit_tdq_module(TdqModule& module, const TimedScales& targets,
-                      const TdqFitOptions& options) {
+double fit_tdq_module(TdqModule& module, const TimedScales& targets, const TdqFitOptions& options) {
   if (targets.timesteps.empty() || targets.timesteps.size() != targets.scales.size()) {
     throw ConfigError("TDQ fit needs one target interval per time step, got " +
                       std::to_string(targets.timesteps.size()) + " steps and " +
@@ -23,7 +22,8 @@ double fit_tdq_module(TdqModule& module, const TimedScales& targets,
   }
   const auto device = module->parameters().front().device();
   const at::Tensor t = at::tensor(targets.timesteps, at::kLong).to(device);
-  const at::Tensor log_target = at::tensor(targets.scales, at::kDouble).log().to(at::kFloat).to(device);
+  const at::Tensor log_target =
+      at::tensor(targets.scales, at::kDouble).log().to(at::kFloat).to(device);
   const bool training = module->is_training();
   module->eval();  // no dropout: the fit is of s(t) as sampling will see it
   torch::optim::Adam optimizer(module->parameters(),

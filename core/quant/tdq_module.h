@@ -1,6 +1,6 @@
 #pragma once
-// Temporal Dynamic Quantization (So et al., NeurIPS 2023; docs/method.md section 4): one small MLP per
-// activation quantizer maps the time step to that quantizer's interval, s(t) =
+// Temporal Dynamic Quantization (So et al., NeurIPS 2023; docs/method.md section 4): one small MLP
+// per activation quantizer maps the time step to that quantizer's interval, s(t) =
 // softplus(MLP(enc(t))).
 #include <cstdint>
 #include <map>

@@ -86,8 +86,9 @@ nlohmann::json oracle_summary_json(const Analysis& analysis, int bits) {
   }
   std::sort(fractions.begin(), fractions.end());
   const std::size_t n = fractions.size();
-  const double median =
-      n == 0 ? 0.0 : n % 2 ? fractions[n / 2] : 0.5 * (fractions[n / 2 - 1] + fractions[n / 2]);
+  const double median = n == 0  ? 0.0
+                        : n % 2 ? fractions[n / 2]
+                                : 0.5 * (fractions[n / 2 - 1] + fractions[n / 2]);
   std::sort(gains.rbegin(), gains.rend());
   nlohmann::json top = nlohmann::json::array();
   for (std::size_t i = 0; i < std::min<std::size_t>(5, gains.size()); ++i) {

@@ -106,8 +106,8 @@ OracleInterval oracle_interval(const OracleInput& input) {
     if (input.histograms[k].size() != input.edges.size() + 1)
       throw ConfigError("oracle interval: step " + std::to_string(k) + " has the wrong bin count");
     values.push_back(values_of(input, k));
-    reach = std::max({reach, std::abs(input.step_min[k] - offset),
-                      std::abs(input.step_max[k] - offset)});
+    reach = std::max(
+        {reach, std::abs(input.step_min[k] - offset), std::abs(input.step_max[k] - offset)});
     total += values.back().total;
     data_min = std::min(data_min, values.back().min);
   }

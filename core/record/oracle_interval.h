@@ -21,10 +21,10 @@ struct OracleInput {
 };
 
 struct OracleInterval {
-  std::vector<double> best_scale;   // s*(t) per step
-  std::vector<double> oracle_mse;   // input MSE per value at s*(t)
-  std::vector<double> static_mse;   // input MSE per value at the best static interval
-  double static_scale = 0;          // the best single interval over all steps
+  std::vector<double> best_scale;         // s*(t) per step
+  std::vector<double> oracle_mse;         // input MSE per value at s*(t)
+  std::vector<double> static_mse;         // input MSE per value at the best static interval
+  double static_scale = 0;                // the best single interval over all steps
   double mse_static = 0, mse_oracle = 0;  // per value, over all steps (steps weighted by count)
   double gain() const { return mse_static - mse_oracle; }
 };

@@ -34,9 +34,8 @@ TEST(Allocator, SamplingDoesNotPageFaultItsTensorsInAgain) {
   if (configured == "system") GTEST_SKIP() << "built with TDQ_ALLOCATOR=system (measuring)";
   test::TempDir dir;
   const long before = children_minor_faults();
-  const auto run = test::run_tdq("sample -q --threads 1 --n 32 --steps 20 --out " +
-                                     (dir / "grid.png").string(),
-                                 dir);
+  const auto run = test::run_tdq(
+      "sample -q --threads 1 --n 32 --steps 20 --out " + (dir / "grid.png").string(), dir);
   const long faults = children_minor_faults() - before;
   ASSERT_EQ(run.code, 0) << run.err;
   // Measured 2026-12-02 on the default model, 1 thread: 41,000 with tcmalloc, 530,000 with

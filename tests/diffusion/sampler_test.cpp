@@ -91,7 +91,8 @@ TEST(Sampler, ObserverSeesEveryStepAndCancelStops) {
   EXPECT_EQ(seen, sampling_timesteps(config, 1000));
   int calls = 0;
   auto cancel_at_5 = [&](const ProgressInfo&) { return ++calls < 5; };
-  EXPECT_THROW(run_sampler(zero, s, config, at::randn({1, 1, 2, 2}), 0, cancel_at_5), CancelledError);
+  EXPECT_THROW(run_sampler(zero, s, config, at::randn({1, 1, 2, 2}), 0, cancel_at_5),
+               CancelledError);
   EXPECT_EQ(calls, 5);
 }
 

@@ -57,8 +57,8 @@ TEST(AdamW, FirstStepMovesEachWeightByLrTimesSign) {
 
 TEST(Trainer, TinyModelLossDrops) {
   UNet model(test::tiny_unet_config()), ema(test::tiny_unet_config());
-  const TrainResult result = train_diffusion(*model, *ema, toy_images(), linear_schedule(),
-                                             quick_config(80), {});
+  const TrainResult result =
+      train_diffusion(*model, *ema, toy_images(), linear_schedule(), quick_config(80), {});
   const auto& losses = result.history.losses;
   ASSERT_EQ(losses.size(), 8u);
   EXPECT_LT(losses.back(), 0.75 * losses.front()) << losses.front() << " -> " << losses.back();
@@ -77,16 +77,17 @@ TEST(Trainer, ResumedRunEqualsUninterruptedRun) {
   int calls = 0;
   auto stop_at_20 = [&](const ProgressInfo&) { return ++calls < 20; };
   const auto checkpoint = dir / "ckpt.safetensors";
-  EXPECT_THROW(train_diffusion(*part, *part_ema, images, linear_schedule(), quick_config(30), checkpoint,
-                               stop_at_20),
+  EXPECT_THROW(train_diffusion(*part, *part_ema, images, linear_schedule(), quick_config(30),
+                               checkpoint, stop_at_20),
                CancelledError);
   UNet resumed(test::tiny_unet_config()), resumed_ema(test::tiny_unet_config());
-  const TrainResult result =
-      train_diffusion(*resumed, *resumed_ema, images, linear_schedule(), quick_config(30), checkpoint);
+  const TrainResult result = train_diffusion(*resumed, *resumed_ema, images, linear_schedule(),
+                                             quick_config(30), checkpoint);
   EXPECT_TRUE(result.resumed);
   EXPECT_EQ(result.history.step, 30);
   const auto a = named_parameters_map(*full_ema), b = named_parameters_map(*resumed_ema);
-  for (const auto& [name, tensor] : a) EXPECT_TRUE(at::allclose(tensor, b.at(name), 1e-5, 1e-6)) << name;
+  for (const auto& [name, tensor] : a)
+    EXPECT_TRUE(at::allclose(tensor, b.at(name), 1e-5, 1e-6)) << name;
 }
 
 TEST(Trainer, CheckpointOfAnotherSeedIsRefused) {
@@ -96,7 +97,8 @@ TEST(Trainer, CheckpointOfAnotherSeedIsRefused) {
   train_diffusion(*model, *ema, toy_images(), linear_schedule(), quick_config(10), checkpoint);
   TrainConfig other = quick_config(20);
   other.seed = 4;
-  EXPECT_THROW(train_diffusion(*model, *ema, toy_images(), linear_schedule(), other, checkpoint), ConfigError);
+  EXPECT_THROW(train_diffusion(*model, *ema, toy_images(), linear_schedule(), other, checkpoint),
+               ConfigError);
 }
 
 TEST(Trainer, NanLossStopsWithTheStep) {

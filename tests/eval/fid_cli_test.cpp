@@ -27,9 +27,7 @@ using test::run_tdq;
 
 class FidCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    test::make_tiny_model(dir);
-  }
+  void SetUp() override { test::make_tiny_model(dir); }
   std::string base(const std::string& features = "", const std::string& ref = "") const {
     return "fid -q --model " + (dir / "model").string() + " --features " +
            (features.empty() ? (dir / "fnet").string() : features) + " --ref " +

@@ -36,7 +36,8 @@ TEST(TensorStats, OneValueConstantAndOutOfRange) {
 }
 
 TEST(TensorStats, NanAndInfAreCountedAndExcluded) {
-  const TensorStats s = tensor_stats(at::tensor({1.0f, std::nanf(""), INFINITY, 3.0f}), 2, 0.0, 4.0);
+  const TensorStats s =
+      tensor_stats(at::tensor({1.0f, std::nanf(""), INFINITY, 3.0f}), 2, 0.0, 4.0);
   EXPECT_EQ(s.nan_count, 2);
   EXPECT_EQ(s.count, 2);
   EXPECT_DOUBLE_EQ(s.mean, 2.0);

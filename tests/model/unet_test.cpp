@@ -49,7 +49,8 @@ TEST_P(UNetShapes, OutputMatchesInput) {
 
 INSTANTIATE_TEST_SUITE_P(Configs, UNetShapes,
                          ::testing::Values(ShapeCase{{8, 16}, 1, 8}, ShapeCase{{8, 16, 16}, 2, 16},
-                                           ShapeCase{{16}, 1, 4}, ShapeCase{{8, 8, 16, 16}, 1, 16}));
+                                           ShapeCase{{16}, 1, 4},
+                                           ShapeCase{{8, 8, 16, 16}, 1, 16}));
 
 TEST(UNet, ParameterNamesAndShapesFollowDiffusers) {
   UNetConfig config = test::tiny_unet_config();
@@ -100,7 +101,8 @@ TEST(UNet, EveryConvAndLinearIsAHookedLayerInModuleOrder) {
   }
   std::size_t weights = 0;
   for (const auto& [name, tensor] : named_parameters_map(*model)) {
-    if ((tensor.dim() == 4 || tensor.dim() == 2) && name.find("weight") != std::string::npos) ++weights;
+    if ((tensor.dim() == 4 || tensor.dim() == 2) && name.find("weight") != std::string::npos)
+      ++weights;
   }
   EXPECT_EQ(weights, layers.size());
   EXPECT_GT(params_in_layers, 0u);
@@ -131,8 +133,10 @@ TEST(UNet, HooksSeeEveryLayerOnceAndCanChangeTheResult) {
   const at::Tensor hooked = model->forward(x, t, &hooks);
   EXPECT_TRUE(at::allclose(plain, hooked));
   EXPECT_EQ(hooks.inputs.size(), model->layers().size());
-  for (const auto& [layer, count] : hooks.inputs) EXPECT_EQ(count, 1) << model->layers()[layer].path;
-  hooks.zero_layer = static_cast<int>(model->layers().size()) - 1;  // conv_out sees zeros -> bias only
+  for (const auto& [layer, count] : hooks.inputs)
+    EXPECT_EQ(count, 1) << model->layers()[layer].path;
+  hooks.zero_layer =
+      static_cast<int>(model->layers().size()) - 1;  // conv_out sees zeros -> bias only
   const at::Tensor zeroed = model->forward(x, t, &hooks);
   EXPECT_FALSE(at::allclose(plain, zeroed));
 }

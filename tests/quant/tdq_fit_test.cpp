@@ -56,8 +56,8 @@ TEST(TdqFit, AStaticStartLearnsATimeDependentSignal) {
   for (int step = 0; step < 300; ++step) {
     const at::Tensor t = at::randint(1000, {32}, generator, at::TensorOptions().dtype(at::kLong));
     const at::Tensor amplitude = 0.25 + t.to(at::kFloat) / 500;
-    const at::Tensor x =
-        at::randn({32, 256}, generator, at::TensorOptions().dtype(at::kFloat)) * amplitude.view({-1, 1});
+    const at::Tensor x = at::randn({32, 256}, generator, at::TensorOptions().dtype(at::kFloat)) *
+                         amplitude.view({-1, 1});
     optimizer.zero_grad();
     (kernels::fake_quant(x, module->forward(t), grid) - x).pow(2).mean().backward();
     optimizer.step();

@@ -43,7 +43,8 @@ TEST(TdqModule, ParameterNamesDoNotDependOnDropout) {
   TdqModuleOptions with_dropout;
   with_dropout.dropout = 0.2;
   std::vector<std::string> a, b;
-  for (const auto& item : TdqModule(with_dropout, 0.1)->named_parameters(true)) a.push_back(item.key());
+  for (const auto& item : TdqModule(with_dropout, 0.1)->named_parameters(true))
+    a.push_back(item.key());
   for (const auto& item : TdqModule(TdqModuleOptions{}, 0.1)->named_parameters(true))
     b.push_back(item.key());
   EXPECT_EQ(a, b);

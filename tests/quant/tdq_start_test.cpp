@@ -34,7 +34,8 @@ TEST_F(TdqStart, APerStepStartFollowsThePerStepMinMaxIntervals) {
   calibrate(*model, table, schedule, calibration(5));
   const auto sampled = per_step.baked().timesteps();
   ASSERT_EQ(sampled.size(), 5u);
-  const auto spread = interval_spread(per_step, sampled), table_spread = interval_spread(table, sampled);
+  const auto spread = interval_spread(per_step, sampled),
+             table_spread = interval_spread(table, sampled);
   ASSERT_EQ(spread.size(), table_spread.size());
   for (std::size_t i = 0; i < spread.size(); ++i) {
     // The MLP fits the per-step MinMax steps of the table (in log space, smoothly).

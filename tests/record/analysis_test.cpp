@@ -81,8 +81,8 @@ TEST(ScheduleCoverage, CalibratedStepsAQatRunAndAMissingList) {
   EXPECT_EQ(ptq.calibrated_steps, 2);
   EXPECT_EQ(ptq.uncovered_steps, 2);
   // QAT trains on t drawn from every step: the whole schedule is covered.
-  const auto qat =
-      schedule_coverage(nlohmann::json{{"calibration", {{"set", "qat"}}}}, "qat/run.json", schedule);
+  const auto qat = schedule_coverage(nlohmann::json{{"calibration", {{"set", "qat"}}}},
+                                     "qat/run.json", schedule);
   EXPECT_EQ(qat.calibrated_steps, 4);
   EXPECT_EQ(qat.calibration_timesteps, schedule);
   try {

@@ -27,7 +27,9 @@ OracleInput gaussian_steps(const std::vector<double>& sigmas, const kernels::Gri
     for (int i = 0; i < 20000; ++i) {
       const double x = normal(random);
       min = std::min(min, x), max = std::max(max, x);
-      const int b = x < lo ? 0 : x >= hi ? bins + 1 : 1 + static_cast<int>((x - lo) / (hi - lo) * bins);
+      const int b = x < lo    ? 0
+                    : x >= hi ? bins + 1
+                              : 1 + static_cast<int>((x - lo) / (hi - lo) * bins);
       ++histogram[static_cast<std::size_t>(std::min(b, bins + 1))];
     }
     input.histograms.push_back(histogram);
@@ -44,7 +46,8 @@ TEST(OracleInterval, FollowsTheSpreadOfEachStepAndGainsOverTheBestStaticInterval
   for (std::size_t k = 1; k < 4; ++k)
     EXPECT_NEAR(oracle.best_scale[k] / oracle.best_scale[k - 1], 2.0, 0.25) << "step " << k;
   EXPECT_GT(oracle.gain(), 0.2 * oracle.mse_static);
-  for (std::size_t k = 0; k < 4; ++k) EXPECT_LE(oracle.oracle_mse[k], oracle.static_mse[k] * (1 + 1e-9));
+  for (std::size_t k = 0; k < 4; ++k)
+    EXPECT_LE(oracle.oracle_mse[k], oracle.static_mse[k] * (1 + 1e-9));
   EXPECT_GT(oracle.static_scale, oracle.best_scale[0]);
   EXPECT_LT(oracle.static_scale, oracle.best_scale[3]);
 }
@@ -69,7 +72,8 @@ TEST(OracleInterval, ErrorsAreTheKernelsAndTheIntervalIsOptimal) {
   for (const kernels::GridSpec grid :
        {kernels::GridSpec{kernels::GridKind::Symmetric, 4},
         kernels::GridSpec{kernels::GridKind::Unsigned, 4, kernels::kSiluMinimum, 0}}) {
-    OracleInput input = gaussian_steps({0.7}, grid, grid.kind == kernels::GridKind::Unsigned ? 1.0 : 0.0);
+    OracleInput input =
+        gaussian_steps({0.7}, grid, grid.kind == kernels::GridKind::Unsigned ? 1.0 : 0.0);
     // Strip the outer buckets so that the points are exactly the bin points.
     auto& histogram = input.histograms[0];
     histogram.front() = histogram.back() = 0;
@@ -85,7 +89,8 @@ TEST(OracleInterval, ErrorsAreTheKernelsAndTheIntervalIsOptimal) {
     const at::Tensor x = at::tensor(points, at::kDouble).to(at::kFloat);
     const at::Tensor w = at::tensor(weights, at::kDouble);
     auto kernel_mse = [&](double s) {
-      const at::Tensor y = kernels::fake_quant_forward_reference(x, at::full({}, s, at::kFloat), grid);
+      const at::Tensor y =
+          kernels::fake_quant_forward_reference(x, at::full({}, s, at::kFloat), grid);
       return ((y - x).to(at::kDouble).pow(2) * w).sum().item<double>() / w.sum().item<double>();
     };
     // float kernel vs the oracle's double arithmetic
