@@ -76,8 +76,8 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent) {
                         this);
   method_ = new QComboBox(this);
   for (const auto& name : quant_method_names()) method_->addItem(QString::fromStdString(name));
-  w_bits_ = spin(2, 8, 8, this);
-  a_bits_ = spin(2, 8, 4, this);
+  w_bits_ = spin(kMinBits, kMaxBits, 8, this);
+  a_bits_ = spin(kMinBits, kMaxBits, 4, this);
   overrides_ = new QTableWidget(0, 3, this);
   overrides_->horizontalHeader()->setSectionResizeMode(kPattern, QHeaderView::Stretch);
   overrides_->verticalHeader()->hide();

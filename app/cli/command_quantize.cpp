@@ -33,11 +33,10 @@ struct QuantizeOptions {
 
 // "PATTERN=skip", "PATTERN=w4a8", "PATTERN=w4" or "PATTERN=a6".
 LayerOverride parse_override(const std::string& text) {
-  static const std::regex form(R"(^(.+)=(skip|w([2-8])(a([2-8]))?|a([2-8]))$)");
+  static const std::regex form(R"(^(.+)=(skip|w(\d{1,2})(a(\d{1,2}))?|a(\d{1,2}))$)");
   std::smatch m;
   if (!std::regex_match(text, m, form)) {
-    throw CLI::ValidationError("--override " + text +
-                               ": expected PATTERN=skip|wNaM|wN|aM with bits 2..8");
+    throw CLI::ValidationError("--override " + text + ": expected PATTERN=skip|wNaM|wN|aM");
   }
   LayerOverride o;
   o.pattern = m[1];
@@ -112,10 +111,10 @@ void add_quantize_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember(quant_method_names()))
       ->capture_default_str();
   c->add_option("--wbits", o->job.quant.w_bits, "Weight bits")
-      ->check(CLI::Range(2, 8))
+      ->check(CLI::Range(kMinBits, kMaxBits))
       ->capture_default_str();
   c->add_option("--abits", o->job.quant.a_bits, "Activation bits")
-      ->check(CLI::Range(2, 8))
+      ->check(CLI::Range(kMinBits, kMaxBits))
       ->capture_default_str();
   c->add_option("--grid", o->grid, "code-default (symmetric, unsigned after SiLU) or asymmetric")
       ->check(CLI::IsMember({"code-default", "asymmetric"}))

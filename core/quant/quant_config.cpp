@@ -92,7 +92,11 @@ bool input_follows_silu(const std::string& path) {
 namespace {
 
 void check_bits(int bits, const std::string& field) {
-  if (bits < 2 || bits > 8) throw ConfigError(field, std::to_string(bits), "bits must be in 2..8");
+  if (bits < kMinBits || bits > kMaxBits) {
+    throw ConfigError(
+        field, std::to_string(bits),
+        "bits must be in " + std::to_string(kMinBits) + ".." + std::to_string(kMaxBits));
+  }
 }
 
 }  // namespace

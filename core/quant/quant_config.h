@@ -52,6 +52,11 @@ struct LayerOverride {
   bool skip = false;
 };
 
+// Bit widths a quantizer takes. Not 2: the symmetric grid (n = 2^b - 1 levels, [-(n/2-1) s,
+// (n/2-1) s]) then has only the level 0, and every weight would quantize to zero.
+constexpr int kMinBits = 3;
+constexpr int kMaxBits = 8;
+
 // Fully describes a quantized model; stored in every run folder.
 struct QuantConfig {
   QuantMethod method = QuantMethod::MinMax;

@@ -22,8 +22,8 @@ TEST(IntList, ParsesCommaSeparatedIntegersAndNamesTheFlag) {
 }
 
 TEST(CliErrors, CoreFieldsReadAsTheCommandsFlags) {
-  EXPECT_EQ(error_message(ConfigError("quant.w_bits", "9", "bits must be in 2..8"), "quantize"),
-            "--wbits 9: bits must be in 2..8");
+  EXPECT_EQ(error_message(ConfigError("quant.w_bits", "9", "bits must be in 3..8"), "quantize"),
+            "--wbits 9: bits must be in 3..8");
   EXPECT_EQ(error_message(ConfigError("device", "tpu", "unknown device"), "sample"),
             "--device tpu: unknown device");
   // One field, two flags: calibration images are --calib in `tdq quantize`, --n elsewhere.

@@ -255,8 +255,10 @@ TEST_F(QuantizedTwin, ConfigErrorsNameTheFieldAndValue) {
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.field(), "quant.w_bits");
-    EXPECT_EQ(std::string(e.what()), "quant.w_bits = 9: bits must be in 2..8");
+    EXPECT_EQ(std::string(e.what()), "quant.w_bits = 9: bits must be in 3..8");
   }
+  config.w_bits = 2;  // the symmetric grid would hold only 0
+  EXPECT_THROW(place_quantizers(model->layers(), config), ConfigError);
   config.w_bits = 8;
   config.skip = {"nowhere.*"};
   try {
