@@ -42,6 +42,7 @@ constexpr FieldFlag kFieldFlags[] = {
     {"", "fid.batch_size", "--batch"},
     {"", "fid.steps", "--steps"},
     {"", "fid.seeds", "--seeds"},
+    {"", "fid.vs_fp", "--vs-fp"},
     {"", "reference", "--ref"},
     {"", "features.range", "--features-range"},
     {"", "classifier.epochs", "--epochs"},

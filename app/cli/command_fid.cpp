@@ -36,6 +36,7 @@ struct FidOptions {
   std::string ref;
   std::string data = default_fashion_mnist_dir().string();
   std::string cache;
+  std::string vs_fp;
   std::int64_t ref_n = -1;
   std::int64_t n = 1000;
   std::int64_t batch = 64;
@@ -85,6 +86,11 @@ void run_fid_command(const FidOptions& o) {
       o.ref.empty() ? fashion_mnist_reference(*extractor, o.data, cache, o.ref_n, o.batch,
                                               make_progress_bar("reference", o.common))
                     : file_reference(o.ref, extractor->dim());
+  FidPointStats fp_points;
+  if (!o.vs_fp.empty()) {
+    if (o.real) throw ConfigError("--vs-fp compares samples; it does not go with --real");
+    fp_points = read_fp_point_stats(o.vs_fp, options, loaded.weights_sha256, extractor->sha256());
+  }
   FidResult result;
   if (o.real) {
     options.steps = {0};
@@ -93,7 +99,8 @@ void run_fid_command(const FidOptions& o) {
                           make_progress_bar("fid", o.common));
   } else {
     result = run_fid(*loaded.model, linear_schedule(), *extractor, reference.stats, options, device,
-                     make_progress_bar("fid", o.common), twin.get());
+                     make_progress_bar("fid", o.common), twin.get(),
+                     o.vs_fp.empty() ? nullptr : &fp_points);
   }
   FidRunInfo info;
   info.model_dir = loaded.dir;
@@ -101,6 +108,7 @@ void run_fid_command(const FidOptions& o) {
   info.quant_run = o.quant;
   info.table_fallbacks = twin ? twin->fallbacks() : 0;
   info.device = o.common.device;
+  info.vs_fp_run = o.vs_fp;
   nlohmann::json run = fid_run_json(info, options, *extractor, reference, result);
   if (o.real) run["real_images"] = "fashion-mnist train (" + o.data + ")";
   const auto written = write_fid_run(out, run, result);
@@ -112,12 +120,15 @@ void run_fid_command(const FidOptions& o) {
   for (const auto& p : result.points) {
     human << "  " << (o.real ? "real images" : "steps " + std::to_string(p.steps)) << " seed "
           << p.seed << ": FID " << p.frechet.distance;
+    if (p.has_vs_fp) human << "  FID vs FP " << p.vs_fp.distance;
     if (p.has_is) human << "  IS " << p.is.mean << " +- " << p.is.std;
     human << "  (" << p.sample_seconds << " s sampling, " << p.feature_seconds << " s features)\n";
   }
   for (const auto& s : result.summaries) {
     human << "  steps " << s.steps << ": FID " << s.fid_mean << " +- " << s.fid_std << " over "
-          << options.seeds.size() << " seed(s)\n";
+          << options.seeds.size() << " seed(s)";
+    if (s.has_vs_fp) human << "; vs FP samples " << s.vs_fp_mean << " +- " << s.vs_fp_std;
+    human << "\n";
   }
   human << "run written to " << written.string() << " in " << result.seconds << " s\n";
   nlohmann::json printed = run.at("metrics");
@@ -177,6 +188,9 @@ void add_fid_command(CLI::App& app, Action& action) {
                 "Fashion-MNIST test set");
   c->add_option("--data", o->data, "Fashion-MNIST folder for the reference statistics")
       ->capture_default_str();
+  c->add_option("--vs-fp", o->vs_fp,
+                "FP FID run made with the same --n, --batch and sampler: also the FID against "
+                "its samples from the same noise (what quantization changed)");
   c->add_option("--ref-n", o->ref_n, "Reference images (default: all 10,000 test images)")
       ->check(CLI::PositiveNumber);
   c->add_option("--cache", o->cache,

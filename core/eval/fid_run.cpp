@@ -54,13 +54,13 @@ using PointImagesFn = std::function<void(FidPoint& point, const SampleBatchFn& o
 // then the mean and std over seeds per step count.
 FidResult score_points(FeatureExtractor& extractor, const GaussianStats& reference,
                        const FidRunOptions& options, const std::vector<std::int64_t>& steps,
-                       const PointImagesFn& images_of) {
+                       const PointImagesFn& images_of, const FidPointStats* fp_points) {
   const auto run_start = Clock::now();
   // The reference's square root is computed once for every (steps, seed) point.
   const PreparedGaussian prepared = prepare_gaussian(reference);
   FidResult result;
   for (std::int64_t step_count : steps) {
-    std::vector<double> fids, iss;
+    std::vector<double> fids, iss, vs_fp;
     for (std::uint64_t seed : options.seeds) {
       FidPoint point;
       point.steps = step_count;
@@ -77,7 +77,13 @@ FidResult score_points(FeatureExtractor& extractor, const GaussianStats& referen
         if (batch.probabilities.defined()) probabilities.push_back(batch.probabilities);
       });
       const auto stats_start = Clock::now();
-      point.frechet = frechet_distance(prepared, accumulator.stats());
+      point.stats = accumulator.stats();
+      point.frechet = frechet_distance(prepared, point.stats);
+      if (fp_points) {
+        point.vs_fp = frechet_distance(fp_points->at({step_count, seed}), point.stats);
+        point.has_vs_fp = true;
+        vs_fp.push_back(point.vs_fp.distance);
+      }
       point.stats_seconds += seconds_since(stats_start);
       if (!probabilities.empty() && options.count >= options.is_splits) {
         point.is = inception_score(at::cat(probabilities, 0), options.is_splits);
@@ -91,6 +97,8 @@ FidResult score_points(FeatureExtractor& extractor, const GaussianStats& referen
     summary.steps = step_count;
     std::tie(summary.fid_mean, summary.fid_std) = mean_and_sample_std(fids);
     std::tie(summary.is_mean, summary.is_std) = mean_and_sample_std(iss);
+    summary.has_vs_fp = !vs_fp.empty();
+    std::tie(summary.vs_fp_mean, summary.vs_fp_std) = mean_and_sample_std(vs_fp);
     result.summaries.push_back(summary);
   }
   result.seconds = seconds_since(run_start);
@@ -101,9 +109,18 @@ FidResult score_points(FeatureExtractor& extractor, const GaussianStats& referen
 
 FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtractor& extractor,
                   const GaussianStats& reference, const FidRunOptions& options, c10::Device device,
-                  const ProgressFn& progress, LayerHooks* hooks) {
+                  const ProgressFn& progress, LayerHooks* hooks, const FidPointStats* fp_points) {
   if (options.steps.empty()) throw ConfigError("fid.steps", "", "no step count given");
   check(options, extractor, reference);
+  for (std::int64_t steps : options.steps) {
+    for (std::uint64_t seed : options.seeds) {
+      if (fp_points && !fp_points->count({steps, seed})) {
+        throw ConfigError("fid.vs_fp",
+                          "steps " + std::to_string(steps) + " seed " + std::to_string(seed),
+                          "the FP run has no such point");
+      }
+    }
+  }
   // One image through the feature network first: a shape the network cannot take, or an output
   // it should not give, fails now and not after the first batch of sampling.
   const auto& unet = model.config();
@@ -120,30 +137,32 @@ FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtract
     total += evaluations(steps) * static_cast<std::int64_t>(options.seeds.size());
   }
   std::int64_t done = 0;
-  return score_points(extractor, reference, options, options.steps,
-                      [&](FidPoint& point, const SampleBatchFn& on_batch) {
-                        GenerateOptions generate;
-                        generate.count = options.count;
-                        generate.batch_size = options.batch_size;
-                        generate.seed = point.seed;
-                        generate.sampler = options.sampler;
-                        generate.sampler.steps = point.steps;
-                        const std::string label = "steps " + std::to_string(point.steps) +
-                                                  " seed " + std::to_string(point.seed);
-                        auto last = Clock::now();
-                        for_each_sample_batch(
-                            model, schedule, generate, device,
-                            [&](const at::Tensor& images, std::int64_t first) {
-                              point.sample_seconds += seconds_since(last);
-                              on_batch(images, first);
-                              last = Clock::now();
-                            },
-                            [&](const ProgressInfo& info) {
-                              return !progress || progress({done + info.done, total, label});
-                            },
-                            hooks);
-                        done += evaluations(point.steps);
-                      });
+  return score_points(
+      extractor, reference, options, options.steps,
+      [&](FidPoint& point, const SampleBatchFn& on_batch) {
+        GenerateOptions generate;
+        generate.count = options.count;
+        generate.batch_size = options.batch_size;
+        generate.seed = point.seed;
+        generate.sampler = options.sampler;
+        generate.sampler.steps = point.steps;
+        const std::string label =
+            "steps " + std::to_string(point.steps) + " seed " + std::to_string(point.seed);
+        auto last = Clock::now();
+        for_each_sample_batch(
+            model, schedule, generate, device,
+            [&](const at::Tensor& images, std::int64_t first) {
+              point.sample_seconds += seconds_since(last);
+              on_batch(images, first);
+              last = Clock::now();
+            },
+            [&](const ProgressInfo& info) {
+              return !progress || progress({done + info.done, total, label});
+            },
+            hooks);
+        done += evaluations(point.steps);
+      },
+      fp_points);
 }
 
 FidResult run_fid_real(const at::Tensor& images, FeatureExtractor& extractor,
@@ -158,7 +177,8 @@ FidResult run_fid_real(const at::Tensor& images, FeatureExtractor& extractor,
   const std::int64_t total = options.count * static_cast<std::int64_t>(options.seeds.size());
   std::int64_t done = 0;
   return score_points(
-      extractor, reference, options, {0}, [&](FidPoint& point, const SampleBatchFn& on_batch) {
+      extractor, reference, options, {0},
+      [&](FidPoint& point, const SampleBatchFn& on_batch) {
         auto generator = at::make_generator<at::CPUGeneratorImpl>(point.seed);
         const at::Tensor pick =
             at::randperm(images.size(0), generator, at::kLong).slice(0, 0, options.count);
@@ -169,7 +189,8 @@ FidResult run_fid_real(const at::Tensor& images, FeatureExtractor& extractor,
           report_progress(progress,
                           {done, total, "real images seed " + std::to_string(point.seed)});
         }
-      });
+      },
+      nullptr);
 }
 
 }  // namespace tdq

@@ -5,10 +5,19 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/common/errors.h"
 #include "core/common/file_io.h"
+#include "core/model/safetensors.h"
 #include "core/run/run_folder.h"
 
 namespace tdq {
+
+namespace {
+constexpr const char* kStatsFile = "stats.safetensors";
+std::string point_key(std::int64_t steps, std::uint64_t seed) {
+  return "steps" + std::to_string(steps) + ".seed" + std::to_string(seed);
+}
+}  // namespace
 
 nlohmann::json to_json(const FidPoint& p) {
   nlohmann::json json = {{"steps", p.steps},
@@ -21,6 +30,7 @@ nlohmann::json to_json(const FidPoint& p) {
                          {"sample_seconds", p.sample_seconds},
                          {"feature_seconds", p.feature_seconds},
                          {"stats_seconds", p.stats_seconds}};
+  if (p.has_vs_fp) json["fid_vs_fp"] = p.vs_fp.distance;
   if (p.has_is) {
     json["is_mean"] = p.is.mean;
     json["is_std"] = p.is.std;
@@ -33,11 +43,16 @@ nlohmann::json to_json(const FidPoint& p) {
 }
 
 nlohmann::json to_json(const FidSummary& s) {
-  return {{"steps", s.steps},
-          {"fid_mean", s.fid_mean},
-          {"fid_std", s.fid_std},
-          {"is_mean", s.is_mean},
-          {"is_std", s.is_std}};
+  nlohmann::json json = {{"steps", s.steps},
+                         {"fid_mean", s.fid_mean},
+                         {"fid_std", s.fid_std},
+                         {"is_mean", s.is_mean},
+                         {"is_std", s.is_std}};
+  if (s.has_vs_fp) {
+    json["fid_vs_fp_mean"] = s.vs_fp_mean;
+    json["fid_vs_fp_std"] = s.vs_fp_std;
+  }
+  return json;
 }
 
 nlohmann::json to_json(const FidResult& r) {
@@ -82,6 +97,7 @@ nlohmann::json fid_run_json(const FidRunInfo& info, const FidRunOptions& options
   run.update(
       {{"model", {{"dir", info.model_dir.string()}, {"sha256", info.model_sha256}}},
        {"quant", info.quant_run.empty() ? nlohmann::json() : nlohmann::json(info.quant_run)},
+       {"vs_fp", info.vs_fp_run.empty() ? nlohmann::json() : nlohmann::json(info.vs_fp_run)},
        {"sampler",
         {{"kind", to_string(options.sampler.kind)},
          {"skip", to_string(options.sampler.skip)},
@@ -117,10 +133,64 @@ nlohmann::json fid_run_json(const FidRunInfo& info, const FidRunOptions& options
 std::filesystem::path write_fid_run(const std::filesystem::path& out,
                                     const nlohmann::json& run_json, const FidResult& result) {
   RunFolderWriter writer(out);
-  writer.write_json(kRunJson, run_json);
   std::filesystem::create_directories(writer.temp_dir() / "tables");
   write_file_atomic(writer.temp_dir() / "tables" / "fid.csv", fid_csv(result));
+  std::map<std::string, at::Tensor> stats;
+  std::map<std::string, std::string> counts;
+  for (const auto& p : result.points) {
+    if (!p.stats.mean.defined()) continue;
+    const std::string key = point_key(p.steps, p.seed);
+    stats[key + ".mean"] = p.stats.mean;
+    stats[key + ".cov"] = p.stats.cov;
+    counts[key + ".count"] = std::to_string(p.stats.count);
+  }
+  if (!stats.empty()) writer.write_tensors(kStatsFile, stats, counts);
+  writer.write_json(kRunJson, run_json);  // last: a folder with run.json is complete
   return writer.commit();
+}
+
+FidPointStats read_fp_point_stats(const std::filesystem::path& run, const FidRunOptions& options,
+                                  const std::string& model_sha256,
+                                  const std::string& features_sha256) {
+  const nlohmann::json json = read_run_json(run, "fid");
+  auto refuse = [&](const std::string& why) { return ConfigError("fid.vs_fp", run.string(), why); };
+  if (!json.value("quant", nlohmann::json()).is_null())
+    throw refuse("is not a run of the FP model");
+  if (json.at("model").value("sha256", "") != model_sha256)
+    throw refuse("was made with another model");
+  if (json.at("features").value("sha256", "") != features_sha256)
+    throw refuse("was made with another feature network");
+  const nlohmann::json& sampler = json.at("sampler");
+  if (json.value("n", std::int64_t{-1}) != options.count ||
+      json.value("batch", std::int64_t{-1}) != options.batch_size ||
+      sampler.value("kind", "") != to_string(options.sampler.kind) ||
+      sampler.value("skip", "") != to_string(options.sampler.skip) ||
+      sampler.value("clip_x0", !options.sampler.clip_x0) != options.sampler.clip_x0) {
+    throw refuse("was sampled with another n, batch or sampler, so from other noise");
+  }
+  const auto file = run / kStatsFile;
+  if (!std::filesystem::exists(file)) throw refuse("has no " + std::string(kStatsFile));
+  const SafetensorsFile stored = read_safetensors(file);
+  FidPointStats points;
+  for (const auto& p : json.at("metrics").at("points")) {
+    const auto steps = p.at("steps").get<std::int64_t>();
+    const auto seed = p.at("seed").get<std::uint64_t>();
+    const std::string key = point_key(steps, seed);
+    const auto mean = stored.tensors.find(key + ".mean"), cov = stored.tensors.find(key + ".cov");
+    const auto count = stored.metadata.find(key + ".count");
+    if (mean == stored.tensors.end() || cov == stored.tensors.end() ||
+        count == stored.metadata.end()) {
+      throw FormatError(file, "no statistics for " + key);
+    }
+    std::int64_t n = 0;
+    try {
+      n = std::stoll(count->second);
+    } catch (const std::exception&) {
+      throw FormatError(file, "count of " + key + " is not a number");
+    }
+    points[{steps, seed}] = {mean->second.to(at::kDouble), cov->second.to(at::kDouble), n};
+  }
+  return points;
 }
 
 }  // namespace tdq

@@ -26,6 +26,7 @@ struct FidRunInfo {
   std::string quant_run;  // empty for the FP model
   std::int64_t table_fallbacks = 0;
   std::string device = "cpu";
+  std::string vs_fp_run;  // the FP run whose points the points were also compared with
 };
 
 // run.json of kind "fid": model, sampler, n, steps, seeds, feature network (name, sha256),
@@ -34,9 +35,17 @@ struct FidRunInfo {
 nlohmann::json fid_run_json(const FidRunInfo& info, const FidRunOptions& options,
                             const FeatureExtractor& extractor, const ReferenceStats& reference,
                             const FidResult& result);
-// Writes RUN/run.json and RUN/tables/fid.csv through RunFolderWriter (RUN.tmp, then rename; an
-// existing run is never overwritten). Returns the run folder.
+// Writes RUN/run.json, RUN/tables/fid.csv and RUN/stats.safetensors (each point's feature mean and
+// covariance, float64, "steps<k>.seed<s>.mean|cov") through RunFolderWriter (RUN.tmp, then rename;
+// an existing run is never overwritten). Returns the run folder.
 std::filesystem::path write_fid_run(const std::filesystem::path& out,
                                     const nlohmann::json& run_json, const FidResult& result);
+
+// The points of an FP FID run, for comparing quantized samples with the FP samples of the same
+// noise: ConfigError ("fid.vs_fp") when the run is quantized, or was made with another model,
+// feature network, n, batch or sampler than `options` (its noise would differ).
+FidPointStats read_fp_point_stats(const std::filesystem::path& run, const FidRunOptions& options,
+                                  const std::string& model_sha256,
+                                  const std::string& features_sha256);
 
 }  // namespace tdq

@@ -143,6 +143,89 @@ TEST(FidRun, QuantizedTwinAndCancel) {
                ConfigError);
 }
 
+// FID against the FP samples of the same noise: ~0 for the FP model itself, > 0 for a quantized
+// twin; an FP run made from other noise (another n), for another model or a quantized run is
+// refused naming the field.
+TEST(FidRun, VersusFpSamplesOfTheSameNoise) {
+  test::TempDir dir;
+  torch::manual_seed(0);
+  UNet model(test::tiny_unet_config());
+  auto extractor = tiny_extractor(dir);
+  const GaussianStats reference = gaussian_stats(at::randn({32, 12}).abs());
+  FidRunOptions options;
+  options.count = 16;
+  options.batch_size = 8;
+  options.steps = {3, 2};
+  options.seeds = {0, 1};
+  options.is_splits = 2;
+  const FidResult fp =
+      run_fid(*model, linear_schedule(), *extractor, reference, options, c10::kCPU);
+  FidRunInfo info;
+  info.model_sha256 = "abc";
+  ReferenceStats ref;
+  ref.stats = reference;
+  ref.source = "random";
+  const auto fp_run =
+      write_fid_run(dir / "fp", fid_run_json(info, options, *extractor, ref, fp), fp);
+  const FidPointStats points = read_fp_point_stats(fp_run, options, "abc", extractor->sha256());
+  ASSERT_EQ(points.size(), 4u);
+
+  const FidResult again = run_fid(*model, linear_schedule(), *extractor, reference, options,
+                                  c10::kCPU, {}, nullptr, &points);
+  for (const auto& p : again.points) {
+    ASSERT_TRUE(p.has_vs_fp);
+    EXPECT_NEAR(p.vs_fp.distance, 0.0, 1e-6 * p.frechet.distance) << p.steps << " " << p.seed;
+  }
+  QuantizedModel twin(*model, [] {
+    QuantConfig config;
+    config.w_bits = config.a_bits = 3;
+    return config;
+  }());
+  CalibrationOptions calibration;
+  calibration.samples = 4;
+  calibration.batch_size = 4;
+  calibration.sampler.steps = 2;
+  calibrate(*model, twin, linear_schedule(), calibration);
+  const FidResult quant = run_fid(*model, linear_schedule(), *extractor, reference, options,
+                                  c10::kCPU, {}, &twin, &points);
+  for (std::size_t i = 0; i < quant.points.size(); ++i) {
+    // The random feature network's distances are small; round-off of FP against itself is far
+    // smaller still.
+    EXPECT_GT(quant.points[i].vs_fp.distance,
+              100 * std::max(std::abs(again.points[i].vs_fp.distance), 1e-12))
+        << again.points[i].vs_fp.distance;
+  }
+  ASSERT_TRUE(quant.summaries[0].has_vs_fp);
+  EXPECT_GT(quant.summaries[0].vs_fp_mean, 0.0);
+  info.quant_run = "quant";
+  info.vs_fp_run = fp_run.string();
+  const nlohmann::json json = fid_run_json(info, options, *extractor, ref, quant);
+  EXPECT_EQ(json.at("vs_fp"), fp_run.string());
+  EXPECT_TRUE(json.at("metrics").at("summaries").at(0).contains("fid_vs_fp_mean"));
+  EXPECT_TRUE(json.at("metrics").at("points").at(0).contains("fid_vs_fp"));
+  const auto quant_run = write_fid_run(dir / "quant", json, quant);
+
+  auto refused = [&](const std::filesystem::path& run, const FidRunOptions& o,
+                     const std::string& sha) {
+    try {
+      read_fp_point_stats(run, o, sha, extractor->sha256());
+    } catch (const ConfigError& e) {
+      return e.field() == "fid.vs_fp";
+    }
+    return false;
+  };
+  FidRunOptions other_noise = options;
+  other_noise.count = 8;
+  EXPECT_TRUE(refused(fp_run, other_noise, "abc"));
+  EXPECT_TRUE(refused(fp_run, options, "another model"));
+  EXPECT_TRUE(refused(quant_run, options, "abc"));
+  FidRunOptions more = options;
+  more.steps = {5};  // a step count the FP run lacks
+  EXPECT_THROW(run_fid(*model, linear_schedule(), *extractor, reference, more, c10::kCPU, {},
+                       nullptr, &points),
+               ConfigError);
+}
+
 TEST(FidRun, ReferenceStatisticsAreCachedAtomically) {
   const auto data = default_fashion_mnist_dir();
   if (!std::filesystem::exists(data / "t10k-images-idx3-ubyte.gz") &&
