@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""ctest entry `results_markdown`: scripts/results-markdown on made-up FID and quantize runs.
+
+Checks the paired differences against the best static method (per seed, with the verdict rule of
+issue 13), the FID-vs-FP column and the s(t) spread of TDQ runs.
+"""
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def write(path, obj):
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "run.json").write_text(json.dumps(obj))
+
+
+def quant_run(root, name, method, spread=None):
+    metrics = {"qat_steps": 2000, "calibration_seconds": 100.0}
+    if spread:
+        metrics["interval_spread"] = spread
+    write(root / "quant" / name, {"kind": "quantize", "metrics": metrics,
+                                  "quant_config": {"method": method, "w_bits": 4, "a_bits": 4},
+                                  "calibration": {"train_config": {"batch_size": 64}}})
+    return str(root / "quant" / name)
+
+
+def fid_run(root, name, fids, quant=None, vs_fp=None):
+    points = [{"steps": 20, "seed": s, "fid": f, "sample_seconds": 1.0,
+               **({"fid_vs_fp": vs_fp[s]} if vs_fp else {})} for s, f in enumerate(fids)]
+    mean = sum(fids) / len(fids)
+    std = (sum((f - mean) ** 2 for f in fids) / (len(fids) - 1)) ** 0.5
+    summary = {"steps": 20, "fid_mean": mean, "fid_std": std, "is_mean": 5.0, "is_std": 0.1}
+    if vs_fp:
+        summary["fid_vs_fp_mean"] = sum(vs_fp) / len(vs_fp)
+        summary["fid_vs_fp_std"] = 0.1
+    write(root / "fid" / name, {
+        "kind": "fid", "written": "2026-12-03T00:00:00Z", "device": "cpu", "n": 2000,
+        "seeds": list(range(len(fids))), "steps": [20], "quant": quant,
+        "model": {"dir": "m", "sha256": "0123456789abcdef"},
+        "features": {"name": "fnet", "dim": 128}, "reference": {"source": "test set"},
+        "metrics": {"summaries": [summary], "points": points}})
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        root = pathlib.Path(tmp)
+        fid_run(root, "fp", [10.0, 10.2, 9.9])
+        fid_run(root, "lsq-w4a4", [20.0, 20.5, 19.8], quant_run(root, "lsq", "lsq"), [5, 5, 5])
+        fid_run(root, "pact-w4a4", [25.0, 25.1, 24.9], quant_run(root, "pact", "pact"), [6, 6, 6])
+        spread = {"median_ratio": 1.71, "layers_at_least_1.2": 40, "quantizers": 49}
+        fid_run(root, "tdq-w4a4", [15.0, 15.2, 14.9], quant_run(root, "tdq", "tdq", spread),
+                [3, 3, 3])
+        fid_run(root, "tdq-const-w4a4", [20.1, 20.3, 19.9], quant_run(root, "tc", "tdq"), [5, 5, 5])
+        out = subprocess.run([sys.executable, str(ROOT / "scripts" / "results-markdown"),
+                              str(root / "fid")], capture_output=True, text=True, check=True).stdout
+    rows = {line.split(" | ")[1]: line for line in out.splitlines()
+            if line.startswith("| QAT W4A4 |")}
+    failures = []
+    if "lsq-w4a4" in rows:
+        failures.append("the baseline (best static: lsq) has a paired row of its own")
+    if "better" not in rows.get("tdq-w4a4", "") or "-5.00, -5.30, -4.90" not in rows["tdq-w4a4"]:
+        failures.append("tdq-w4a4: expected 'better' and the per-seed differences: "
+                        + rows.get("tdq-w4a4", "missing"))
+    if "not distinguishable" not in rows.get("tdq-const-w4a4", ""):
+        failures.append("tdq-const-w4a4 (within the seed spread) must not be called better or "
+                        "worse: " + rows.get("tdq-const-w4a4", "missing"))
+    if "worse" not in rows.get("pact-w4a4", ""):
+        failures.append("pact-w4a4: expected 'worse': " + rows.get("pact-w4a4", "missing"))
+    if "FID vs FP samples" not in out or "1.71 (40/49 >= 1.2)" not in out:
+        failures.append("main table lacks the FID-vs-FP column or the TDQ s(t) spread")
+    if failures:
+        print(out)
+        print("\n".join("FAIL: " + f for f in failures))
+        return 1
+    print("results-markdown: paired differences, verdicts, FID vs FP and s(t) spread as expected")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
