@@ -76,6 +76,7 @@ void LayerCurvesView::refresh() {
   plot_->clearItems();
   clipped_steps_ = 0;
   intervals_ = 0;
+  oracle_steps_ = 0;
   const RunData* run = selection_->current_run();
   const int layer = selection_->layer();
   plot_->xAxis->setLabel(tr("time step t"));
@@ -117,6 +118,22 @@ void LayerCurvesView::refresh() {
     if (their_layer >= 0 && add_interval(plot_, *them, their_layer, colour, them->name)) {
       ++intervals_;
     }
+  }
+  // The oracle bound (tdq analyze with histograms): the clamp bounds of the MSE-optimal interval
+  // of each sampling step, s*(t), beside what the method does; how far a time-dependent interval
+  // could follow the data.
+  const QVector<double> oracle_lo = row_of(*run, QStringLiteral("oracle.lo"), layer);
+  const QVector<double> oracle_hi = row_of(*run, QStringLiteral("oracle.hi"), layer);
+  oracle_steps_ = static_cast<int>(
+      std::count_if(oracle_lo.begin(), oracle_lo.end(), [](double v) { return std::isfinite(v); }));
+  if (oracle_steps_ > 0 && oracle_hi.size() == oracle_lo.size()) {
+    const QColor ink(40, 40, 40);
+    QCPGraph* lower = add_line(plot_, t, oracle_lo, ink,
+                               tr("oracle interval s*(t) (MSE-optimal per step)"), Qt::DotLine);
+    QCPGraph* upper = add_line(plot_, t, oracle_hi, ink, QString(), Qt::DotLine);
+    upper->removeFromLegend();
+    for (QCPGraph* graph : {lower, upper})
+      graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, ink, 4));
   }
   // Shade the steps the run marks as clipped.
   const QVector<double> clipped = row_of(run->interval_clipped, layer);

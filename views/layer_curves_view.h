@@ -21,6 +21,8 @@ class LayerCurvesView : public PlotView {
   // Number of runs whose interval the last refresh drew (the current one and the others of the
   // same model open for comparison).
   int intervals() const { return intervals_; }
+  // Steps at which the oracle interval s*(t) is drawn (0 when the run has no oracle bound).
+  int oracle_steps() const { return oracle_steps_; }
 
  protected:
   void refresh() override;
@@ -30,6 +32,7 @@ class LayerCurvesView : public PlotView {
  private:
   int clipped_steps_ = 0;
   int intervals_ = 0;
+  int oracle_steps_ = 0;
 };
 
 }  // namespace tdq::views

@@ -35,6 +35,8 @@ void add_oracle_bound(Analysis& analysis, int bits) {
   if (static_cast<std::size_t>(layers) != analysis.layers.size() || edges.size(1) + 1 != buckets)
     throw ConfigError("oracle bound: histogram arrays do not match the run's layers");
   at::Tensor scale = at::full({layers, steps}, kNaN, at::kDouble);
+  at::Tensor lo = at::full({layers, steps}, kNaN, at::kDouble);
+  at::Tensor hi = at::full({layers, steps}, kNaN, at::kDouble);
   at::Tensor static_scale = at::full({layers}, kNaN, at::kDouble);
   at::Tensor mse_static = at::full({layers}, kNaN, at::kDouble);
   at::Tensor mse_oracle = at::full({layers}, kNaN, at::kDouble);
@@ -52,13 +54,19 @@ void add_oracle_bound(Analysis& analysis, int bits) {
       input.step_max.push_back(maxs[l][k].item<double>());
     }
     const OracleInterval oracle = oracle_interval(input);
-    for (std::int64_t k = 0; k < steps; ++k)
-      scale[l][k] = oracle.best_scale[static_cast<std::size_t>(k)];
+    for (std::int64_t k = 0; k < steps; ++k) {
+      const auto step = static_cast<std::size_t>(k);
+      scale[l][k] = oracle.best_scale[step];
+      lo[l][k] = oracle.best_lo[step];
+      hi[l][k] = oracle.best_hi[step];
+    }
     static_scale[l] = oracle.static_scale;
     mse_static[l] = oracle.mse_static;
     mse_oracle[l] = oracle.mse_oracle;
   }
   analysis.arrays["oracle.scale"] = scale;
+  analysis.arrays["oracle.lo"] = lo;
+  analysis.arrays["oracle.hi"] = hi;
   analysis.arrays["oracle.static_scale"] = static_scale;
   analysis.arrays["oracle.mse_static"] = mse_static;
   analysis.arrays["oracle.mse_oracle"] = mse_oracle;

@@ -9,6 +9,7 @@ namespace tdq {
 
 // Adds to analysis.arrays (float64, NaN for layers without a quantizer):
 //   oracle.scale [L, S]      s*(t), the MSE-optimal interval of each step
+//   oracle.lo, oracle.hi [L, S]  its clamp bounds (what Layer Range draws)
 //   oracle.static_scale [L]  the best single interval over all steps
 //   oracle.mse_static [L], oracle.mse_oracle [L]  input MSE per value at those intervals
 // `bits` > 0 evaluates every layer at that activation width instead of its own (an FP-only

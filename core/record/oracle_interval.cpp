@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <tuple>
 
 #include "core/common/errors.h"
 
@@ -45,15 +46,25 @@ WeightedValues values_of(const OracleInput& input, std::size_t step) {
   return out;
 }
 
+// Asymmetric grids: z from the minimum as the MinMax rule places it; 0 otherwise.
+double zero_point(const kernels::GridSpec& grid, double s, double data_min) {
+  const double qmin = static_cast<double>(grid.qmin()), qmax = static_cast<double>(grid.qmax());
+  return grid.kind == kernels::GridKind::Asymmetric
+             ? std::clamp(std::round(-std::min(data_min, 0.0) / s), qmin, qmax)
+             : 0.0;
+}
+
+double grid_offset(const kernels::GridSpec& grid) {
+  return grid.kind == kernels::GridKind::Unsigned ? grid.offset : 0.0;
+}
+
 // The kernel's grid (kernels/fake_quant.cpp): v = (x - offset) / s + z, q = round(clamp(v)),
-// y = (q - z) s + offset. Asymmetric: z from the minimum as the MinMax rule places it.
+// y = (q - z) s + offset.
 double squared_error(const WeightedValues& values, double s, const kernels::GridSpec& grid,
                      double data_min) {
   const double qmin = static_cast<double>(grid.qmin()), qmax = static_cast<double>(grid.qmax());
-  const double offset = grid.kind == kernels::GridKind::Unsigned ? grid.offset : 0.0;
-  const double zero = grid.kind == kernels::GridKind::Asymmetric
-                          ? std::clamp(std::round(-std::min(data_min, 0.0) / s), qmin, qmax)
-                          : 0.0;
+  const double offset = grid_offset(grid);
+  const double zero = zero_point(grid, s, data_min);
   double sum = 0;
   for (std::size_t i = 0; i < values.value.size(); ++i) {
     const double x = values.value[i];
@@ -126,11 +137,14 @@ OracleInterval oracle_interval(const OracleInput& input) {
       },
       lo, hi);
   out.static_scale = s;
+  std::tie(out.static_lo, out.static_hi) = oracle_clamp_bounds(input.grid, s, data_min);
   out.mse_static = sum / total;
   for (std::size_t k = 0; k < steps; ++k) {
     const auto& v = values[k];
     if (v.total <= 0) {
       out.best_scale.push_back(0);
+      out.best_lo.push_back(std::numeric_limits<double>::quiet_NaN());
+      out.best_hi.push_back(std::numeric_limits<double>::quiet_NaN());
       out.oracle_mse.push_back(0);
       out.static_mse.push_back(0);
       continue;
@@ -141,12 +155,24 @@ OracleInterval oracle_interval(const OracleInput& input) {
         minimise([&](double c) { return squared_error(v, c, input.grid, v.min); }, lo, hi);
     // The search is not exact, so it may miss a minimum that the static interval hits: a step's
     // own best is never worse than the static interval there (same zero point rule aside).
-    if (at_static < best_sum) best = s, best_sum = at_static;
+    const bool static_wins = at_static < best_sum;
+    if (static_wins) best = s, best_sum = at_static;
+    const auto [lo_bound, hi_bound] =
+        oracle_clamp_bounds(input.grid, best, static_wins ? data_min : v.min);
     out.best_scale.push_back(best);
+    out.best_lo.push_back(lo_bound);
+    out.best_hi.push_back(hi_bound);
     out.oracle_mse.push_back(best_sum / v.total);
     out.mse_oracle += best_sum / total;
   }
   return out;
+}
+
+std::pair<double, double> oracle_clamp_bounds(const kernels::GridSpec& grid, double s,
+                                              double data_min) {
+  const double zero = zero_point(grid, s, data_min), offset = grid_offset(grid);
+  return {(static_cast<double>(grid.qmin()) - zero) * s + offset,
+          (static_cast<double>(grid.qmax()) - zero) * s + offset};
 }
 
 }  // namespace tdq

@@ -5,6 +5,7 @@
 // difference is what a perfect time-dependent interval could gain over the best static one,
 // known before any training.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "kernels/fake_quant.h"
@@ -22,9 +23,11 @@ struct OracleInput {
 
 struct OracleInterval {
   std::vector<double> best_scale;         // s*(t) per step
+  std::vector<double> best_lo, best_hi;   // its clamp bounds per step (NaN for an empty step)
   std::vector<double> oracle_mse;         // input MSE per value at s*(t)
   std::vector<double> static_mse;         // input MSE per value at the best static interval
   double static_scale = 0;                // the best single interval over all steps
+  double static_lo = 0, static_hi = 0;    // its clamp bounds
   double mse_static = 0, mse_oracle = 0;  // per value, over all steps (steps weighted by count)
   double gain() const { return mse_static - mse_oracle; }
 };
@@ -33,5 +36,10 @@ struct OracleInterval {
 // of ~1e-4. Values inside a histogram bin are taken as spread evenly over it. ConfigError for
 // inconsistent shapes or a histogram without values.
 OracleInterval oracle_interval(const OracleInput& input);
+
+// The kernel's clamp bounds [lo, hi] on `grid` at step s, with the zero point the oracle gives data
+// whose minimum is `data_min` (asymmetric grids; the MinMax rule).
+std::pair<double, double> oracle_clamp_bounds(const kernels::GridSpec& grid, double s,
+                                              double data_min);
 
 }  // namespace tdq

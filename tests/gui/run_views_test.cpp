@@ -236,6 +236,8 @@ TEST_F(RunViewsTest, LayerRangeDrawsTheRecordedBoundsAndClippedSteps) {
     for (int k = 0; k < run->step_count(); ++k) clipped += run->interval_clipped.at(layer, k) > 0;
     EXPECT_EQ(window.layer_curves()->clipped_steps(), clipped) << info.path.toStdString();
     EXPECT_EQ(window.layer_curves()->intervals(), 1);
+    // The tiny run records histograms, so the oracle interval is drawn at every sampling step.
+    EXPECT_EQ(window.layer_curves()->oracle_steps(), run->step_count()) << info.path.toStdString();
     // The interval's graphs hold the recorded lo(t) and hi(t) for every t, unchanged.
     QCustomPlot* plot = window.layer_curves()->plot();
     QCPGraph* lower = nullptr;

@@ -39,6 +39,18 @@ TEST(OracleAnalysis, EveryQuantizedLayerGetsAnIntervalPerStepAndAGain) {
     EXPECT_GT(scale[li].min().item<double>(), 0.0) << a.layers[l].path;
     EXPECT_LE(mse_oracle[li].item<double>(), mse_static[li].item<double>() * (1 + 1e-9))
         << a.layers[l].path;
+    // The drawn bounds are the kernel's clamp bounds at s*(t): hi - lo spans the grid's levels.
+    const at::Tensor lo = a.array("oracle.lo")[li], hi = a.array("oracle.hi")[li];
+    kernels::GridSpec grid;
+    grid.kind = kernels::parse_grid_kind(a.layers[l].grid);
+    grid.bits = 4;
+    const double levels = static_cast<double>(grid.qmax() - grid.qmin());
+    EXPECT_TRUE(at::allclose(hi - lo, scale[li] * levels, 1e-9, 1e-12)) << a.layers[l].path;
+    if (grid.kind == kernels::GridKind::Unsigned) {
+      EXPECT_TRUE(at::allclose(lo, at::full_like(lo, kernels::kSiluMinimum))) << a.layers[l].path;
+    } else if (grid.kind == kernels::GridKind::Symmetric) {
+      EXPECT_TRUE(at::allclose(lo, -hi)) << a.layers[l].path;
+    }
   }
   EXPECT_GT(quantized, 0);
   const nlohmann::json summary = summary_json(a);
