@@ -32,6 +32,11 @@ void load_parameters(torch::nn::Module& module, const std::map<std::string, at::
                                     c10::str(it->second.sizes()) + ", the model expects " +
                                     c10::str(item.value().sizes()));
     }
+    // A NaN or Inf weight would only show as a black or NaN sample much later (or as a quantizer
+    // step of inf): refuse the file now, naming the tensor.
+    if (it->second.is_floating_point() && !at::isfinite(it->second).all().item<bool>()) {
+      throw FormatError(source, "parameter '" + item.key() + "' holds NaN or Inf values");
+    }
     item.value().copy_(it->second);
     seen.insert(item.key());
   }

@@ -26,6 +26,7 @@ struct LoadedModel {
   std::filesystem::path dir;
   std::string weights_sha256;  // identifies the model in run folders
 };
+// FormatError naming the file and parameter for a missing, extra, misshapen or non-finite weight.
 LoadedModel load_model(const std::filesystem::path& dir);
 
 // Writes config.json and the weights atomically (each file via temp + rename).

@@ -128,6 +128,42 @@ std::filesystem::path write_quantize_run(const LoadedModel& model, const Quantiz
   return writer.commit();
 }
 
+namespace {
+
+// run.json lists every layer's bits and grid as placed. The twin is rebuilt from quant_config, so a
+// list that disagrees with it means an edited or damaged run: what the GUI and tables show from
+// the list would not be what the run samples with.
+void check_recorded_layers(const std::filesystem::path& run, const nlohmann::json& json,
+                           const QuantizedModel& twin) {
+  const auto file = run / kRunJson;
+  if (!json.contains("layers")) return;  // runs from before the list
+  const nlohmann::json& layers = json.at("layers");
+  if (!layers.is_array() || layers.size() != twin.slots().size()) {
+    throw FormatError(file, "key layers: " + std::to_string(layers.size()) +
+                                " entries, the quant_config places " +
+                                std::to_string(twin.slots().size()) + " layers");
+  }
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const QuantizerSlot& slot = twin.slots()[i];
+    const nlohmann::json& entry = layers[i];
+    const bool same = entry.is_object() && entry.value("path", "") == slot.path &&
+                      entry.value("quantized", !slot.quantized) == slot.quantized &&
+                      entry.value("w_bits", -1) == slot.w_bits &&
+                      entry.value("a_bits", -1) == slot.a_bits &&
+                      entry.value("grid", "") == kernels::to_string(slot.input_grid);
+    if (!same) {
+      throw FormatError(file, "key layers/" + std::to_string(i) + " (" +
+                                  entry.value("path", std::string("?")) + ": " + entry.dump() +
+                                  ") disagrees with the quant_config, which places " + slot.path +
+                                  " at w" + std::to_string(slot.w_bits) + "a" +
+                                  std::to_string(slot.a_bits) + (slot.quantized ? "" : " (FP)") +
+                                  "; the run was edited");
+    }
+  }
+}
+
+}  // namespace
+
 std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& run,
                                                   const LoadedModel& model) {
   const nlohmann::json json = read_run_json(run);
@@ -140,6 +176,7 @@ std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& r
   }
   auto twin = std::make_unique<QuantizedModel>(*model.model,
                                                quant_config_from_json(json.at("quant_config")));
+  check_recorded_layers(run, json, *twin);
   try {
     twin->load_state(read_safetensors(run / kQuantState).tensors);
   } catch (const ConfigError& e) {

@@ -215,6 +215,24 @@ TEST(ModelIo, SaveLoadRoundTripIsExact) {
   EXPECT_EQ(loaded.weights_sha256.size(), 64u);
 }
 
+TEST(ModelIo, NonFiniteWeightsAreRefusedNamingTheParameter) {
+  test::TempDir dir;
+  UNet model(test::tiny_unet_config());
+  {
+    torch::NoGradGuard no_grad;
+    named_parameters_map(*model).at("mid_block.resnets.0.conv1.weight")[0][0][0][0] = NAN;
+  }
+  save_model(dir.path(), *model);
+  try {
+    load_model(dir.path());
+    FAIL() << "a NaN weight was accepted";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("mid_block.resnets.0.conv1.weight"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("NaN or Inf"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ModelIo, MismatchedWeightsNameTheParameter) {
   test::TempDir dir;
   UNet model(test::tiny_unet_config());

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/errors.h"
+#include "core/common/file_io.h"
 #include "core/diffusion/generate.h"
 #include "core/quant/quant_run.h"
 #include "core/quant/quantized_model.h"
@@ -164,6 +165,19 @@ TEST_F(QuantizedTwin, RunFolderRoundTripIsBitIdentical) {
   EXPECT_THROW(load_quantize_run(run, load_model(dir / "other")), ConfigError);
   // An existing run is never overwritten.
   EXPECT_THROW(write_quantize_run(loaded, twin, {{"set", "test"}}, {}, run), IoError);
+
+  // A run.json whose layer list disagrees with its quant_config (edited bits) is refused, naming
+  // the layer.
+  nlohmann::json edited = read_run_json(run);
+  const std::string path = edited.at("layers").at(3).at("path");
+  edited["layers"][3]["w_bits"] = 8;
+  write_file_atomic(run / "run.json", edited.dump());
+  try {
+    load_quantize_run(run, loaded);
+    FAIL() << "edited bits were accepted";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
 }
 
 TEST(RunFolder, AbandonedWriterLeavesNothingAndUnknownSchemaIsRefused) {
