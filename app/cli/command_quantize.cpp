@@ -44,6 +44,12 @@ LayerOverride parse_override(const std::string& text) {
   if (m[3].matched) o.w_bits = std::stoi(m[3]);
   if (m[5].matched) o.a_bits = std::stoi(m[5]);
   if (m[6].matched) o.a_bits = std::stoi(m[6]);
+  for (const auto& bits : {o.w_bits, o.a_bits}) {
+    if (bits && (*bits < kMinBits || *bits > kMaxBits)) {
+      throw CLI::ValidationError("--override " + text + ": bits must be in " +
+                                 std::to_string(kMinBits) + ".." + std::to_string(kMaxBits));
+    }
+  }
   return o;
 }
 
