@@ -9,6 +9,7 @@
 #include "core/common/progress.h"
 #include "core/diffusion/sampler.h"
 #include "core/quant/calibration_set.h"
+#include "core/quant/qat_trainer.h"
 #include "core/quant/quant_config.h"
 
 namespace tdq {
@@ -36,7 +37,7 @@ struct QuantizeJob {
   std::int64_t qat_steps = 0;
   std::int64_t qat_batch = 64;
   double lr = 2e-4;           // weights and TDQ MLPs; quantizer steps use lr / 10
-  double tdq_lr_scale = 1.0;  // TDQ MLPs use lr x this (scripts/tdq-lr-sweep measures it)
+  double tdq_lr_scale = QatOptions{}.tdq_lr_scale;  // TDQ MLPs use lr x this
   std::int64_t warmup = -1;   // linear warm-up steps; -1: 5 % of qat_steps
   double ema = 0.999;
   double max_seconds = 0;          // stop after this much training time (0: all steps)
