@@ -110,21 +110,34 @@ TEST(FidRun, TinyModelEndToEndWritesARunFolder) {
   EXPECT_THROW(write_fid_run(dir / "runs" / "fid-1", json, result), IoError);  // never overwritten
 }
 
-TEST(FidRun, QuantizedTwinAndCancel) {
+// The seeded tiny U-Net, a random feature network and reference, and a MinMax twin.
+class FidRunOfTwin : public ::testing::Test {
+ protected:
+  FidRunOfTwin() {
+    torch::manual_seed(0);
+    model = UNet(test::tiny_unet_config());
+    extractor = tiny_extractor(dir);
+    reference = gaussian_stats(at::randn({32, 12}).abs());
+  }
+  std::unique_ptr<QuantizedModel> calibrated_twin(int bits) {
+    QuantConfig config;
+    config.w_bits = config.a_bits = bits;
+    auto twin = std::make_unique<QuantizedModel>(*model, config);
+    CalibrationOptions calibration;
+    calibration.samples = 4;
+    calibration.batch_size = 4;
+    calibration.sampler.steps = 2;
+    calibrate(*model, *twin, linear_schedule(), calibration);
+    return twin;
+  }
   test::TempDir dir;
-  torch::manual_seed(0);
-  UNet model(test::tiny_unet_config());
-  auto extractor = tiny_extractor(dir);
-  const GaussianStats reference = gaussian_stats(at::randn({32, 12}).abs());
-  QuantConfig config;
-  config.w_bits = 4;
-  config.a_bits = 4;
-  QuantizedModel twin(*model, config);
-  CalibrationOptions calibration;
-  calibration.samples = 4;
-  calibration.batch_size = 4;
-  calibration.sampler.steps = 2;
-  calibrate(*model, twin, linear_schedule(), calibration);
+  UNet model{nullptr};
+  std::unique_ptr<FeatureExtractor> extractor;
+  GaussianStats reference;
+};
+
+TEST_F(FidRunOfTwin, QuantizedTwinAndCancel) {
+  const auto twin = calibrated_twin(4);
   FidRunOptions options;
   options.count = 4;
   options.batch_size = 4;
@@ -133,7 +146,7 @@ TEST(FidRun, QuantizedTwinAndCancel) {
   const FidResult fp =
       run_fid(*model, linear_schedule(), *extractor, reference, options, c10::kCPU);
   const FidResult quant =
-      run_fid(*model, linear_schedule(), *extractor, reference, options, c10::kCPU, {}, &twin);
+      run_fid(*model, linear_schedule(), *extractor, reference, options, c10::kCPU, {}, twin.get());
   EXPECT_NE(fp.points[0].frechet.distance, quant.points[0].frechet.distance);
   EXPECT_THROW(run_fid(*model, linear_schedule(), *extractor, reference, options, c10::kCPU,
                        [](const ProgressInfo&) { return false; }),
@@ -146,12 +159,7 @@ TEST(FidRun, QuantizedTwinAndCancel) {
 // FID against the FP samples of the same noise: ~0 for the FP model itself, > 0 for a quantized
 // twin; an FP run made from other noise (another n), for another model or a quantized run is
 // refused naming the field.
-TEST(FidRun, VersusFpSamplesOfTheSameNoise) {
-  test::TempDir dir;
-  torch::manual_seed(0);
-  UNet model(test::tiny_unet_config());
-  auto extractor = tiny_extractor(dir);
-  const GaussianStats reference = gaussian_stats(at::randn({32, 12}).abs());
+TEST_F(FidRunOfTwin, VersusFpSamplesOfTheSameNoise) {
   FidRunOptions options;
   options.count = 16;
   options.batch_size = 8;
@@ -176,18 +184,9 @@ TEST(FidRun, VersusFpSamplesOfTheSameNoise) {
     ASSERT_TRUE(p.has_vs_fp);
     EXPECT_NEAR(p.vs_fp.distance, 0.0, 1e-6 * p.frechet.distance) << p.steps << " " << p.seed;
   }
-  QuantizedModel twin(*model, [] {
-    QuantConfig config;
-    config.w_bits = config.a_bits = 3;
-    return config;
-  }());
-  CalibrationOptions calibration;
-  calibration.samples = 4;
-  calibration.batch_size = 4;
-  calibration.sampler.steps = 2;
-  calibrate(*model, twin, linear_schedule(), calibration);
+  const auto twin = calibrated_twin(3);
   const FidResult quant = run_fid(*model, linear_schedule(), *extractor, reference, options,
-                                  c10::kCPU, {}, &twin, &points);
+                                  c10::kCPU, {}, twin.get(), &points);
   for (std::size_t i = 0; i < quant.points.size(); ++i) {
     // The random feature network's distances are small; round-off of FP against itself is far
     // smaller still.
