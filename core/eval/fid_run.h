@@ -31,7 +31,7 @@ struct FidPoint {
   std::int64_t steps = 0;
   std::uint64_t seed = 0;
   FrechetResult frechet;
-  GaussianStats stats;  // of the samples' features (a run's stats.safetensors)
+  GaussianStats stats;  // of the samples' features (a run's stats/ folder)
   // Against the FP model's samples from the same noise (FidPointStats of an FP run): what
   // quantization changed, without the FP model's own gap to the data.
   bool has_vs_fp = false;

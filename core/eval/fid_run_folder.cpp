@@ -7,15 +7,18 @@
 
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
-#include "core/model/safetensors.h"
+#include "core/eval/frechet.h"
 #include "core/run/run_folder.h"
 
 namespace tdq {
 
 namespace {
-constexpr const char* kStatsFile = "stats.safetensors";
-std::string point_key(std::int64_t steps, std::uint64_t seed) {
-  return "steps" + std::to_string(steps) + ".seed" + std::to_string(seed);
+constexpr const char* kStatsDir = "stats";
+// stats/steps<k>.seed<s>.safetensors: the reference-statistics format (mu, sigma, count), so that
+// a point's statistics also serve as `tdq fid --ref`.
+std::filesystem::path point_file(std::int64_t steps, std::uint64_t seed) {
+  return std::filesystem::path(kStatsDir) /
+         ("steps" + std::to_string(steps) + ".seed" + std::to_string(seed) + ".safetensors");
 }
 }  // namespace
 
@@ -135,16 +138,11 @@ std::filesystem::path write_fid_run(const std::filesystem::path& out,
   RunFolderWriter writer(out);
   std::filesystem::create_directories(writer.temp_dir() / "tables");
   write_file_atomic(writer.temp_dir() / "tables" / "fid.csv", fid_csv(result));
-  std::map<std::string, at::Tensor> stats;
-  std::map<std::string, std::string> counts;
   for (const auto& p : result.points) {
     if (!p.stats.mean.defined()) continue;
-    const std::string key = point_key(p.steps, p.seed);
-    stats[key + ".mean"] = p.stats.mean;
-    stats[key + ".cov"] = p.stats.cov;
-    counts[key + ".count"] = std::to_string(p.stats.count);
+    std::filesystem::create_directories(writer.temp_dir() / kStatsDir);
+    write_gaussian_stats(writer.temp_dir() / point_file(p.steps, p.seed), p.stats);
   }
-  if (!stats.empty()) writer.write_tensors(kStatsFile, stats, counts);
   writer.write_json(kRunJson, run_json);  // last: a folder with run.json is complete
   return writer.commit();
 }
@@ -168,27 +166,13 @@ FidPointStats read_fp_point_stats(const std::filesystem::path& run, const FidRun
       sampler.value("clip_x0", !options.sampler.clip_x0) != options.sampler.clip_x0) {
     throw refuse("was sampled with another n, batch or sampler, so from other noise");
   }
-  const auto file = run / kStatsFile;
-  if (!std::filesystem::exists(file)) throw refuse("has no " + std::string(kStatsFile));
-  const SafetensorsFile stored = read_safetensors(file);
   FidPointStats points;
   for (const auto& p : json.at("metrics").at("points")) {
     const auto steps = p.at("steps").get<std::int64_t>();
     const auto seed = p.at("seed").get<std::uint64_t>();
-    const std::string key = point_key(steps, seed);
-    const auto mean = stored.tensors.find(key + ".mean"), cov = stored.tensors.find(key + ".cov");
-    const auto count = stored.metadata.find(key + ".count");
-    if (mean == stored.tensors.end() || cov == stored.tensors.end() ||
-        count == stored.metadata.end()) {
-      throw FormatError(file, "no statistics for " + key);
-    }
-    std::int64_t n = 0;
-    try {
-      n = std::stoll(count->second);
-    } catch (const std::exception&) {
-      throw FormatError(file, "count of " + key + " is not a number");
-    }
-    points[{steps, seed}] = {mean->second.to(at::kDouble), cov->second.to(at::kDouble), n};
+    const auto file = run / point_file(steps, seed);
+    if (!std::filesystem::exists(file)) throw refuse("has no statistics file " + file.string());
+    points[{steps, seed}] = read_gaussian_stats(file);
   }
   return points;
 }

@@ -35,9 +35,9 @@ struct FidRunInfo {
 nlohmann::json fid_run_json(const FidRunInfo& info, const FidRunOptions& options,
                             const FeatureExtractor& extractor, const ReferenceStats& reference,
                             const FidResult& result);
-// Writes RUN/run.json, RUN/tables/fid.csv and RUN/stats.safetensors (each point's feature mean and
-// covariance, float64, "steps<k>.seed<s>.mean|cov") through RunFolderWriter (RUN.tmp, then rename;
-// an existing run is never overwritten). Returns the run folder.
+// Writes RUN/run.json, RUN/tables/fid.csv and RUN/stats/steps<k>.seed<s>.safetensors (each point's
+// feature mean and covariance in the reference-statistics format) through RunFolderWriter (RUN.tmp,
+// then rename; an existing run is never overwritten). Returns the run folder.
 std::filesystem::path write_fid_run(const std::filesystem::path& out,
                                     const nlohmann::json& run_json, const FidResult& result);
 
