@@ -26,6 +26,8 @@ constexpr FieldFlag kFieldFlags[] = {
     {"analyze", "record.batch_size", "--batch"},
     {"analyze", "record.bins", "--bins"},
     {"analyze", "analysis.edge_samples", "--edge-samples"},
+    {"sensitivity", "sensitivity.count", "--n"},
+    {"sensitivity", "sensitivity.batch_size", "--batch"},
     // Every command.
     {"", "device", "--device"},
     {"", "generate.count", "--n"},
@@ -60,6 +62,16 @@ constexpr FieldFlag kFieldFlags[] = {
     {"", "reconstruction.qdrop", "--qdrop"},
     {"", "quant.tdq_depth", "--tdq-depth"},
     {"", "quantize.qat_steps", "--qat-steps"},
+    {"", "quantize.config", "--config"},
+    {"", "sensitivity.quant", "--quant"},
+    {"", "sensitivity.seeds", "--seeds"},
+    {"", "sensitivity.windows", "--windows"},
+    {"", "search.sensitivity", "--sensitivity"},
+    {"", "search.weight_budget", "--weight-budget"},
+    {"", "search.input_budget", "--input-budget"},
+    {"", "search.weight_bits", "--weight-candidates"},
+    {"", "search.input_bits", "--input-candidates"},
+    {"", "search.validate", "--validate"},
 };
 
 }  // namespace
@@ -78,6 +90,11 @@ std::string error_message(const std::exception& error, const std::string& comman
   const std::string flag = flag_of_field(command, config->field());
   if (flag.empty()) return error.what();
   return flag + (config->value().empty() ? "" : " " + config->value()) + ": " + config->reason();
+}
+
+int exit_code(const std::exception& error, const std::string& command) {
+  const auto* config = dynamic_cast<const ConfigError*>(&error);
+  return config && !flag_of_field(command, config->field()).empty() ? 2 : 1;
 }
 
 }  // namespace tdq::cli

@@ -14,4 +14,10 @@ std::string flag_of_field(const std::string& command, const std::string& field);
 // a flag for names the flag and the value, any other error reads as its what().
 std::string error_message(const std::exception& error, const std::string& command);
 
+// Exit status of a failed command: 2 for a usage error, i.e. a ConfigError about a field the
+// command has a flag for (a flag's value the run cannot use: `--override` matching no layer, a
+// budget below every candidate), as for flags CLI11 itself refuses; 1 for any other error (files,
+// data, a damaged run).
+int exit_code(const std::exception& error, const std::string& command);
+
 }  // namespace tdq::cli

@@ -53,5 +53,7 @@ void add_train_features_command(CLI::App& app, Action& action);
 void add_fid_command(CLI::App& app, Action& action);
 void add_analyze_command(CLI::App& app, Action& action);
 void add_demo_command(CLI::App& app, Action& action);
+void add_sensitivity_command(CLI::App& app, Action& action);
+void add_search_bits_command(CLI::App& app, Action& action);
 
 }  // namespace tdq::cli

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/cli_support.h"
+#include "core/common/errors.h"
+#include "core/common/json_file.h"
 #include "core/data/fashion_mnist.h"
 #include "core/jobs/quantize_job.h"
 #include "core/model/model_io.h"
@@ -29,6 +31,7 @@ struct QuantizeOptions {
   std::string tdq_init = "per-step";
   std::vector<std::string> skip;
   std::vector<std::string> overrides;
+  std::string config;  // a whole quant config (JSON), e.g. the one `tdq search-bits` writes
 };
 
 // "PATTERN=skip", "PATTERN=w4a8", "PATTERN=w4" or "PATTERN=a6".
@@ -53,15 +56,31 @@ LayerOverride parse_override(const std::string& text) {
   return o;
 }
 
+QuantizeJob with_run_settings(QuantizeJob job, const QuantizeOptions& o);
+
 // The one quantize recipe (core/jobs/quantize_job.h) with the flags' values.
 QuantizeJob quantize_job(const QuantizeOptions& o) {
   QuantizeJob job = o.job;
   job.model_dir = o.model;
+  if (!o.config.empty()) {  // the file is the whole config; its flags are refused beside it
+    const nlohmann::json json = read_json_file(o.config);
+    try {
+      job.quant = quant_config_from_json(json);
+    } catch (const ConfigError& e) {
+      throw ConfigError("quantize.config", o.config, e.what());
+    }
+    return with_run_settings(job, o);
+  }
   job.quant.method = parse_quant_method(o.method);
   job.quant.grid = o.grid == "asymmetric" ? GridChoice::Asymmetric : GridChoice::CodeDefault;
   job.quant.tdq_init = o.tdq_init == "static" ? TdqInit::Static : TdqInit::PerStep;
   if (!o.skip.empty()) job.quant.skip = o.skip;
   for (const auto& text : o.overrides) job.quant.overrides.push_back(parse_override(text));
+  return with_run_settings(job, o);
+}
+
+// The settings of a run that are not the quant config.
+QuantizeJob with_run_settings(QuantizeJob job, const QuantizeOptions& o) {
   job.device = o.common.device;
   job.seed = o.common.seed;
   job.sampler = parse_sampler_kind(o.sampler);
@@ -81,9 +100,10 @@ void run_quantize(const QuantizeOptions& o) {
   int quantized = 0;
   for (const auto& layer : json.at("layers")) quantized += layer.at("quantized").get<bool>();
   std::ostringstream human;
-  human << o.method << " W" << job.quant.w_bits << "A" << job.quant.a_bits << ": " << quantized
-        << " of " << json.at("layers").size() << " layers quantized, calibrated in " << seconds
-        << " s; run written to " << run.string() << "\n";
+  human << to_string(job.quant.method) << " W" << job.quant.w_bits << "A" << job.quant.a_bits
+        << ": " << quantized << " of " << json.at("layers").size()
+        << " layers quantized, calibrated in " << seconds << " s; run written to " << run.string()
+        << "\n";
   const nlohmann::json spread = json.at("metrics").value("interval_spread", nlohmann::json());
   if (!spread.is_null()) {
     human << "s(t) max/min over the " << spread.at("timesteps") << "-step schedule: median "
@@ -93,7 +113,7 @@ void run_quantize(const QuantizeOptions& o) {
   }
   print_result(o.common,
                {{"out", run.string()},
-                {"method", o.method},
+                {"method", to_string(job.quant.method)},
                 {"w_bits", job.quant.w_bits},
                 {"a_bits", job.quant.a_bits},
                 {"quantized_layers", quantized},
@@ -198,6 +218,15 @@ void add_quantize_command(CLI::App& app, Action& action) {
   c->add_option("--override", o->overrides,
                 "Per-layer bits: PATTERN=w4a8, PATTERN=a6, PATTERN=skip")
       ->each([](const std::string& text) { parse_override(text); });
+  CLI::Option* config =
+      c->add_option("--config", o->config,
+                    "Quant config JSON (method, bits, grids, skip list, per-layer overrides), e.g. "
+                    "config.json of `tdq search-bits`; replaces the flags that set them");
+  for (const char* flag :
+       {"--method", "--wbits", "--abits", "--grid", "--per-channel", "--tdq-depth", "--tdq-init",
+        "--tdq-constant-t", "--table-groups", "--skip", "--override"}) {
+    config->excludes(c->get_option(flag));
+  }
   add_common_options(*c, o->common);
   c->callback([o, &action] { action = [o] { run_quantize(*o); }; });
 }

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   tdq::cli::add_fid_command(app, action);
   tdq::cli::add_analyze_command(app, action);
   tdq::cli::add_demo_command(app, action);
+  tdq::cli::add_sensitivity_command(app, action);
+  tdq::cli::add_search_bits_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -34,6 +36,6 @@ int main(int argc, char** argv) {
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "tdq: error: " << tdq::cli::error_message(e, command) << "\n";
-    return 1;
+    return tdq::cli::exit_code(e, command);
   }
 }

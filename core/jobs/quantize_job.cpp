@@ -94,13 +94,12 @@ std::filesystem::path quantize_checkpoint(const std::filesystem::path& out) {
   return run.parent_path() / (run.filename().string() + ".checkpoint.safetensors");
 }
 
-std::filesystem::path run_quantize_job(const QuantizeJob& job, const std::filesystem::path& out,
-                                       const ProgressFn& progress) {
-  require_new_run_folder(out);
-  const c10::Device device = parse_device(job.device);
-  LoadedModel loaded = load_model(job.model_dir.empty() ? default_model_dir() : job.model_dir);
-  loaded.model->to(device);
-  QuantizedModel twin(*loaded.model, job.quant);
+QuantizeOutcome quantize_model(const QuantizeJob& job, LoadedModel& loaded,
+                               const std::filesystem::path& out, const ProgressFn& progress) {
+  const c10::Device device = loaded.model->parameters().front().device();
+  QuantizeOutcome outcome;
+  outcome.twin = std::make_unique<QuantizedModel>(*loaded.model, job.quant);
+  QuantizedModel& twin = *outcome.twin;
   SamplerConfig sampler;
   sampler.kind = job.sampler;
   sampler.steps = job.calib_steps;
@@ -117,7 +116,19 @@ std::filesystem::path run_quantize_job(const QuantizeJob& job, const std::filesy
   // Times are only comparable on the same device and thread count.
   result.metrics["device"] = device.str();
   result.metrics["threads"] = at::get_num_threads();
-  const auto run = write_quantize_run(loaded, twin, result.calibration, result.metrics, out);
+  outcome.calibration = std::move(result.calibration);
+  outcome.metrics = std::move(result.metrics);
+  return outcome;
+}
+
+std::filesystem::path run_quantize_job(const QuantizeJob& job, const std::filesystem::path& out,
+                                       const ProgressFn& progress) {
+  require_new_run_folder(out);
+  LoadedModel loaded = load_model(job.model_dir.empty() ? default_model_dir() : job.model_dir);
+  loaded.model->to(parse_device(job.device));
+  const QuantizeOutcome outcome = quantize_model(job, loaded, out, progress);
+  const auto run =
+      write_quantize_run(loaded, *outcome.twin, outcome.calibration, outcome.metrics, out);
   // The run folder now holds the result.
   if (job.resumable) std::filesystem::remove(quantize_checkpoint(out));
   return run;

@@ -4,13 +4,18 @@
 // `tdq quantize` fills the struct from its flags. Errors name the fields ("quantize.qat_steps").
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "core/common/progress.h"
 #include "core/diffusion/sampler.h"
+#include "core/model/model_io.h"
 #include "core/quant/calibration_set.h"
 #include "core/quant/qat_trainer.h"
 #include "core/quant/quant_config.h"
+#include "core/quant/quantized_model.h"
 
 namespace tdq {
 
@@ -54,6 +59,17 @@ bool trains(const QuantizeJob& job);
 
 // <out>.checkpoint.safetensors, beside the run folder.
 std::filesystem::path quantize_checkpoint(const std::filesystem::path& out);
+
+// The twin the job makes for `loaded` (a model already on the job's device) and what run.json
+// records of it, without a run folder: what run_quantize_job writes and `tdq search-bits
+// --validate` measures. `out` only names a resumable job's QAT checkpoint.
+struct QuantizeOutcome {
+  std::unique_ptr<QuantizedModel> twin;
+  nlohmann::json calibration, metrics;
+};
+QuantizeOutcome quantize_model(const QuantizeJob& job, LoadedModel& loaded,
+                               const std::filesystem::path& out = {},
+                               const ProgressFn& progress = {});
 
 // Quantizes the model as `job` says and writes the run folder atomically (RUN.tmp, renamed when
 // complete); run.json records the job's settings, device and thread count. IoError before any work

@@ -111,12 +111,12 @@ TEST_F(Cli, QuantizeWritesARunThatSampleUses) {
             2);
   const CliResult typo =
       run_tdq("quantize -q --model " + model() + " --override 'nowhere.*=w4' --out " + run, dir);
-  EXPECT_EQ(typo.code, 1);
+  EXPECT_EQ(typo.code, 2);  // a flag's value the run cannot use is a usage error
   // The core names the config field; the CLI names its flag.
   EXPECT_NE(typo.err.find("--override nowhere.*: matches no layer"), std::string::npos) << typo.err;
   const CliResult device =
       run_tdq("quantize -q --model " + model() + " --device tpu --out " + run, dir);
-  EXPECT_EQ(device.code, 1);
+  EXPECT_EQ(device.code, 2);
   EXPECT_NE(device.err.find("tdq: error: --device tpu: unknown device"), std::string::npos)
       << device.err;
   EXPECT_FALSE(std::filesystem::exists(run));

@@ -150,7 +150,7 @@ TEST_F(QuantizeRecipe, ATrainingMethodWithoutStepsNamesTheField) {
   EXPECT_FALSE(std::filesystem::exists(dir / "lsq"));
   const test::CliResult cli =
       test::run_tdq(flags_of(job(QuantMethod::Lsq)) + " --out " + (dir / "lsq").string(), dir);
-  EXPECT_EQ(cli.code, 1);
+  EXPECT_EQ(cli.code, 2);  // a usage error: the flag's value cannot work
   EXPECT_NE(cli.err.find("--qat-steps 0: method lsq trains"), std::string::npos) << cli.err;
 }
 

@@ -1,0 +1,110 @@
+// `tdq search-bits`: per-layer bits under a budget from a sensitivity run
+// (core/jobs/bit_search_job.h).
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/cli/cli_support.h"
+#include "app/cli/int_list.h"
+#include "core/common/json_file.h"
+#include "core/jobs/bit_search_job.h"
+#include "core/run/run_folder.h"
+
+namespace tdq::cli {
+
+namespace {
+
+struct SearchBitsCliOptions {
+  CommonOptions common;
+  BitSearchJob job;
+  std::string sensitivity, out;
+  double weight_budget = 0, input_budget = 0;  // 0: not given
+  std::string weight_candidates, input_candidates;
+};
+
+std::vector<int> candidates(const std::string& text, const std::string& flag) {
+  std::vector<int> bits;
+  if (text.empty()) return bits;
+  for (auto b : parse_int_list(text, flag, 0)) bits.push_back(static_cast<int>(b));
+  return bits;
+}
+
+void run_search_bits(const SearchBitsCliOptions& o) {
+  apply_common_options(o.common);
+  BitSearchJob job = o.job;
+  job.sensitivity_run = o.sensitivity;
+  job.seed = o.common.seed;
+  job.device = o.common.device;
+  if (o.weight_budget > 0) job.search.weight.mean_bits = o.weight_budget;
+  if (o.input_budget > 0) job.search.input.mean_bits = o.input_budget;
+  job.search.weight.candidates = candidates(o.weight_candidates, "--weight-candidates");
+  job.search.input.candidates = candidates(o.input_candidates, "--input-candidates");
+  const auto written = run_bit_search_job(job, o.out, make_progress_bar("search-bits", o.common));
+  const nlohmann::json run = read_run_json(written, "bit-search");
+  std::ostringstream human;
+  for (const char* kind : {"weight", "input"}) {
+    const auto& k = run.at(kind);
+    if (!k.at("searched").get<bool>()) continue;
+    human << kind << " bits: mean " << k.at("mean_bits").get<double>() << " of candidates "
+          << k.at("candidates").dump() << ", predicted noise MSE "
+          << k.at("predicted").get<double>() << "\n";
+  }
+  nlohmann::json result = {{"out", written.string()},
+                           {"config", (written / "config.json").string()},
+                           {"predicted", run.at("predicted")}};
+  if (run.contains("validation")) {
+    const auto& v = run.at("validation");
+    human << "validation (measured noise MSE, " << v.at("seeds").size() << " seeds x "
+          << v.at("count") << " samples):\n";
+    for (const auto& c : v.at("configs")) {
+      human << "  " << c.at("name").get<std::string>() << ": W " << c.at("weight_mean_bits")
+            << " A " << c.at("input_mean_bits") << " bits, predicted " << c.at("predicted")
+            << ", measured " << c.at("measured")
+            << (c.at("searched_better_on_every_seed").get<bool>()
+                    ? " (searched better on every seed)"
+                    : "")
+            << "\n";
+    }
+    human << "  rank correlation of predicted and measured: "
+          << v.at("spearman_predicted_vs_measured").dump() << "\n";
+    result["validation"] = v;
+  }
+  human << "config written to " << (written / "config.json").string()
+        << " (tdq quantize --config takes it)\n";
+  print_result(o.common, result, human.str());
+}
+
+}  // namespace
+
+void add_search_bits_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<SearchBitsCliOptions>();
+  CLI::App* c = app.add_subcommand(
+      "search-bits",
+      "Choose per-layer weight/activation bits under a mean-bit budget from a sensitivity run "
+      "(exact), write the quantize config and the Pareto front; --validate measures it");
+  c->add_option("--sensitivity", o->sensitivity, "Sensitivity run folder")->required();
+  c->add_option("--out", o->out, "Run folder to create")->required();
+  c->add_option("--weight-budget", o->weight_budget,
+                "Mean weight bits (parameter-weighted) the choice may use")
+      ->check(CLI::PositiveNumber);
+  c->add_option("--input-budget", o->input_budget,
+                "Mean activation bits (weighted by input elements) the choice may use")
+      ->check(CLI::PositiveNumber);
+  c->add_option("--weight-candidates", o->weight_candidates,
+                "Weight bit widths to choose from (default: all the run measured)");
+  c->add_option("--input-candidates", o->input_candidates,
+                "Activation bit widths to choose from (default: all the run measured)");
+  c->add_flag("--validate", o->job.validate,
+              "Quantize and measure the searched config, every uniform candidate and random mixes "
+              "of the same budget (PTQ methods)");
+  c->add_option("--random-mixes", o->job.random_mixes, "Random mixes in the validation")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  c->add_option("--pareto-step", o->job.pareto_step, "Mean-bit spacing of the traced front")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  add_common_options(*c, o->common);
+  c->callback([o, &action] { action = [o] { run_search_bits(*o); }; });
+}
+
+}  // namespace tdq::cli

@@ -1,0 +1,37 @@
+#pragma once
+// `tdq search-bits` as a job: a sensitivity run in, a bit-search run folder out: the searched
+// quantize config (config.json, what `tdq quantize --config` takes), the predicted Pareto fronts
+// and, with validation, the measured error of the searched mix beside uniform bits and random
+// mixes of the same budget, each calibrated by the same recipe and measured on the same samples.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/progress.h"
+#include "core/sensitivity/bit_search.h"
+
+namespace tdq {
+
+struct BitSearchJob {
+  std::filesystem::path sensitivity_run;
+  BitSearchOptions search;
+  // Validation: quantizes (PTQ recipe of `tdq quantize`, default calibration, seed) and measures
+  // the searched config, every uniform candidate and `random_mixes` random mixes.
+  bool validate = false;
+  std::int64_t random_mixes = 2;
+  std::uint64_t seed = 0;  // calibration and random mixes
+  std::string device = "cpu";
+  double pareto_step = 0.25;  // mean-bit spacing of the traced fronts
+};
+
+// Searches (and validates) and writes the run folder atomically. IoError before any work when
+// `out` exists; ConfigError naming the field (search.*) for a bad setting.
+std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::filesystem::path& out,
+                                         const ProgressFn& progress = {});
+
+// Spearman's rank correlation (ties get their mean rank); nullopt for < 3 points or no variance.
+std::optional<double> spearman(const std::vector<double>& x, const std::vector<double>& y);
+
+}  // namespace tdq

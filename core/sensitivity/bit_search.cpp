@@ -1,0 +1,138 @@
+#include "core/sensitivity/bit_search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "core/common/errors.h"
+
+namespace tdq {
+
+namespace {
+
+std::string joined(const std::vector<int>& bits) {
+  std::ostringstream s;
+  for (std::size_t i = 0; i < bits.size(); ++i) s << (i ? ", " : "") << bits[i];
+  return s.str();
+}
+
+}  // namespace
+
+BitProblem bit_problem(const SensitivityRun& run, bool weights,
+                       const std::vector<int>& candidates) {
+  const SensitivityResult& r = run.result;
+  const auto& measured = weights ? r.weight_bits : r.input_bits;
+  const char* field = weights ? "search.weight_bits" : "search.input_bits";
+  if (r.layers_done < static_cast<std::int64_t>(r.layers.size())) {
+    throw ConfigError("search.sensitivity", "per_layer = false",
+                      "the sensitivity run measured whole twins only; measure per layer");
+  }
+  BitProblem p;
+  p.bits = candidates.empty() ? measured : candidates;
+  std::sort(p.bits.begin(), p.bits.end());
+  p.bits.erase(std::unique(p.bits.begin(), p.bits.end()), p.bits.end());
+  if (p.bits.empty()) throw ConfigError(field, "(none)", "give at least one candidate");
+  std::vector<std::int64_t> column;
+  for (int b : p.bits) {
+    const auto it = std::find(measured.begin(), measured.end(), b);
+    if (it == measured.end()) {
+      throw ConfigError(field, std::to_string(b),
+                        "not measured by the sensitivity run (it has " + joined(measured) + ")");
+    }
+    column.push_back(it - measured.begin());
+  }
+  const at::Tensor& damage = weights ? r.weight_damage : r.input_damage;
+  for (std::size_t row = 0; row < r.layers.size(); ++row) {
+    const auto& layer = r.layers[row];
+    const std::int64_t size = weights ? layer.parameters : layer.input_elements;
+    p.total_size += size;
+    std::vector<ChoiceOption> options;
+    for (std::size_t c = 0; c < p.bits.size(); ++c) {
+      options.push_back(
+          {p.bits[c] * size, mean_damage(damage, column[c], static_cast<std::int64_t>(row))});
+    }
+    p.items.push_back(std::move(options));
+  }
+  return p;
+}
+
+BitChoice to_choice(const BitProblem& problem, const Allocation& allocation) {
+  BitChoice c;
+  for (std::size_t row = 0; row < allocation.option.size(); ++row) {
+    c.bits.push_back(problem.bits[allocation.option[row]]);
+  }
+  c.predicted = allocation.damage;
+  c.mean_bits = static_cast<double>(allocation.cost) / static_cast<double>(problem.total_size);
+  return c;
+}
+
+BitChoice search_kind(const BitProblem& problem, double mean_bits, const char* field) {
+  const double smallest = problem.bits.front();
+  if (!(mean_bits >= smallest)) {
+    std::ostringstream value;
+    value << mean_bits;
+    throw ConfigError(field, value.str(),
+                      "below the smallest candidate (" + std::to_string(problem.bits.front()) +
+                          " bits): no allocation fits");
+  }
+  // Costs are integers (bits x size): the budget is the largest one the mean allows.
+  const auto budget = static_cast<std::int64_t>(
+      std::floor(mean_bits * static_cast<double>(problem.total_size) + 1e-9));
+  return to_choice(problem, best_allocation(problem.items, budget));
+}
+
+BitChoice uniform_choice(const BitProblem& problem, int bits) {
+  const auto it = std::find(problem.bits.begin(), problem.bits.end(), bits);
+  if (it == problem.bits.end())
+    throw ConfigError("search.uniform", std::to_string(bits), "not a candidate");
+  Allocation a;
+  const auto option = static_cast<std::size_t>(it - problem.bits.begin());
+  for (const auto& item : problem.items) {
+    a.option.push_back(option);
+    a.cost += item[option].cost;
+    a.damage += item[option].damage;
+  }
+  return to_choice(problem, a);
+}
+
+BitChoice random_choice(const BitProblem& problem, double mean_bits, std::mt19937_64& rng) {
+  const auto budget = static_cast<std::int64_t>(
+      std::floor(mean_bits * static_cast<double>(problem.total_size) + 1e-9));
+  Allocation a;
+  a.option.assign(problem.items.size(), 0);
+  for (const auto& item : problem.items) a.cost += item[0].cost;
+  std::vector<std::size_t> movable(problem.items.size());
+  for (std::size_t i = 0; i < movable.size(); ++i) movable[i] = i;
+  while (!movable.empty()) {
+    std::uniform_int_distribution<std::size_t> pick(0, movable.size() - 1);
+    const std::size_t k = pick(rng), row = movable[k];
+    const auto& item = problem.items[row];
+    const std::size_t o = a.option[row];
+    const std::int64_t extra = o + 1 < item.size() ? item[o + 1].cost - item[o].cost : -1;
+    if (extra < 0 || a.cost + extra > budget) {
+      movable.erase(movable.begin() + static_cast<std::ptrdiff_t>(k));
+      continue;
+    }
+    a.option[row] = o + 1;
+    a.cost += extra;
+  }
+  for (std::size_t row = 0; row < a.option.size(); ++row)
+    a.damage += problem.items[row][a.option[row]].damage;
+  return to_choice(problem, a);
+}
+
+QuantConfig searched_config(const SensitivityRun& run, const std::vector<int>& w_bits,
+                            const std::vector<int>& a_bits) {
+  QuantConfig config = run.base_config;
+  const auto& layers = run.result.layers;
+  for (std::size_t row = 0; row < layers.size(); ++row) {
+    LayerOverride o;
+    o.pattern = layers[row].path;
+    if (w_bits.at(row) != config.w_bits) o.w_bits = w_bits[row];
+    if (a_bits.at(row) != config.a_bits) o.a_bits = a_bits[row];
+    if (o.w_bits || o.a_bits) config.overrides.push_back(o);
+  }
+  return config;
+}
+
+}  // namespace tdq

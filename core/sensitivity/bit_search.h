@@ -1,0 +1,61 @@
+#pragma once
+// `tdq search-bits`: per-layer weight and activation bits from a sensitivity run, under budgets of
+// mean bits, with the additive model (a config's error is the sum of its layers' measured damages
+// at their bits; docs/method.md section 8). Weight and activation choices are independent knapsacks
+// because the model is additive and the budgets are separate.
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <vector>
+
+#include "core/quant/quant_config.h"
+#include "core/sensitivity/bit_allocation.h"
+#include "core/sensitivity/sensitivity_run.h"
+
+namespace tdq {
+
+// Which bits a search may give one kind of tensor, and its budget.
+struct BitBudget {
+  std::vector<int> candidates;      // empty: every width the sensitivity run measured
+  std::optional<double> mean_bits;  // weights: parameter-weighted; inputs: element-weighted;
+                                    // none: the base config's bits for every layer
+};
+
+struct BitSearchOptions {
+  BitBudget weight, input;
+};
+
+// One kind's choice: bits per sensitivity row, the predicted damage and the mean bits it costs.
+struct BitChoice {
+  std::vector<int> bits;
+  double predicted = 0;
+  double mean_bits = 0;
+};
+
+// The knapsack of one kind: options per row are the candidate bits (ascending), cost bits x size,
+// damage the mean measured damage. ConfigError (search.weight_bits / search.input_bits) for a
+// candidate the run did not measure or an empty set.
+struct BitProblem {
+  std::vector<int> bits;                         // the candidates
+  std::vector<std::vector<ChoiceOption>> items;  // per row
+  std::int64_t total_size = 0;                   // sum of sizes (parameters or input elements)
+};
+BitProblem bit_problem(const SensitivityRun& run, bool weights, const std::vector<int>& candidates);
+
+// The allocation as bits per row, with its predicted damage and mean bits.
+BitChoice to_choice(const BitProblem& problem, const Allocation& allocation);
+
+// The least damaging choice of mean bits <= budget; ConfigError (search.weight_budget /
+// search.input_budget) when even the smallest bits exceed it.
+BitChoice search_kind(const BitProblem& problem, double mean_bits, const char* field);
+// Every row at one bit width (must be a candidate).
+BitChoice uniform_choice(const BitProblem& problem, int bits);
+// A random mix filling the budget: all rows start at the smallest candidate, then rows picked at
+// random move up one candidate while the budget allows (the control a searched mix must beat).
+BitChoice random_choice(const BitProblem& problem, double mean_bits, std::mt19937_64& rng);
+
+// The base config with one override per row whose bits differ from it.
+QuantConfig searched_config(const SensitivityRun& run, const std::vector<int>& w_bits,
+                            const std::vector<int>& a_bits);
+
+}  // namespace tdq

@@ -1,0 +1,213 @@
+#include "core/sensitivity/sensitivity_run.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "core/common/errors.h"
+#include "core/common/file_io.h"
+#include "core/model/safetensors.h"
+#include "core/run/run_folder.h"
+
+namespace tdq {
+
+namespace {
+
+constexpr const char* kKind = "sensitivity";
+constexpr const char* kTensors = "sensitivity.safetensors";
+
+// Mean and sample standard deviation over the seeds (dimension 0) of a [seeds, windows] slice.
+std::pair<double, double> seed_stats(const at::Tensor& per_seed, std::int64_t window) {
+  const at::Tensor v = per_seed.select(1, window);
+  const double mean = v.mean().item<double>();
+  const double spread = v.size(0) > 1 ? v.std().item<double>() : 0.0;
+  return {mean, spread};
+}
+
+void csv_rows(std::ostringstream& csv, const SensitivityResult& r, const std::string& kind,
+              int bits, std::int64_t row, const at::Tensor& per_seed) {
+  for (std::size_t w = 0; w < r.windows.size(); ++w) {
+    const auto& win = r.windows[w];
+    const auto [mean, spread] = seed_stats(per_seed, static_cast<std::int64_t>(w));
+    char numbers[64];
+    std::snprintf(numbers, sizeof numbers, "%.9g,%.9g", mean, spread);
+    csv << (row >= 0 ? std::to_string(r.layers[static_cast<std::size_t>(row)].index) : "") << ","
+        << (row >= 0 ? r.layers[static_cast<std::size_t>(row)].path : "") << "," << kind << ","
+        << bits << "," << w << "," << win.first_step << "," << win.last_step << "," << win.t_first
+        << "," << win.t_last << "," << numbers << "\n";
+  }
+}
+
+template <typename T>
+T field(const nlohmann::json& json, const char* key, const std::filesystem::path& file) {
+  try {
+    return json.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw FormatError(file, std::string("missing or invalid '") + key + "'");
+  }
+}
+
+void check_shape(const at::Tensor& t, std::vector<std::int64_t> shape, const char* name,
+                 const std::filesystem::path& file) {
+  if (!t.defined() || t.sizes() != at::IntArrayRef(shape) || t.scalar_type() != at::kDouble) {
+    throw FormatError(file, std::string("'") + name + "' does not have the shape run.json gives");
+  }
+  if (!at::isfinite(t).all().item<bool>())
+    throw FormatError(file, std::string("'") + name + "' holds NaN or Inf values");
+}
+
+}  // namespace
+
+std::string sensitivity_csv(const SensitivityResult& r) {
+  std::ostringstream csv;
+  csv << "layer,path,kind,bits,window,step_first,step_last,t_first,t_last,mse_mean,mse_seed_std\n";
+  for (std::int64_t i = 0; i < r.twin_error.size(1); ++i)
+    csv_rows(csv, r, "twin" + std::to_string(i), 0, -1, r.twin_error.select(1, i));
+  for (std::int64_t row = 0; row < r.layers_done; ++row) {
+    for (std::size_t c = 0; c < r.weight_bits.size(); ++c)
+      csv_rows(csv, r, "weight", r.weight_bits[c], row,
+               r.weight_damage.select(1, static_cast<std::int64_t>(c)).select(1, row));
+    for (std::size_t c = 0; c < r.input_bits.size(); ++c)
+      csv_rows(csv, r, "input", r.input_bits[c], row,
+               r.input_damage.select(1, static_cast<std::int64_t>(c)).select(1, row));
+    csv_rows(csv, r, "keep_fp_gain", 0, row, r.keep_fp_gain.select(1, row));
+  }
+  return csv.str();
+}
+
+std::filesystem::path write_sensitivity_run(const SensitivityRun& run,
+                                            const std::filesystem::path& out) {
+  const SensitivityResult& r = run.result;
+  nlohmann::json json = run_envelope(kKind);
+  nlohmann::json runs = nlohmann::json::array();
+  for (const auto& p : run.quant_runs) runs.push_back(p.string());
+  nlohmann::json windows = nlohmann::json::array();
+  for (const auto& w : r.windows) {
+    windows.push_back({{"first_step", w.first_step},
+                       {"last_step", w.last_step},
+                       {"t_first", w.t_first},
+                       {"t_last", w.t_last}});
+  }
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& l : r.layers) {
+    layers.push_back({{"index", l.index},
+                      {"path", l.path},
+                      {"parameters", l.parameters},
+                      {"input_elements", l.input_elements}});
+  }
+  const auto& o = run.options;
+  json.update({{"model", {{"dir", run.model_dir.string()}, {"sha256", run.model_sha256}}},
+               {"quant_runs", runs},
+               {"base_config", to_json(run.base_config)},
+               {"sampler",
+                {{"kind", to_string(o.sampler.kind)},
+                 {"steps", o.sampler.steps},
+                 {"skip", to_string(o.sampler.skip)},
+                 {"clip_x0", o.sampler.clip_x0}}},
+               {"count", o.count},
+               {"batch_size", o.batch_size},
+               {"seeds", o.seeds},
+               {"per_layer", o.per_layer},
+               {"timesteps", r.timesteps},
+               {"windows", windows},
+               {"layers", layers},
+               {"weight_bits", r.weight_bits},
+               {"input_bits", r.input_bits},
+               {"weight_run", r.weight_twin},
+               {"input_run", r.input_twin},
+               {"seconds", r.seconds},
+               {"error",
+                "mean squared difference of the predicted noise against the FP model, "
+                "local mode (FP x_t), averaged over samples and the steps of a window"}});
+  RunFolderWriter writer(out);
+  writer.write_json(kRunJson, json);
+  writer.write_tensors(kTensors, {{"weight_damage", r.weight_damage},
+                                  {"input_damage", r.input_damage},
+                                  {"keep_fp_gain", r.keep_fp_gain},
+                                  {"twin_error", r.twin_error}});
+  std::filesystem::create_directories(writer.temp_dir() / "tables");
+  write_file_atomic(writer.temp_dir() / "tables" / "sensitivity.csv", sensitivity_csv(r));
+  return writer.commit();
+}
+
+SensitivityRun read_sensitivity_run(const std::filesystem::path& dir) {
+  const nlohmann::json json = read_run_json(dir, kKind);
+  const auto file = dir / kRunJson;
+  SensitivityRun run;
+  SensitivityResult& r = run.result;
+  const auto model = field<nlohmann::json>(json, "model", file);
+  run.model_dir = field<std::string>(model, "dir", file);
+  run.model_sha256 = field<std::string>(model, "sha256", file);
+  for (const auto& p : field<std::vector<std::string>>(json, "quant_runs", file))
+    run.quant_runs.emplace_back(p);
+  try {
+    run.base_config = quant_config_from_json(json.at("base_config"));
+  } catch (const std::exception& e) {
+    throw FormatError(file, std::string("base_config: ") + e.what());
+  }
+  auto& o = run.options;
+  const auto sampler = field<nlohmann::json>(json, "sampler", file);
+  try {
+    o.sampler.kind = parse_sampler_kind(field<std::string>(sampler, "kind", file));
+    o.sampler.skip = parse_skip_kind(field<std::string>(sampler, "skip", file));
+  } catch (const ConfigError& e) {
+    throw FormatError(file, std::string("sampler: ") + e.what());
+  }
+  o.sampler.steps = field<std::int64_t>(sampler, "steps", file);
+  o.sampler.clip_x0 = field<bool>(sampler, "clip_x0", file);
+  o.count = field<std::int64_t>(json, "count", file);
+  o.batch_size = field<std::int64_t>(json, "batch_size", file);
+  o.seeds = field<std::vector<std::uint64_t>>(json, "seeds", file);
+  o.per_layer = field<bool>(json, "per_layer", file);
+  r.timesteps = field<std::vector<std::int64_t>>(json, "timesteps", file);
+  for (const auto& w : field<nlohmann::json>(json, "windows", file)) {
+    r.windows.push_back(
+        {field<std::int64_t>(w, "first_step", file), field<std::int64_t>(w, "last_step", file),
+         field<std::int64_t>(w, "t_first", file), field<std::int64_t>(w, "t_last", file)});
+  }
+  o.windows = static_cast<std::int64_t>(r.windows.size());
+  for (const auto& l : field<nlohmann::json>(json, "layers", file)) {
+    r.layers.push_back({field<int>(l, "index", file), field<std::string>(l, "path", file),
+                        field<std::int64_t>(l, "parameters", file),
+                        field<std::int64_t>(l, "input_elements", file)});
+  }
+  r.weight_bits = field<std::vector<int>>(json, "weight_bits", file);
+  r.input_bits = field<std::vector<int>>(json, "input_bits", file);
+  r.weight_twin = field<std::vector<std::size_t>>(json, "weight_run", file);
+  r.input_twin = field<std::vector<std::size_t>>(json, "input_run", file);
+  r.seconds = field<double>(json, "seconds", file);
+  if (r.weight_bits.size() != r.weight_twin.size() || r.input_bits.size() != r.input_twin.size() ||
+      r.windows.empty() || r.layers.empty() || run.quant_runs.empty()) {
+    throw FormatError(file, "bit candidates, windows, layers or runs are empty or inconsistent");
+  }
+  const auto tensors_file = dir / kTensors;
+  const SafetensorsFile saved = read_safetensors(tensors_file);
+  const auto get = [&](const char* name) {
+    const auto it = saved.tensors.find(name);
+    if (it == saved.tensors.end())
+      throw FormatError(tensors_file, std::string("no '") + name + "'");
+    return it->second;
+  };
+  const auto seeds = static_cast<std::int64_t>(o.seeds.size());
+  const auto rows = static_cast<std::int64_t>(r.layers.size());
+  const auto windows = static_cast<std::int64_t>(r.windows.size());
+  r.weight_damage = get("weight_damage");
+  r.input_damage = get("input_damage");
+  r.keep_fp_gain = get("keep_fp_gain");
+  r.twin_error = get("twin_error");
+  check_shape(r.weight_damage,
+              {seeds, static_cast<std::int64_t>(r.weight_bits.size()), rows, windows},
+              "weight_damage", tensors_file);
+  check_shape(r.input_damage,
+              {seeds, static_cast<std::int64_t>(r.input_bits.size()), rows, windows},
+              "input_damage", tensors_file);
+  check_shape(r.keep_fp_gain, {seeds, rows, windows}, "keep_fp_gain", tensors_file);
+  check_shape(r.twin_error, {seeds, static_cast<std::int64_t>(run.quant_runs.size()), windows},
+              "twin_error", tensors_file);
+  r.layers_done = o.per_layer ? rows : 0;
+  return run;
+}
+
+}  // namespace tdq

@@ -1,0 +1,106 @@
+// `tdq sensitivity`, `tdq search-bits` and `tdq quantize --config` end to end on the tiny model:
+// runs, the searched config taken as is, and bad inputs (exit 2 naming the flag).
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/json_file.h"
+#include "core/model/model_io.h"
+#include "tests/support/run_cli.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/tiny_models.h"
+
+namespace tdq {
+namespace {
+
+using test::CliResult;
+using test::last_json_line;
+using test::run_tdq;
+
+class SensitivityCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    UNet model(test::tiny_unet_config());
+    save_model(dir / "model", *model);
+  }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+  CliResult quantize(const std::string& name, const std::string& flags) const {
+    return run_tdq("quantize -q --threads 1 --model " + path("model") +
+                       " --calib 2 --calib-steps 4 --out " + path(name) + " " + flags,
+                   dir);
+  }
+  test::TempDir dir;
+};
+
+TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
+  ASSERT_EQ(quantize("w4", "--wbits 4 --abits 4").code, 0);
+  ASSERT_EQ(quantize("w8", "--wbits 8 --abits 8").code, 0);
+  const CliResult sens = run_tdq("sensitivity -q --json --threads 1 --model " + path("model") +
+                                     " --quant " + path("w4") + " --quant " + path("w8") +
+                                     " --n 2 --batch 2 --steps 4 --windows 2 --out " + path("sens"),
+                                 dir);
+  ASSERT_EQ(sens.code, 0) << sens.err;
+  EXPECT_GT(last_json_line(sens.out).at("layers").get<int>(), 2);
+  EXPECT_FALSE(std::filesystem::exists(path("sens") + ".checkpoint.safetensors"));
+
+  const std::string search = "search-bits -q --json --threads 1 --sensitivity " + path("sens");
+  const CliResult found = run_tdq(
+      search + " --weight-budget 6 --validate --random-mixes 1 --out " + path("search"), dir);
+  ASSERT_EQ(found.code, 0) << found.err;
+  const auto validation = last_json_line(found.out).at("validation");
+  ASSERT_EQ(validation.at("configs").size(), 4u);  // searched, uniform 4 and 8, one random mix
+  EXPECT_EQ(validation.at("configs")[0].at("name"), "searched");
+  EXPECT_LE(validation.at("configs")[0].at("weight_mean_bits").get<double>(), 6.0);
+  EXPECT_TRUE(std::filesystem::exists(path("search") + "/runs/uniform4/quant.safetensors"));
+
+  // `tdq quantize --config` places exactly the searched bits.
+  ASSERT_EQ(quantize("mixed", "--config " + path("search") + "/config.json").code, 0);
+  const auto searched = read_json_file(path("search") + "/run.json").at("weight").at("layers");
+  const auto placed = read_json_file(path("mixed") + "/run.json").at("layers");
+  std::set<int> widths;
+  for (const auto& row : searched) {
+    for (const auto& layer : placed) {
+      if (layer.at("path") == row.at("path")) {
+        EXPECT_EQ(layer.at("w_bits"), row.at("bits")) << row.at("path");
+        widths.insert(layer.at("w_bits").get<int>());
+      }
+    }
+  }
+  EXPECT_EQ(widths, (std::set<int>{4, 8}));  // a mix, not one width
+
+  // Bad inputs: one line, exit 2, naming the flag.
+  const auto refused = [&](const std::string& args, const std::string& text) {
+    const CliResult r = run_tdq(args, dir);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
+    // CLI11's own refusals add a line pointing to --help.
+    const bool cli11 = r.err.find("Run with --help") != std::string::npos;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), cli11 ? 2 : 1) << r.err;
+  };
+  refused(search + " --weight-budget 3 --out " + path("x"),
+          "--weight-budget 3: below the smallest");
+  refused(search + " --weight-budget 6 --weight-candidates 4,5 --out " + path("x"),
+          "--weight-candidates 5: not measured");
+  refused(search + " --out " + path("x"),
+          "--weight-budget (none): give a weight or an input budget");
+  refused("quantize --model " + path("model") + " --config " + path("search") +
+              "/config.json --wbits 4 --out " + path("x"),
+          "excludes");
+  nlohmann::json typo = read_json_file(path("search") + "/config.json");
+  typo["overrides"] = {{{"pattern", "nowhere.conv"}, {"w_bits", 4}}};
+  std::ofstream(path("typo.json")) << typo.dump();
+  refused("quantize -q --model " + path("model") + " --config " + path("typo.json") + " --out " +
+              path("x"),
+          "nowhere.conv: matches no layer");
+  EXPECT_FALSE(std::filesystem::exists(path("x")));
+  const CliResult missing = run_tdq("sensitivity -q --model " + path("model") + " --quant " +
+                                        path("nowhere") + " --out " + path("x"),
+                                    dir);
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("nowhere"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace tdq

@@ -1,0 +1,100 @@
+// `tdq search-bits` on a made-up sensitivity run: problems, budgets, controls, emitted config.
+#include <gtest/gtest.h>
+
+#include <ATen/ATen.h>
+
+#include "core/common/errors.h"
+#include "core/jobs/bit_search_job.h"
+#include "core/sensitivity/bit_search.h"
+
+namespace tdq {
+namespace {
+
+// Three layers of 100, 200 and 700 parameters; weight bits 4 and 8 measured; the big layer is
+// barely sensitive, the small one very.
+SensitivityRun made_up_run() {
+  SensitivityRun run;
+  run.base_config.w_bits = 8;
+  run.base_config.a_bits = 8;
+  run.options.seeds = {0, 1};
+  auto& r = run.result;
+  r.layers = {{1, "a.conv", 100, 50}, {2, "b.conv", 200, 50}, {3, "c.conv", 700, 50}};
+  r.weight_bits = {4, 8};
+  r.input_bits = {4, 8};
+  r.weight_twin = r.input_twin = {0, 1};
+  r.layers_done = 3;
+  r.windows = {{0, 0, 900, 900}};
+  // [seeds, bits, layers, windows]
+  r.weight_damage = at::tensor({10.0, 2.0, 0.1, 0.1, 0.02, 0.001}, at::kDouble)
+                        .reshape({1, 2, 3, 1})
+                        .repeat({2, 1, 1, 1});
+  r.input_damage = at::tensor({1.0, 1.0, 1.0, 0.1, 0.1, 0.1}, at::kDouble)
+                       .reshape({1, 2, 3, 1})
+                       .repeat({2, 1, 1, 1});
+  r.keep_fp_gain = at::zeros({2, 3, 1}, at::kDouble);
+  r.twin_error = at::zeros({2, 2, 1}, at::kDouble);
+  return run;
+}
+
+TEST(BitSearch, SpendsTheBudgetWhereItRemovesMostDamage) {
+  const SensitivityRun run = made_up_run();
+  const BitProblem p = bit_problem(run, true, {});
+  EXPECT_EQ(p.total_size, 1000);
+  // Mean 5.2 bits: 4 x 1000 + 4 x (100 + 200) fits; the sensitive small layers get 8.
+  const BitChoice c = search_kind(p, 5.2, "search.weight_budget");
+  EXPECT_EQ(c.bits, (std::vector<int>{8, 8, 4}));
+  EXPECT_DOUBLE_EQ(c.mean_bits, 4.0 + 4.0 * 300 / 1000);
+  EXPECT_NEAR(c.predicted, 0.1 + 0.02 + 0.1, 1e-12);
+  // It beats uniform 4 bits and every random mix of the same budget.
+  EXPECT_LT(c.predicted, uniform_choice(p, 4).predicted);
+  // At 4.8 only the most sensitive layer fits at 8 bits.
+  EXPECT_EQ(search_kind(p, 4.8, "search.weight_budget").bits, (std::vector<int>{8, 4, 4}));
+  std::mt19937_64 rng(1);
+  for (int k = 0; k < 20; ++k) {
+    const BitChoice r = random_choice(p, 5.2, rng);
+    EXPECT_LE(r.mean_bits, 5.2);
+    EXPECT_GE(r.predicted, c.predicted);
+  }
+}
+
+TEST(BitSearch, BadCandidatesAndBudgetsNameTheirField) {
+  const SensitivityRun run = made_up_run();
+  try {
+    bit_problem(run, true, {4, 6});
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.field(), "search.weight_bits");
+    EXPECT_EQ(e.value(), "6");
+    EXPECT_NE(e.reason().find("4, 8"), std::string::npos) << e.what();
+  }
+  try {
+    search_kind(bit_problem(run, false, {}), 3.5, "search.input_budget");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.field(), "search.input_budget");
+  }
+  SensitivityRun whole = run;
+  whole.result.layers_done = 0;  // measured with --whole
+  EXPECT_THROW(bit_problem(whole, true, {}), ConfigError);
+}
+
+TEST(BitSearch, ConfigOverridesOnlyTheLayersThatDiffer) {
+  const SensitivityRun run = made_up_run();
+  const QuantConfig c = searched_config(run, {8, 4, 4}, {8, 8, 6});
+  ASSERT_EQ(c.overrides.size(), 2u);
+  EXPECT_EQ(c.overrides[0].pattern, "b.conv");
+  EXPECT_EQ(c.overrides[0].w_bits, 4);
+  EXPECT_FALSE(c.overrides[0].a_bits.has_value());
+  EXPECT_EQ(c.overrides[1].pattern, "c.conv");
+  EXPECT_EQ(c.overrides[1].a_bits, 6);
+  EXPECT_EQ(c.w_bits, 8);
+}
+
+TEST(BitSearch, SpearmanRanks) {
+  EXPECT_DOUBLE_EQ(*spearman({1, 2, 3, 4}, {10, 20, 30, 400}), 1.0);
+  EXPECT_DOUBLE_EQ(*spearman({1, 2, 3}, {3, 2, 1}), -1.0);
+  EXPECT_FALSE(spearman({1, 2}, {1, 2}).has_value());
+}
+
+}  // namespace
+}  // namespace tdq

@@ -1,0 +1,204 @@
+// Per-layer x time-window sensitivity (core/sensitivity): masks, measurement, resume, run folder.
+#include <gtest/gtest.h>
+
+#include "core/common/errors.h"
+#include "core/model/safetensors.h"
+#include "core/sensitivity/layer_mask_hooks.h"
+#include "core/sensitivity/sensitivity.h"
+#include "core/sensitivity/sensitivity_run.h"
+#include "tests/support/quant_fixture.h"
+#include "tests/support/temp_dir.h"
+
+namespace tdq {
+namespace {
+
+class Sensitivity : public test::QuantizedTwin {
+ protected:
+  std::unique_ptr<QuantizedModel> twin(int bits, std::vector<LayerOverride> overrides = {}) {
+    QuantConfig config;
+    config.w_bits = config.a_bits = bits;
+    config.overrides = std::move(overrides);
+    auto t = std::make_unique<QuantizedModel>(*model, config);
+    calibrate(*model, *t, schedule, calibration(4));
+    return t;
+  }
+  static SensitivityOptions options() {
+    SensitivityOptions o;
+    o.count = 3;
+    o.batch_size = 2;  // two batches: sample i keeps its noise whatever the batch size
+    o.seeds = {0, 1};
+    o.sampler.steps = 4;
+    o.windows = 2;
+    return o;
+  }
+};
+
+TEST_F(Sensitivity, MasksSelectTheTwinPerLayerAndTensor) {
+  const auto t = twin(4);
+  const std::size_t layers = model->layers().size();
+  LayerMaskHooks all(*t, std::vector<char>(layers, 1), std::vector<char>(layers, 1));
+  LayerMaskHooks none(*t, std::vector<char>(layers, 0), std::vector<char>(layers, 0));
+  EXPECT_DOUBLE_EQ(error_vs_fp(all), error_vs_fp(*t));
+  EXPECT_EQ(error_vs_fp(none), 0.0);
+  std::vector<char> one(layers, 0);
+  one[static_cast<std::size_t>(test::first_quantized_layer(*t))] = 1;
+  LayerMaskHooks weight(*t, one, std::vector<char>(layers, 0));
+  LayerMaskHooks input(*t, std::vector<char>(layers, 0), one);
+  EXPECT_GT(error_vs_fp(weight), 0.0);
+  EXPECT_GT(error_vs_fp(input), 0.0);
+  EXPECT_LT(error_vs_fp(weight), error_vs_fp(*t));
+}
+
+TEST_F(Sensitivity, TimeWindowsSplitTheScheduleEvenly) {
+  const std::vector<std::int64_t> ts = {900, 800, 700, 600, 500, 400, 300};
+  const auto w = time_windows(ts, 3);
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[0].first_step, 0);
+  EXPECT_EQ(w[0].last_step, 1);
+  EXPECT_EQ(w[1].first_step, 2);
+  EXPECT_EQ(w[2].last_step, 6);
+  EXPECT_EQ(w[2].t_first, 500);
+  EXPECT_EQ(w[2].t_last, 300);
+  for (std::int64_t bad : {0, 8}) {
+    try {
+      time_windows(ts, bad);
+      FAIL() << bad;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.field(), "sensitivity.windows");
+    }
+  }
+}
+
+TEST_F(Sensitivity, MeasuresDamagePerLayerBitsAndWindow) {
+  const auto w4 = twin(4), w8 = twin(8);
+  const SensitivityResult r =
+      measure_sensitivity(*model, {w4.get(), w8.get()}, schedule, options());
+  const auto rows = static_cast<std::int64_t>(r.layers.size());
+  EXPECT_EQ(r.weight_bits, (std::vector<int>{4, 8}));
+  EXPECT_EQ(r.input_twin, (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(r.weight_damage.sizes(), at::IntArrayRef({2, 2, rows, 2}));
+  EXPECT_EQ(r.keep_fp_gain.sizes(), at::IntArrayRef({2, rows, 2}));
+  EXPECT_EQ(r.layers_done, rows);
+  for (const auto& l : r.layers) {
+    EXPECT_GT(l.parameters, 0);
+    EXPECT_GT(l.input_elements, 0) << l.path;
+  }
+  // More bits damage less, for the model and for the layers together.
+  EXPECT_GT(r.twin_error.select(1, 0).mean().item<double>(),
+            r.twin_error.select(1, 1).mean().item<double>());
+  EXPECT_GT(r.weight_damage.select(1, 0).sum().item<double>(),
+            r.weight_damage.select(1, 1).sum().item<double>());
+  EXPECT_GT(r.input_damage.select(1, 0).sum().item<double>(),
+            r.input_damage.select(1, 1).sum().item<double>());
+  EXPECT_TRUE(at::isfinite(r.keep_fp_gain).all().item<bool>());
+  // Seeds are other noise: their damages differ.
+  EXPECT_FALSE(at::equal(r.weight_damage.select(0, 0), r.weight_damage.select(0, 1)));
+}
+
+TEST_F(Sensitivity, KeepFpGainIsTheErrorRemovedBySkippingTheLayer) {
+  const auto base = twin(4);
+  const SensitivityResult r = measure_sensitivity(*model, {base.get()}, schedule, options());
+  const std::size_t row = r.layers.size() / 2;
+  // The same config with that layer skipped: MinMax calibrates every other layer identically.
+  LayerOverride skip;
+  skip.pattern = r.layers[row].path;
+  skip.skip = true;
+  const auto without = twin(4, {skip});
+  SensitivityOptions whole = options();
+  whole.per_layer = false;
+  const SensitivityResult w =
+      measure_sensitivity(*model, {base.get(), without.get()}, schedule, whole);
+  const at::Tensor expected = w.twin_error.select(1, 0) - w.twin_error.select(1, 1);
+  EXPECT_TRUE(at::allclose(r.keep_fp_gain.select(1, static_cast<std::int64_t>(row)), expected, 1e-9,
+                           1e-15));
+  EXPECT_TRUE(at::equal(r.twin_error.select(1, 0), w.twin_error.select(1, 0)));
+}
+
+TEST_F(Sensitivity, ResumesFromTheCheckpointToTheSameResult) {
+  const test::TempDir dir;
+  const auto w4 = twin(4), w6 = twin(6);
+  const std::vector<QuantizedModel*> twins = {w4.get(), w6.get()};
+  const SensitivityResult whole = measure_sensitivity(*model, twins, schedule, options());
+  const auto checkpoint = dir / "run.checkpoint.safetensors";
+  std::int64_t reports = 0;
+  EXPECT_THROW(measure_sensitivity(*model, twins, schedule, options(), checkpoint,
+                                   [&](const ProgressInfo&) { return ++reports < 3; }),
+               CancelledError);
+  ASSERT_TRUE(std::filesystem::exists(checkpoint));
+  std::int64_t first = -1;
+  const SensitivityResult resumed = measure_sensitivity(*model, twins, schedule, options(),
+                                                        checkpoint, [&](const ProgressInfo& p) {
+                                                          if (first < 0) first = p.done;
+                                                          return true;
+                                                        });
+  EXPECT_EQ(first, 3);  // the twins and the first two layers were not measured again
+  EXPECT_TRUE(at::equal(resumed.weight_damage, whole.weight_damage));
+  EXPECT_TRUE(at::equal(resumed.input_damage, whole.input_damage));
+  EXPECT_TRUE(at::equal(resumed.keep_fp_gain, whole.keep_fp_gain));
+  // Other settings do not resume it.
+  SensitivityOptions other = options();
+  other.seeds = {5, 6};
+  try {
+    measure_sensitivity(*model, twins, schedule, other, checkpoint);
+    FAIL() << "resumed another measurement";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.field(), "sensitivity.checkpoint");
+  }
+}
+
+TEST_F(Sensitivity, RefusesRunsThatDisagreeOnLayersOrBits) {
+  const auto base = twin(4);
+  LayerOverride skip, bits;
+  skip.pattern = bits.pattern =
+      base->slots()[static_cast<std::size_t>(test::first_quantized_layer(*base))].path;
+  skip.skip = true;
+  bits.w_bits = 6;
+  for (const auto& other : {twin(8, {skip}), twin(8, {bits})}) {
+    try {
+      measure_sensitivity(*model, {base.get(), other.get()}, schedule, options());
+      FAIL() << "accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.field(), "sensitivity.quant");
+      EXPECT_NE(e.reason().find(skip.pattern), std::string::npos) << e.what();
+    }
+  }
+  SensitivityOptions no_seeds = options();
+  no_seeds.seeds.clear();
+  EXPECT_THROW(measure_sensitivity(*model, {base.get()}, schedule, no_seeds), ConfigError);
+}
+
+TEST_F(Sensitivity, RunFolderRoundTripsAndRefusesDamage) {
+  const test::TempDir dir;
+  const auto w4 = twin(4);
+  SensitivityRun run;
+  run.model_dir = "tiny";
+  run.model_sha256 = "abc";
+  run.quant_runs = {"runs/w4"};
+  run.base_config = w4->config();
+  run.options = options();
+  run.result = measure_sensitivity(*model, {w4.get()}, schedule, run.options);
+  const auto written = write_sensitivity_run(run, dir / "sens");
+  const SensitivityRun back = read_sensitivity_run(written);
+  EXPECT_TRUE(at::equal(back.result.weight_damage, run.result.weight_damage));
+  EXPECT_TRUE(at::equal(back.result.keep_fp_gain, run.result.keep_fp_gain));
+  EXPECT_EQ(back.result.layers.size(), run.result.layers.size());
+  EXPECT_EQ(back.result.layers[1].input_elements, run.result.layers[1].input_elements);
+  EXPECT_EQ(back.options.seeds, run.options.seeds);
+  EXPECT_EQ(back.base_config.w_bits, 4);
+  EXPECT_TRUE(std::filesystem::exists(written / "tables" / "sensitivity.csv"));
+  // A matrix of another shape is refused, naming the file.
+  write_safetensors(written / "sensitivity.safetensors",
+                    {{"weight_damage", at::zeros({1, 1, 1, 1}, at::kDouble)},
+                     {"input_damage", run.result.input_damage},
+                     {"keep_fp_gain", run.result.keep_fp_gain},
+                     {"twin_error", run.result.twin_error}});
+  try {
+    read_sensitivity_run(written);
+    FAIL() << "accepted";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("weight_damage"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace tdq
