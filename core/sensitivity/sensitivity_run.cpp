@@ -211,3 +211,77 @@ SensitivityRun read_sensitivity_run(const std::filesystem::path& dir) {
 }
 
 }  // namespace tdq
+
+namespace tdq {
+
+namespace {
+
+SensitivityMatrix matrix_of(const std::string& kind, int bits, const at::Tensor& per_seed) {
+  // per_seed: [seeds, layers, windows]
+  SensitivityMatrix m;
+  m.kind = kind;
+  m.bits = bits;
+  const at::Tensor mean = per_seed.mean(0).contiguous();
+  const at::Tensor spread =
+      (per_seed.size(0) > 1 ? per_seed.std(0) : at::zeros_like(mean)).contiguous();
+  m.mean.assign(mean.data_ptr<double>(), mean.data_ptr<double>() + mean.numel());
+  m.spread.assign(spread.data_ptr<double>(), spread.data_ptr<double>() + spread.numel());
+  const at::Tensor layer = per_seed.mean(std::vector<std::int64_t>{0, 2}).contiguous();
+  m.layer_mean.assign(layer.data_ptr<double>(), layer.data_ptr<double>() + layer.numel());
+  return m;
+}
+
+}  // namespace
+
+SensitivitySummary summarize_sensitivity(const SensitivityRun& run) {
+  const SensitivityResult& r = run.result;
+  SensitivitySummary s;
+  for (const auto& l : r.layers) s.layer_paths.push_back(l.path);
+  s.windows = r.windows;
+  const at::Tensor twin = r.twin_error.mean(std::vector<std::int64_t>{0, 2}).contiguous();
+  s.twin_error.assign(twin.data_ptr<double>(), twin.data_ptr<double>() + twin.numel());
+  if (r.layers_done < static_cast<std::int64_t>(r.layers.size())) return s;  // whole twins only
+  for (std::size_t c = 0; c < r.weight_bits.size(); ++c)
+    s.matrices.push_back(matrix_of("weight", r.weight_bits[c],
+                                   r.weight_damage.select(1, static_cast<std::int64_t>(c))));
+  for (std::size_t c = 0; c < r.input_bits.size(); ++c)
+    s.matrices.push_back(matrix_of("input", r.input_bits[c],
+                                   r.input_damage.select(1, static_cast<std::int64_t>(c))));
+  s.matrices.push_back(matrix_of("keep_fp_gain", 0, r.keep_fp_gain));
+  return s;
+}
+
+BitSearchRun read_bit_search_run(const std::filesystem::path& dir) {
+  const nlohmann::json json = read_run_json(dir, "bit-search");
+  const auto file = dir / kRunJson;
+  BitSearchRun run;
+  try {
+    run.sensitivity_run = json.at("sensitivity_run").get<std::string>();
+    run.predicted = json.at("predicted").get<double>();
+    const auto kind = [&](const char* name, double& mean_bits, std::vector<ParetoPoint>& front) {
+      const auto& k = json.at(name);
+      mean_bits = k.at("mean_bits").get<double>();
+      if (!k.contains("pareto")) return;
+      for (const auto& p : k.at("pareto").at("points"))
+        front.push_back({p.at("mean_bits").get<double>(), p.at("predicted").get<double>()});
+    };
+    kind("weight", run.weight_mean_bits, run.weight_front);
+    kind("input", run.input_mean_bits, run.input_front);
+    if (json.contains("validation")) {
+      const auto& v = json.at("validation");
+      for (const auto& c : v.at("configs")) {
+        run.validation.push_back(
+            {c.at("name").get<std::string>(), c.at("weight_mean_bits").get<double>(),
+             c.at("input_mean_bits").get<double>(), c.at("predicted").get<double>(),
+             c.at("measured").get<double>(), c.at("measured_per_seed").get<std::vector<double>>()});
+      }
+      const auto& rank = v.at("spearman_predicted_vs_measured");
+      if (rank.is_number()) run.spearman = rank.get<double>();
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw FormatError(file, std::string("not a complete bit-search run: ") + e.what());
+  }
+  return run;
+}
+
+}  // namespace tdq

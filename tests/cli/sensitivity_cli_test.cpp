@@ -8,6 +8,7 @@
 
 #include "core/common/json_file.h"
 #include "core/model/model_io.h"
+#include "core/sensitivity/sensitivity_run.h"
 #include "tests/support/run_cli.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_models.h"
@@ -54,6 +55,12 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   EXPECT_EQ(validation.at("configs")[0].at("name"), "searched");
   EXPECT_LE(validation.at("configs")[0].at("weight_mean_bits").get<double>(), 6.0);
   EXPECT_TRUE(std::filesystem::exists(path("search") + "/runs/uniform4/quant.safetensors"));
+  const BitSearchRun read = read_bit_search_run(path("search"));
+  EXPECT_EQ(read.validation.size(), 4u);
+  EXPECT_EQ(read.validation[1].name, "uniform4");
+  EXPECT_EQ(read.validation[0].measured_per_seed.size(), 2u);  // seeds 0 and 1
+  EXPECT_GE(read.weight_front.size(), 2u);                     // 4, 4.25, ..., 8 bits
+  EXPECT_TRUE(read.input_front.empty());                       // not searched
 
   // `tdq quantize --config` places exactly the searched bits.
   ASSERT_EQ(quantize("mixed", "--config " + path("search") + "/config.json").code, 0);

@@ -186,6 +186,16 @@ TEST_F(Sensitivity, RunFolderRoundTripsAndRefusesDamage) {
   EXPECT_EQ(back.options.seeds, run.options.seeds);
   EXPECT_EQ(back.base_config.w_bits, 4);
   EXPECT_TRUE(std::filesystem::exists(written / "tables" / "sensitivity.csv"));
+  // What the views draw: seed means per (layer, window), per kind and bits.
+  const SensitivitySummary summary = summarize_sensitivity(back);
+  ASSERT_EQ(summary.matrices.size(), 3u);  // weight 4, input 4, keep_fp_gain
+  const auto rows = run.result.layers.size();
+  EXPECT_EQ(summary.matrices[0].mean.size(), rows * 2);
+  EXPECT_DOUBLE_EQ(
+      summary.matrices[1].mean[3],
+      run.result.input_damage.select(1, 0).select(1, 1).select(1, 1).mean().item<double>());
+  EXPECT_DOUBLE_EQ(summary.matrices[0].layer_mean[2], mean_damage(run.result.weight_damage, 0, 2));
+  EXPECT_EQ(summary.twin_error.size(), 1u);
   // A matrix of another shape is refused, naming the file.
   write_safetensors(written / "sensitivity.safetensors",
                     {{"weight_damage", at::zeros({1, 1, 1, 1}, at::kDouble)},
