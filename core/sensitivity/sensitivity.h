@@ -1,6 +1,6 @@
 #pragma once
 // Per-layer x time-window sensitivity of a model to quantization (issue 15, docs/method.md
-// section 8): for every quantized layer, the noise-prediction error against the FP model when only
+// section 10): for every quantized layer, the noise-prediction error against the FP model when only
 // that layer's weight (or only its input) is quantized, at every candidate bit width, and the
 // error removed by keeping that layer alone FP while all others are quantized. Local mode: both
 // models are fed the FP trajectory's x_t, so each step's error is its own.
