@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "core/common/runtime.h"
+#include "core/run/stale_temporaries.h"
 
 namespace tdq::cli {
 
@@ -95,6 +97,20 @@ void print_result(const CommonOptions& options, const nlohmann::json& result,
                   const std::string& human) {
   if (!human.empty()) (options.json ? std::cerr : std::cout) << human << std::flush;
   if (options.json) std::cout << result.dump() << std::endl;
+}
+
+void note_stale_temporaries(const std::string& out, const CommonOptions& options) {
+  if (options.quiet) return;
+  std::filesystem::path dir = std::filesystem::path(out).parent_path();
+  if (dir.empty()) dir = ".";
+  const auto stale = stale_temporaries(dir);
+  if (stale.empty()) return;
+  std::string names;
+  for (std::size_t i = 0; i < stale.size() && i < 3; ++i)
+    names += (i ? ", " : "") + stale[i].filename().string();
+  if (stale.size() > 3) names += ", ...";
+  std::cerr << "tdq: note: " << stale.size() << " leftover(s) of stopped runs in " << dir.string()
+            << " (" << names << "); `tdq clean " << dir.string() << "` removes them\n";
 }
 
 }  // namespace tdq::cli

@@ -43,6 +43,10 @@ ProgressFn make_progress_bar(const std::string& label, const CommonOptions& opti
 void print_result(const CommonOptions& options, const nlohmann::json& result,
                   const std::string& human);
 
+// One line on stderr (unless --quiet) when the folder a run will be written to holds leftovers of
+// stopped runs, naming them and `tdq clean`. Commands that write run folders call it first.
+void note_stale_temporaries(const std::string& out, const CommonOptions& options);
+
 // Each command registers itself and sets the action run after a successful parse.
 using Action = std::function<void()>;
 void add_info_command(CLI::App& app, Action& action);
@@ -55,5 +59,6 @@ void add_analyze_command(CLI::App& app, Action& action);
 void add_demo_command(CLI::App& app, Action& action);
 void add_sensitivity_command(CLI::App& app, Action& action);
 void add_search_bits_command(CLI::App& app, Action& action);
+void add_clean_command(CLI::App& app, Action& action);
 
 }  // namespace tdq::cli

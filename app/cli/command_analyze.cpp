@@ -40,6 +40,7 @@ std::string percent(const nlohmann::json& v) {
 
 void run_analyze(const AnalyzeCliOptions& o) {
   apply_common_options(o.common);
+  note_stale_temporaries(o.out, o.common);
   const c10::Device device = parse_device(o.common.device);
   LoadedModel loaded = load_model(o.model);
   loaded.model->to(device);

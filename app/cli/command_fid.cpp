@@ -46,6 +46,7 @@ struct FidOptions {
 
 void run_fid_command(const FidOptions& o) {
   apply_common_options(o.common);
+  note_stale_temporaries(o.out, o.common);
   const c10::Device device = parse_device(o.common.device);
   const std::filesystem::path out = o.out;
   require_new_run_folder(out);

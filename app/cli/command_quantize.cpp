@@ -92,6 +92,7 @@ QuantizeJob with_run_settings(QuantizeJob job, const QuantizeOptions& o) {
 
 void run_quantize(const QuantizeOptions& o) {
   apply_common_options(o.common);
+  note_stale_temporaries(o.out, o.common);
   const QuantizeJob job = quantize_job(o);
   const auto run =
       run_quantize_job(job, o.out, make_progress_bar(trains(job) ? "qat" : "calibrate", o.common));

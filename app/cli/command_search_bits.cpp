@@ -31,6 +31,7 @@ std::vector<int> candidates(const std::string& text, const std::string& flag) {
 
 void run_search_bits(const SearchBitsCliOptions& o) {
   apply_common_options(o.common);
+  note_stale_temporaries(o.out, o.common);
   BitSearchJob job = o.job;
   job.sensitivity_run = o.sensitivity;
   job.seed = o.common.seed;

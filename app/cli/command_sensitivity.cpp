@@ -42,6 +42,7 @@ nlohmann::json most_sensitive(const SensitivityResult& r, const at::Tensor& dama
 
 void run_sensitivity(const SensitivityCliOptions& o) {
   apply_common_options(o.common);
+  note_stale_temporaries(o.out, o.common);
   SensitivityJob job = o.job;
   job.model_dir = o.model;
   job.quant_runs.assign(o.quant.begin(), o.quant.end());

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   tdq::cli::add_demo_command(app, action);
   tdq::cli::add_sensitivity_command(app, action);
   tdq::cli::add_search_bits_command(app, action);
+  tdq::cli::add_clean_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,5 +1,7 @@
 #include "core/run/run_folder.h"
 
+#include <unistd.h>
+
 #include <ctime>
 
 #include "core/common/errors.h"
@@ -7,6 +9,7 @@
 #include "core/common/json_file.h"
 #include "core/common/version.h"
 #include "core/model/safetensors.h"
+#include "core/run/stale_temporaries.h"
 
 namespace tdq {
 
@@ -33,6 +36,8 @@ RunFolderWriter::RunFolderWriter(std::filesystem::path run_dir)
   std::filesystem::remove_all(temp_, ec);  // a crash's leftovers, never a finished run
   std::filesystem::create_directories(temp_, ec);
   if (ec) throw IoError(temp_.string() + ": cannot create folder: " + ec.message());
+  // Names the writer, so that a folder left by a killed process can be told from a live one's.
+  write_file_atomic(temp_ / kWriterPidFile, std::to_string(static_cast<long>(::getpid())) + "\n");
 }
 
 RunFolderWriter::~RunFolderWriter() {
@@ -53,6 +58,7 @@ void RunFolderWriter::write_tensors(const std::string& name,
 
 std::filesystem::path RunFolderWriter::commit() {
   std::error_code ec;
+  std::filesystem::remove(temp_ / kWriterPidFile, ec);
   std::filesystem::rename(temp_, final_, ec);
   if (ec) throw IoError(final_.string() + ": cannot finish the run folder: " + ec.message());
   committed_ = true;

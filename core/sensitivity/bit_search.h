@@ -1,8 +1,8 @@
 #pragma once
 // `tdq search-bits`: per-layer weight and activation bits from a sensitivity run, under budgets of
 // mean bits, with the additive model (a config's error is the sum of its layers' measured damages
-// at their bits; docs/method.md section 10). Weight and activation choices are independent knapsacks
-// because the model is additive and the budgets are separate.
+// at their bits; docs/method.md section 10). Weight and activation choices are independent
+// knapsacks because the model is additive and the budgets are separate.
 #include <cstdint>
 #include <optional>
 #include <random>
