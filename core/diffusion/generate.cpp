@@ -5,6 +5,7 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include "core/common/errors.h"
+#include "core/common/memory_budget.h"
 
 namespace tdq {
 
@@ -54,6 +55,10 @@ at::Tensor generate_samples(UNetImpl& model, const NoiseSchedule& schedule,
                             const ProgressFn& progress, LayerHooks* hooks) {
   check(options);
   const auto& config = model.config();
+  // The initial noise and the images returned.
+  require_memory(
+      2 * image_bytes(options.count, config.in_channels, config.sample_size, config.sample_size),
+      "generate.count", std::to_string(options.count), "the noise and the samples");
   const at::Tensor noise =
       seeded_noise({options.count, config.in_channels, config.sample_size, config.sample_size},
                    options.seed, c10::kCPU);

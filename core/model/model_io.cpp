@@ -3,12 +3,15 @@
 #include <ATen/ATen.h>
 #include <torch/nn/module.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
+#include "core/common/memory_budget.h"
 #include "core/model/safetensors.h"
 
 namespace tdq {
@@ -46,6 +49,32 @@ void load_parameters(torch::nn::Module& module, const std::map<std::string, at::
   }
 }
 
+namespace {
+
+// A lower bound of the parameters a config builds: the second 3x3 conv of every down-path ResBlock
+// alone (9 c^2 each). Checked against the weights file (2 bytes a value at least, fp16) and the
+// memory available before the model is built, so a config.json asking for tens of GB is refused
+// instead of allocated.
+void require_weights_fit(const UNetConfig& config, const std::filesystem::path& weights) {
+  double minimum = 0;
+  for (std::int64_t c : config.block_out_channels)
+    minimum += static_cast<double>(config.layers_per_block) * 9.0 * static_cast<double>(c) *
+               static_cast<double>(c);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(weights, ec);
+  if (!ec && 2.0 * minimum > static_cast<double>(size)) {
+    char what[200];
+    std::snprintf(what, sizeof what,
+                  "describes a model of at least %.3g parameters, more than %s holds (%s)", minimum,
+                  kWeightsFile, human_bytes(size).c_str());
+    throw FormatError(weights.parent_path() / kConfigFile, what);
+  }
+  require_memory(static_cast<std::uint64_t>(std::min(4.0 * minimum, 1.8e19)),
+                 "unet.block_out_channels", "(config.json)", "the model's parameters");
+}
+
+}  // namespace
+
 LoadedModel load_model(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir)) {
     throw IoError(dir.string() + ": model folder not found (expected config.json and " +
@@ -53,8 +82,10 @@ LoadedModel load_model(const std::filesystem::path& dir) {
   }
   LoadedModel loaded;
   loaded.dir = dir;
-  loaded.model = UNet(read_unet_config(dir / kConfigFile));
+  const UNetConfig config = read_unet_config(dir / kConfigFile);
   const auto weights = dir / kWeightsFile;
+  require_weights_fit(config, weights);
+  loaded.model = UNet(config);
   const std::string bytes = read_file_bytes(weights);
   const SafetensorsFile file = parse_safetensors(bytes, weights);
   load_parameters(*loaded.model, file.tensors, weights);

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/common/errors.h"
+#include "core/common/memory_budget.h"
 
 namespace tdq {
 
@@ -69,6 +70,11 @@ CalibrationSet build_calibration_set(UNetImpl& model, const NoiseSchedule& sched
   at::NoGradGuard no_grad;
   model.eval();
   std::mt19937_64 rng(options.seed);
+  // The initial noise and the set (x_t of every kept step).
+  require_memory(image_bytes(options.trajectories * (1 + options.timesteps_per_trajectory),
+                             config.in_channels, config.sample_size, config.sample_size),
+                 "calibration_set.trajectories", std::to_string(options.trajectories),
+                 "the calibration set");
   const at::Tensor noise = seeded_noise(
       {options.trajectories, config.in_channels, config.sample_size, config.sample_size},
       options.seed, c10::kCPU);

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "core/common/errors.h"
+#include "core/common/memory_budget.h"
 #include "core/diffusion/generate.h"
 
 namespace tdq {
@@ -104,6 +105,9 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
   }
 
   // Sample i's initial noise and the per-batch DDPM seed are those of generate_samples.
+  require_memory(
+      image_bytes(options.count, config.in_channels, config.sample_size, config.sample_size),
+      "record.count", std::to_string(options.count), "the initial noise");
   const at::Tensor noise =
       seeded_noise({options.count, config.in_channels, config.sample_size, config.sample_size},
                    options.seed, c10::kCPU);

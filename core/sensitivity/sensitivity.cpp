@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/errors.h"
+#include "core/common/memory_budget.h"
 #include "core/diffusion/generate.h"
 #include "core/model/safetensors.h"
 #include "core/sensitivity/layer_mask_hooks.h"
@@ -214,6 +215,9 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
   };
 
   // FP trajectories: sample i of seed s starts from the noise `tdq sample --seed s` gives it.
+  require_memory(
+      image_bytes(options.count, config.in_channels, config.sample_size, config.sample_size),
+      "sensitivity.count", std::to_string(options.count), "the initial noise");
   const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
   const std::size_t trajectory_bytes =
       static_cast<std::size_t>(seeds * options.count * steps) * 2 *

@@ -6,9 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
 #include <chrono>
 #include <cstdlib>
-#include <fcntl.h>
 #include <fstream>
 #include <random>
 #include <thread>
@@ -34,7 +34,8 @@ pid_t spawn_tdq(const std::string& args) {
   std::size_t start = 0;
   while (start < args.size()) {
     const auto end = args.find(' ', start);
-    const auto word = args.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    const auto word =
+        args.substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (!word.empty()) words.push_back(word);
     if (end == std::string::npos) break;
     start = end + 1;
@@ -98,13 +99,17 @@ TEST_F(KillSafety, KilledWritersLeaveCompleteRunsOrNone) {
   std::vector<Command> commands = {
       {"ptq", "quantize" + model + " --method minmax --wbits 8 --abits 4 --calib 2 --calib-steps 8",
        quantize_loads},
-      {"qat", "quantize" + model + " --method lsq --wbits 4 --abits 4 --qat-steps 40 --batch 4 "
-              "--checkpoint-every 5 --data " + (dir / "data").string(),
+      {"qat",
+       "quantize" + model +
+           " --method lsq --wbits 4 --abits 4 --qat-steps 40 --batch 4 "
+           "--checkpoint-every 5 --data " +
+           (dir / "data").string(),
        quantize_loads},
       {"analyze", "analyze" + model + " --n 4 --batch 4 --steps 6 --bins 8",
        [](const std::filesystem::path& run) { read_analysis(run); }},
-      {"fid", "fid" + model + " --features " + tiny.features.string() + " --ref " +
-                  tiny.reference.string() + " --n 8 --batch 4 --steps 4,2 --seeds 0,1 --is-splits 2",
+      {"fid",
+       "fid" + model + " --features " + tiny.features.string() + " --ref " +
+           tiny.reference.string() + " --n 8 --batch 4 --steps 4,2 --seeds 0,1 --is-splits 2",
        [](const std::filesystem::path& run) { read_fid_run_summary(run); }},
   };
   // Uninterrupted runs: the time a kill is drawn within, and the QAT result to resume to.
