@@ -36,8 +36,9 @@ void run_clean(const CleanOptions& o) {
 void add_clean_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<CleanOptions>();
   CLI::App* c = app.add_subcommand(
-      "clean", "Remove what runs stopped by a kill or crash left in a folder (RUN.tmp folders, "
-               "FILE.tmp.PID files); finished runs and checkpoints stay");
+      "clean",
+      "Remove what runs stopped by a kill or crash left in a folder (RUN.tmp folders, "
+      "FILE.tmp.PID files); finished runs and checkpoints stay");
   c->add_option("dir", o->dir, "Folder holding run folders")->capture_default_str();
   c->add_flag("--dry-run", o->dry_run, "Only list what would be removed");
   add_common_options(*c, o->common);

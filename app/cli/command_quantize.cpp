@@ -34,25 +34,34 @@ struct QuantizeOptions {
   std::string config;  // a whole quant config (JSON), e.g. the one `tdq search-bits` writes
 };
 
-// "PATTERN=skip", "PATTERN=w4a8", "PATTERN=w4" or "PATTERN=a6".
+// "PATTERN=skip", "PATTERN=w4a8", "PATTERN=w4", "PATTERN=a6"; "fp" in place of a bit width keeps
+// that tensor FP ("PATTERN=wfpa4", "PATTERN=afp").
 LayerOverride parse_override(const std::string& text) {
-  static const std::regex form(R"(^(.+)=(skip|w(\d{1,2})(a(\d{1,2}))?|a(\d{1,2}))$)");
+  static const std::regex form(R"(^(.+)=(skip|w(\d{1,2}|fp)(a(\d{1,2}|fp))?|a(\d{1,2}|fp))$)");
   std::smatch m;
   if (!std::regex_match(text, m, form)) {
-    throw CLI::ValidationError("--override " + text + ": expected PATTERN=skip|wNaM|wN|aM");
+    throw CLI::ValidationError("--override " + text +
+                               ": expected PATTERN=skip|wNaM|wN|aM (N, M: bits or fp)");
   }
   LayerOverride o;
   o.pattern = m[1];
   if (m[2] == "skip") o.skip = true;
-  if (m[3].matched) o.w_bits = std::stoi(m[3]);
-  if (m[5].matched) o.a_bits = std::stoi(m[5]);
-  if (m[6].matched) o.a_bits = std::stoi(m[6]);
-  for (const auto& bits : {o.w_bits, o.a_bits}) {
-    if (bits && (*bits < kMinBits || *bits > kMaxBits)) {
-      throw CLI::ValidationError("--override " + text + ": bits must be in " +
-                                 std::to_string(kMinBits) + ".." + std::to_string(kMaxBits));
+  const auto set = [&](const std::ssub_match& part, std::optional<int>& bits, bool& fp) {
+    if (!part.matched) return;
+    if (part == "fp") {
+      fp = true;
+      return;
     }
-  }
+    bits = std::stoi(part);
+    if (*bits < kMinBits || *bits > kMaxBits) {
+      throw CLI::ValidationError("--override " + text + ": bits must be in " +
+                                 std::to_string(kMinBits) + ".." + std::to_string(kMaxBits) +
+                                 " or fp");
+    }
+  };
+  set(m[3], o.w_bits, o.w_fp);
+  set(m[5], o.a_bits, o.a_fp);
+  set(m[6], o.a_bits, o.a_fp);
   return o;
 }
 
@@ -217,7 +226,7 @@ void add_quantize_command(CLI::App& app, Action& action) {
       ->check(CLI::NonNegativeNumber);
   c->add_option("--skip", o->skip, "Glob of layers to keep FP (replaces the default skip list)");
   c->add_option("--override", o->overrides,
-                "Per-layer bits: PATTERN=w4a8, PATTERN=a6, PATTERN=skip")
+                "Per-layer bits: PATTERN=w4a8, PATTERN=a6, PATTERN=wfp (weight FP), PATTERN=skip")
       ->each([](const std::string& text) { parse_override(text); });
   CLI::Option* config =
       c->add_option("--config", o->config,

@@ -1,5 +1,6 @@
 // `tdq search-bits`: per-layer bits under a budget from a sensitivity run
 // (core/jobs/bit_search_job.h).
+#include <algorithm>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -22,10 +23,21 @@ struct SearchBitsCliOptions {
   std::string weight_candidates, input_candidates;
 };
 
+// "4,6,8,fp": bit widths, "fp" for kept FP (kFpBits).
 std::vector<int> candidates(const std::string& text, const std::string& flag) {
   std::vector<int> bits;
-  if (text.empty()) return bits;
-  for (auto b : parse_int_list(text, flag, 0)) bits.push_back(static_cast<int>(b));
+  std::string numbers;
+  for (std::size_t start = 0; start < text.size();) {
+    const auto end = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, end - start);
+    if (item == "fp")
+      bits.push_back(kFpBits);
+    else
+      numbers += (numbers.empty() ? "" : ",") + item;
+    start = end + 1;
+  }
+  if (!numbers.empty())
+    for (auto b : parse_int_list(numbers, flag, 0)) bits.push_back(static_cast<int>(b));
   return bits;
 }
 
@@ -92,9 +104,9 @@ void add_search_bits_command(CLI::App& app, Action& action) {
                 "Mean activation bits (weighted by input elements) the choice may use")
       ->check(CLI::PositiveNumber);
   c->add_option("--weight-candidates", o->weight_candidates,
-                "Weight bit widths to choose from (default: all the run measured)");
+                "Weight bit widths to choose from, fp for kept FP (default: all the run measured)");
   c->add_option("--input-candidates", o->input_candidates,
-                "Activation bit widths to choose from (default: all the run measured)");
+                "Activation bit widths to choose from, fp for kept FP (default: all measured)");
   c->add_flag("--validate", o->job.validate,
               "Quantize and measure the searched config, every uniform candidate and random mixes "
               "of the same budget (PTQ methods)");

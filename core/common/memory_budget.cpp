@@ -20,7 +20,8 @@ std::uint64_t available_memory_bytes() {
     if (key == "MemAvailable:") return kb * 1024;
   }
   const long pages = ::sysconf(_SC_AVPHYS_PAGES), size = ::sysconf(_SC_PAGESIZE);
-  if (pages > 0 && size > 0) return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(size);
+  if (pages > 0 && size > 0)
+    return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(size);
   return std::numeric_limits<std::uint64_t>::max();  // unknown: refuse nothing
 }
 
@@ -50,8 +51,8 @@ void require_memory(std::uint64_t bytes, const std::string& field, const std::st
   const std::uint64_t available = available_memory_bytes();
   if (bytes <= available) return;
   throw ConfigError(field, value,
-                    "needs " + human_bytes(bytes) + " for " + what + "; " +
-                        human_bytes(available) + " are available");
+                    "needs " + human_bytes(bytes) + " for " + what + "; " + human_bytes(available) +
+                        " are available");
 }
 
 }  // namespace tdq

@@ -136,6 +136,7 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
     // Uniform bits of the searched kind(s); the other kind keeps the base bits.
     const auto& uniform_bits = w.searched ? w.problem.bits : a.problem.bits;
     for (int b : uniform_bits) {
+      if (b == kFpBits) continue;  // all FP: the FP model itself
       if (w.searched && a.searched &&
           std::find(a.problem.bits.begin(), a.problem.bits.end(), b) == a.problem.bits.end())
         continue;

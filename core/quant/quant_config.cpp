@@ -117,6 +117,8 @@ std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers
   for (const auto& o : config.overrides) {
     if (!matches_any(o.pattern))
       throw ConfigError("quant.overrides", o.pattern, "matches no layer");
+    if ((o.w_fp && o.w_bits) || (o.a_fp && o.a_bits) || (o.skip && (o.w_fp || o.a_fp)))
+      throw ConfigError("quant.overrides", o.pattern, "gives a tensor bits and FP at once");
     if (o.w_bits) check_bits(*o.w_bits, "quant.overrides '" + o.pattern + "' w_bits");
     if (o.a_bits) check_bits(*o.a_bits, "quant.overrides '" + o.pattern + "' a_bits");
   }
@@ -136,7 +138,9 @@ std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers
       if (o.skip) slot.quantized = false;
       if (o.w_bits) slot.w_bits = *o.w_bits;
       if (o.a_bits) slot.a_bits = *o.a_bits;
-      if (!o.skip && (o.w_bits || o.a_bits)) slot.quantized = true;
+      if (o.w_bits || o.w_fp) slot.weight_fp = o.w_fp;
+      if (o.a_bits || o.a_fp) slot.input_fp = o.a_fp;
+      if (!o.skip && (o.w_bits || o.a_bits || o.w_fp || o.a_fp)) slot.quantized = true;
     }
     if (config.grid == GridChoice::Asymmetric) {
       slot.input_grid = kernels::GridKind::Asymmetric;
@@ -155,6 +159,8 @@ nlohmann::json to_json(const QuantConfig& c) {
     nlohmann::json j = {{"pattern", o.pattern}, {"skip", o.skip}};
     if (o.w_bits) j["w_bits"] = *o.w_bits;
     if (o.a_bits) j["a_bits"] = *o.a_bits;
+    if (o.w_fp) j["w_fp"] = true;
+    if (o.a_fp) j["a_fp"] = true;
     overrides.push_back(j);
   }
   return {{"method", to_string(c.method)},
@@ -203,6 +209,8 @@ QuantConfig quant_config_from_json(const nlohmann::json& j) {
       entry.skip = o.value("skip", false);
       if (o.contains("w_bits")) entry.w_bits = o.at("w_bits").get<int>();
       if (o.contains("a_bits")) entry.a_bits = o.at("a_bits").get<int>();
+      entry.w_fp = o.value("w_fp", false);
+      entry.a_fp = o.value("a_fp", false);
       c.overrides.push_back(entry);
     }
     key = "tdq";

@@ -49,7 +49,10 @@ enum class GridChoice { CodeDefault, Asymmetric };
 struct LayerOverride {
   std::string pattern;
   std::optional<int> w_bits, a_bits;
-  bool skip = false;
+  bool skip = false;  // both weight and input FP
+  // Only the weight (input) FP, the other tensor quantized: what `tdq search-bits` writes for an
+  // FP candidate. Calibration still runs for the FP tensor; its interval is never applied.
+  bool w_fp = false, a_fp = false;
 };
 
 // Bit widths a quantizer takes. Not 2: the symmetric grid (n = 2^b - 1 levels, [-(n/2-1) s,
@@ -90,6 +93,7 @@ struct QuantizerSlot {
   std::string path;
   bool quantized = false;
   int w_bits = 8, a_bits = 8;
+  bool weight_fp = false, input_fp = false;  // LayerOverride::w_fp / a_fp: that tensor stays FP
   kernels::GridKind input_grid = kernels::GridKind::Symmetric;
 };
 

@@ -114,6 +114,8 @@ std::filesystem::path write_quantize_run(const LoadedModel& model, const Quantiz
                       {"quantized", slot.quantized},
                       {"w_bits", slot.w_bits},
                       {"a_bits", slot.a_bits},
+                      {"w_fp", slot.weight_fp},
+                      {"a_fp", slot.input_fp},
                       {"grid", kernels::to_string(slot.input_grid)}});
   }
   nlohmann::json run = run_envelope("quantize");
@@ -150,6 +152,8 @@ void check_recorded_layers(const std::filesystem::path& run, const nlohmann::jso
                       entry.value("quantized", !slot.quantized) == slot.quantized &&
                       entry.value("w_bits", -1) == slot.w_bits &&
                       entry.value("a_bits", -1) == slot.a_bits &&
+                      entry.value("w_fp", false) == slot.weight_fp &&
+                      entry.value("a_fp", false) == slot.input_fp &&
                       entry.value("grid", "") == kernels::to_string(slot.input_grid);
     if (!same) {
       throw FormatError(file, "key layers/" + std::to_string(i) + " (" +

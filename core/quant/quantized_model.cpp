@@ -127,7 +127,7 @@ void QuantizedModel::on_forward(const at::Tensor& timesteps) {
 
 at::Tensor QuantizedModel::on_input(int layer, const at::Tensor& input) {
   const auto index = static_cast<std::size_t>(layer);
-  if (!slots_.at(index).quantized) return input;
+  if (!slots_.at(index).quantized || slots_[index].input_fp) return input;
   const ActivationQuantizer& q = quantizers_[index].activation;
   if (!rule_->calibrates()) return rule_->quantize(index, q, input, timesteps_);
   if (!q.calibrated) throw Error("quantizer of " + slots_[index].path + " is not calibrated");
@@ -148,7 +148,7 @@ at::Tensor QuantizedModel::on_input(int layer, const at::Tensor& input) {
 
 at::Tensor QuantizedModel::on_weight(int layer, const at::Tensor& weight) {
   const auto index = static_cast<std::size_t>(layer);
-  if (!slots_.at(index).quantized) return weight;
+  if (!slots_.at(index).quantized || slots_[index].weight_fp) return weight;
   if (learning() && learning_->slots[index].weight.defined()) {
     try {
       return learned_weight(learning_->slots[index], slots_[index].w_bits);
@@ -194,7 +194,7 @@ LearningSession QuantizedModel::begin_learning(const std::vector<std::size_t>& s
 
 double QuantizedModel::activation_scale(int layer, std::int64_t t) const {
   const auto index = static_cast<std::size_t>(layer);
-  if (!slots_.at(index).quantized || !rule_->calibrates()) return 0.0;
+  if (!slots_.at(index).quantized || slots_[index].input_fp || !rule_->calibrates()) return 0.0;
   const ActivationQuantizer& q = quantizers_[index].activation;
   return q.calibrated ? rule_->interval(index, q, t).scale : 0.0;
 }

@@ -34,10 +34,15 @@ BitProblem bit_problem(const SensitivityRun& run, bool weights,
   if (p.bits.empty()) throw ConfigError(field, "(none)", "give at least one candidate");
   std::vector<std::int64_t> column;
   for (int b : p.bits) {
+    if (b == kFpBits) {
+      column.push_back(-1);  // no measurement needed: FP damages nothing
+      continue;
+    }
     const auto it = std::find(measured.begin(), measured.end(), b);
     if (it == measured.end()) {
       throw ConfigError(field, std::to_string(b),
-                        "not measured by the sensitivity run (it has " + joined(measured) + ")");
+                        "not measured by the sensitivity run (it has " + joined(measured) +
+                            "; fp is always a candidate)");
     }
     column.push_back(it - measured.begin());
   }
@@ -48,8 +53,9 @@ BitProblem bit_problem(const SensitivityRun& run, bool weights,
     p.total_size += size;
     std::vector<ChoiceOption> options;
     for (std::size_t c = 0; c < p.bits.size(); ++c) {
-      options.push_back(
-          {p.bits[c] * size, mean_damage(damage, column[c], static_cast<std::int64_t>(row))});
+      const double d =
+          column[c] < 0 ? 0.0 : mean_damage(damage, column[c], static_cast<std::int64_t>(row));
+      options.push_back({p.bits[c] * size, d});
     }
     p.items.push_back(std::move(options));
   }
@@ -128,9 +134,15 @@ QuantConfig searched_config(const SensitivityRun& run, const std::vector<int>& w
   for (std::size_t row = 0; row < layers.size(); ++row) {
     LayerOverride o;
     o.pattern = layers[row].path;
-    if (w_bits.at(row) != config.w_bits) o.w_bits = w_bits[row];
-    if (a_bits.at(row) != config.a_bits) o.a_bits = a_bits[row];
-    if (o.w_bits || o.a_bits) config.overrides.push_back(o);
+    if (w_bits.at(row) == kFpBits)
+      o.w_fp = true;
+    else if (w_bits[row] != config.w_bits)
+      o.w_bits = w_bits[row];
+    if (a_bits.at(row) == kFpBits)
+      o.a_fp = true;
+    else if (a_bits[row] != config.a_bits)
+      o.a_bits = a_bits[row];
+    if (o.w_bits || o.a_bits || o.w_fp || o.a_fp) config.overrides.push_back(o);
   }
   return config;
 }

@@ -14,6 +14,10 @@
 
 namespace tdq {
 
+// The candidate "kept FP": costs 32 bits a value (float32) and, by the additive model, damages
+// nothing; the searched config keeps that tensor FP (LayerOverride::w_fp / a_fp).
+constexpr int kFpBits = 32;
+
 // Which bits a search may give one kind of tensor, and its budget.
 struct BitBudget {
   std::vector<int> candidates;      // empty: every width the sensitivity run measured

@@ -45,7 +45,8 @@ class Determinism : public ::testing::Test {
 };
 
 TEST_F(Determinism, SameSeedSameBytesAcrossProcessesAndCloseAcrossThreadCounts) {
-  const std::string quantize = "quantize --method minmax --wbits 8 --abits 4 --calib 4 --calib-steps 6";
+  const std::string quantize =
+      "quantize --method minmax --wbits 8 --abits 4 --calib 4 --calib-steps 6";
   const std::string fid = "fid --features " + tiny.features.string() + " --ref " +
                           tiny.reference.string() + " --n 8 --batch 4 --steps 4 --is-splits 2";
   std::map<std::string, std::string> files;  // kind -> file inside a run
@@ -64,8 +65,10 @@ TEST_F(Determinism, SameSeedSameBytesAcrossProcessesAndCloseAcrossThreadCounts) 
     const auto f2 = run("f" + std::to_string(threads) + "b", fid, threads);
     EXPECT_EQ(read_file_bytes(f1 / files["fid"]), read_file_bytes(f2 / files["fid"]));
   }
-  const double quant = max_relative_difference(dir / "q1a" / files["quantize"], dir / "q2a" / files["quantize"]);
-  const double fid_stats = max_relative_difference(dir / "f1a" / files["fid"], dir / "f2a" / files["fid"]);
+  const double quant =
+      max_relative_difference(dir / "q1a" / files["quantize"], dir / "q2a" / files["quantize"]);
+  const double fid_stats =
+      max_relative_difference(dir / "f1a" / files["fid"], dir / "f2a" / files["fid"]);
   std::cout << "[ threads  ] 1 vs 2 threads, largest relative difference: quant state " << quant
             << ", FID feature statistics " << fid_stats << "\n";
   // Measured 2026-12-03 (see docs/robustness.md); the bound leaves a margin of ~100x.

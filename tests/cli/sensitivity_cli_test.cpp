@@ -86,6 +86,16 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
     const bool cli11 = r.err.find("Run with --help") != std::string::npos;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), cli11 ? 2 : 1) << r.err;
   };
+  // FP is a candidate too: a generous budget keeps the most sensitive weights FP.
+  ASSERT_EQ(
+      run_tdq(search + " --weight-budget 12 --weight-candidates 4,fp --out " + path("fp"), dir)
+          .code,
+      0);
+  ASSERT_EQ(quantize("with-fp", "--config " + path("fp") + "/config.json").code, 0);
+  int fp_weights = 0;
+  const nlohmann::json with_fp = read_json_file(path("with-fp") + "/run.json");
+  for (const auto& layer : with_fp.at("layers")) fp_weights += layer.value("w_fp", false);
+  EXPECT_GT(fp_weights, 0);
   refused(search + " --weight-budget 3 --out " + path("x"),
           "--weight-budget 3: below the smallest");
   refused(search + " --weight-budget 6 --weight-candidates 4,5 --out " + path("x"),

@@ -90,6 +90,21 @@ TEST(BitSearch, ConfigOverridesOnlyTheLayersThatDiffer) {
   EXPECT_EQ(c.w_bits, 8);
 }
 
+TEST(BitSearch, FpIsACandidateThatCostsThirtyTwoBitsAndDamagesNothing) {
+  const SensitivityRun run = made_up_run();
+  const BitProblem p = bit_problem(run, true, {4, kFpBits});
+  EXPECT_EQ(p.items[0][1].cost, 32 * 100);
+  EXPECT_EQ(p.items[0][1].damage, 0.0);
+  // 4 x 1000 + 28 x 100: only the most sensitive layer fits FP.
+  const BitChoice c = search_kind(p, 6.8, "search.weight_budget");
+  EXPECT_EQ(c.bits, (std::vector<int>{kFpBits, 4, 4}));
+  const QuantConfig config = searched_config(run, c.bits, {8, 8, 8});
+  ASSERT_EQ(config.overrides.size(), 3u);  // a.conv FP; b.conv and c.conv at 4 bits (base 8)
+  EXPECT_TRUE(config.overrides[0].w_fp);
+  EXPECT_FALSE(config.overrides[0].w_bits.has_value());
+  EXPECT_EQ(config.overrides[1].w_bits, 4);
+}
+
 TEST(BitSearch, SpearmanRanks) {
   EXPECT_DOUBLE_EQ(*spearman({1, 2, 3, 4}, {10, 20, 30, 400}), 1.0);
   EXPECT_DOUBLE_EQ(*spearman({1, 2, 3}, {3, 2, 1}), -1.0);

@@ -49,6 +49,38 @@ TEST_F(Sensitivity, MasksSelectTheTwinPerLayerAndTensor) {
   EXPECT_LT(error_vs_fp(weight), error_vs_fp(*t));
 }
 
+TEST_F(Sensitivity, AnFpOverrideKeepsOnlyThatTensorFp) {
+  const auto full = twin(4);
+  const int layer = test::first_quantized_layer(*full);
+  const std::size_t layers = model->layers().size();
+  std::vector<char> all(layers, 0);
+  for (const auto& slot : full->slots()) all[static_cast<std::size_t>(slot.layer)] = slot.quantized;
+  for (const bool weight : {true, false}) {
+    LayerOverride fp;
+    fp.pattern = full->slots()[static_cast<std::size_t>(layer)].path;
+    (weight ? fp.w_fp : fp.a_fp) = true;
+    const auto partial = twin(4, {fp});
+    const auto& slot = partial->slots()[static_cast<std::size_t>(layer)];
+    EXPECT_TRUE(slot.quantized);
+    EXPECT_EQ(slot.weight_fp, weight);
+    EXPECT_EQ(slot.input_fp, !weight);
+    std::vector<char> without = all;
+    without[static_cast<std::size_t>(layer)] = 0;
+    LayerMaskHooks expected(*full, weight ? without : all, weight ? all : without);
+    EXPECT_DOUBLE_EQ(error_vs_fp(*partial), error_vs_fp(expected));
+    EXPECT_NE(error_vs_fp(*partial), error_vs_fp(*full));
+    // The config round-trips through JSON, and bits with FP for one tensor are refused.
+    EXPECT_EQ(quant_config_from_json(to_json(partial->config())).overrides.at(0).w_fp, weight);
+  }
+  LayerOverride both;
+  both.pattern = full->slots()[static_cast<std::size_t>(layer)].path;
+  both.w_fp = true;
+  both.w_bits = 4;
+  QuantConfig config;
+  config.overrides = {both};
+  EXPECT_THROW(place_quantizers(model->layers(), config), ConfigError);
+}
+
 TEST_F(Sensitivity, TimeWindowsSplitTheScheduleEvenly) {
   const std::vector<std::int64_t> ts = {900, 800, 700, 600, 500, 400, 300};
   const auto w = time_windows(ts, 3);
