@@ -859,10 +859,6 @@
         <translation>error (MSE of the predicted noise)</translation>
     </message>
     <message>
-        <source>Searched at %1 mean bits; Spearman rank correlation of predicted and measured: %2</source>
-        <translation>Searched at %1 mean bits; Spearman rank correlation of predicted and measured: %2</translation>
-    </message>
-    <message>
         <source>Searched at %1 mean bits</source>
         <translation>Searched at %1 mean bits</translation>
     </message>
@@ -873,6 +869,12 @@
     <message>
         <source>Predicted and measured error against mean input bits</source>
         <translation>Predicted and measured error against mean input bits</translation>
+    </message>
+    <message>
+        <source>Searched at %1 mean bits
+Spearman rank correlation of predicted and measured: %2</source>
+        <translation>Searched at %1 mean bits
+Spearman rank correlation of predicted and measured: %2</translation>
     </message>
 </context>
 <context>

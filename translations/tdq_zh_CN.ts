@@ -856,10 +856,6 @@
         <translation>误差（预测噪声的 MSE）</translation>
     </message>
     <message>
-        <source>Searched at %1 mean bits; Spearman rank correlation of predicted and measured: %2</source>
-        <translation>搜索预算 %1 平均位宽；预测与实测的 Spearman 秩相关：%2</translation>
-    </message>
-    <message>
         <source>Searched at %1 mean bits</source>
         <translation>搜索预算 %1 平均位宽</translation>
     </message>
@@ -870,6 +866,12 @@
     <message>
         <source>Predicted and measured error against mean input bits</source>
         <translation>预测与实测误差随平均输入位宽的变化</translation>
+    </message>
+    <message>
+        <source>Searched at %1 mean bits
+Spearman rank correlation of predicted and measured: %2</source>
+        <translation>搜索预算 %1 平均位宽
+预测与实测的 Spearman 秩相关：%2</translation>
     </message>
 </context>
 <context>

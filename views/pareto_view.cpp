@@ -145,7 +145,7 @@ void ParetoView::refresh() {
   plot_->xAxis->setLabel(w ? tr("mean weight bits (parameter-weighted)")
                            : tr("mean input bits (element-weighted)"));
   plot_->yAxis->setLabel(tr("error (MSE of the predicted noise)"));
-  set_title(r.spearman ? tr("Searched at %1 mean bits; Spearman rank correlation of predicted and "
+  set_title(r.spearman ? tr("Searched at %1 mean bits\nSpearman rank correlation of predicted and "
                             "measured: %2")
                              .arg(bits, 0, 'g', 3)
                              .arg(*r.spearman, 0, 'f', 2)

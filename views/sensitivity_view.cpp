@@ -31,6 +31,14 @@ const SensitivityMatrix* find_matrix(const SensitivitySummary& s, const char* ki
   return nullptr;
 }
 
+// Ticks on whole rows only, at 1, 2, 5, 10, ... apart as the rows grow.
+QSharedPointer<QCPAxisTicker> integer_ticker() {
+  auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+  ticker->setTickStep(1);
+  ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+  return ticker;
+}
+
 QVector<double> to_vector(const std::vector<double>& v) {
   return QVector<double>(v.begin(), v.end());
 }
@@ -78,6 +86,7 @@ SensitivityView::SensitivityView(Selection* selection, QWidget* parent)
   plot_->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>::create());
   plot_->xAxis->setTickLabelRotation(-35);  // ten "999-900" labels fit side by side this way
   plot_->yAxis->setRangeReversed(true);
+  plot_->yAxis->setTicker(integer_ticker());  // rows are whole numbers
 
   // Bars: weight against input damage per layer, side by side.
   bars_plot_->setObjectName(QStringLiteral("sensitivityBars"));
@@ -93,9 +102,15 @@ SensitivityView::SensitivityView(Selection* selection, QWidget* parent)
   weight_bars_->setPen(Qt::NoPen);
   input_bars_->setBrush(QColor(255, 127, 14));
   input_bars_->setPen(Qt::NoPen);
+  bars_plot_->xAxis->setTicker(integer_ticker());
+  // The legend in a row below the axes, where it cannot cover the bars of the last layers.
   bars_plot_->legend->setVisible(true);
   bars_plot_->legend->setFont(QFont(font().family(), 8));
-  bars_plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  bars_plot_->axisRect()->insetLayout()->take(bars_plot_->legend);
+  bars_plot_->plotLayout()->addElement(1, 0, bars_plot_->legend);
+  bars_plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+  bars_plot_->legend->setBorderPen(Qt::NoPen);
+  bars_plot_->plotLayout()->setRowStretchFactor(1, 0.001);
   bars_plot_->setContextMenuPolicy(Qt::ActionsContextMenu);
   auto* export_bars = new QAction(tr("Export figure..."), bars_plot_);
   export_bars->setObjectName(QStringLiteral("actionExportFigure"));
