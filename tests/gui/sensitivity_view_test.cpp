@@ -175,6 +175,12 @@ TEST_F(SensitivityViews, HeatmapShowsTheChosenMatrixAndBarsTheLayerMeans) {
   EXPECT_DOUBLE_EQ(v->weight_bars()->data()->at(1)->value, expected(0, 1, 1));
   EXPECT_DOUBLE_EQ(v->input_bars()->data()->at(1)->value, expected(2, 1, 1));
   EXPECT_EQ(v->input_bars()->name(), QStringLiteral("input 4 bits"));
+
+  // A language change retranslates the matrix names and keeps the choice.
+  ASSERT_TRUE(install_translation(QStringLiteral("zh_CN")));
+  deliver_language_change();
+  EXPECT_EQ(box->itemText(0), QStringLiteral("权重 4 位"));
+  EXPECT_EQ(box->currentIndex(), 3);
 }
 
 TEST_F(SensitivityViews, ClickingACellSelectsThatLayerEverywhere) {
