@@ -221,6 +221,9 @@ void SensitivityView::refresh() {
     }
   }
   map_->setDataScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+  // Decades on a log colour scale: linear ticks crowd into its top end.
+  color_scale_->axis()->setTicker(log ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog)
+                                      : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
   map_->rescaleDataRange(true);
   color_scale_->axis()->setLabel(matrix_->currentText() + tr(" (MSE, mean over seeds)"));
   auto ticker = qSharedPointerCast<QCPAxisTickerText>(plot_->xAxis->ticker());
@@ -283,9 +286,21 @@ void SensitivityView::draw_bars(int bits) {
   } else {
     bars_plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
   }
-  bars_plot_->rescaleAxes(true);
+  bars_plot_->rescaleAxes();
   bars_plot_->xAxis->setRange(-0.7, std::max(rows, 1) - 0.3);
-  if (!log) bars_plot_->yAxis->setRangeLower(0);
+  if (log) {
+    // QCustomPlot's rescale leaves the smallest bars below a log axis; start under the least.
+    double least = bars_plot_->yAxis->range().lower;
+    for (const QCPBars* bars : {weight_bars_, input_bars_}) {
+      for (auto it = bars->data()->constBegin(); bars->visible() && it != bars->data()->constEnd();
+           ++it) {
+        if (it->value > 0) least = std::min(least, it->value);
+      }
+    }
+    bars_plot_->yAxis->setRangeLower(least / 2);
+  } else {
+    bars_plot_->yAxis->setRangeLower(0);
+  }
   bars_plot_->replot();
 }
 
