@@ -594,6 +594,10 @@
             <numerusform>clipped (%n steps)</numerusform>
         </translation>
     </message>
+    <message>
+        <source>oracle interval s*(t) (MSE-optimal per step)</source>
+        <translation>oracle interval s*(t) (MSE-optimal per step)</translation>
+    </message>
 </context>
 <context>
     <name>tdq::views::LayerTableModel</name>
@@ -795,6 +799,83 @@
         <source>FID run: %1</source>
         <translation>FID run: %1</translation>
     </message>
+    <message>
+        <source>%1 run: %2</source>
+        <translation>%1 run: %2</translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::ParetoView</name>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>Cannot open %1: %2</translation>
+    </message>
+    <message>
+        <source>weight bits</source>
+        <translation>weight bits</translation>
+    </message>
+    <message>
+        <source>input bits</source>
+        <translation>input bits</translation>
+    </message>
+    <message>
+        <source>Front:</source>
+        <translation>Front:</translation>
+    </message>
+    <message>
+        <source>Error axis:</source>
+        <translation>Error axis:</translation>
+    </message>
+    <message>
+        <source>Linear</source>
+        <translation>Linear</translation>
+    </message>
+    <message>
+        <source>Logarithmic</source>
+        <translation>Logarithmic</translation>
+    </message>
+    <message>
+        <source>predicted, best weight mix</source>
+        <translation>predicted, best weight mix</translation>
+    </message>
+    <message>
+        <source>predicted, best input mix</source>
+        <translation>predicted, best input mix</translation>
+    </message>
+    <message>
+        <source>validated configs, measured</source>
+        <translation>validated configs, measured</translation>
+    </message>
+    <message>
+        <source>mean weight bits (parameter-weighted)</source>
+        <translation>mean weight bits (parameter-weighted)</translation>
+    </message>
+    <message>
+        <source>mean input bits (element-weighted)</source>
+        <translation>mean input bits (element-weighted)</translation>
+    </message>
+    <message>
+        <source>error (MSE of the predicted noise)</source>
+        <translation>error (MSE of the predicted noise)</translation>
+    </message>
+    <message>
+        <source>Searched at %1 mean bits</source>
+        <translation>Searched at %1 mean bits</translation>
+    </message>
+    <message>
+        <source>Predicted and measured error against mean weight bits</source>
+        <translation>Predicted and measured error against mean weight bits</translation>
+    </message>
+    <message>
+        <source>Predicted and measured error against mean input bits</source>
+        <translation>Predicted and measured error against mean input bits</translation>
+    </message>
+    <message>
+        <source>Searched at %1 mean bits
+Spearman rank correlation of predicted and measured: %2</source>
+        <translation>Searched at %1 mean bits
+Spearman rank correlation of predicted and measured: %2</translation>
+    </message>
 </context>
 <context>
     <name>tdq::views::PearsonView</name>
@@ -988,6 +1069,88 @@
     <message>
         <source>FP</source>
         <translation>FP</translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::SensitivityDocks</name>
+    <message>
+        <source>Layer x Window Sensitivity</source>
+        <translation>Layer x Window Sensitivity</translation>
+    </message>
+    <message>
+        <source>Bit Search</source>
+        <translation>Bit Search</translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::SensitivityView</name>
+    <message>
+        <source>Export figure...</source>
+        <translation>Export figure...</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: a sensitivity run of whole-model errors only (--whole) has no per-layer matrices to show</source>
+        <translation>Cannot open %1: a sensitivity run of whole-model errors only (--whole) has no per-layer matrices to show</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>Cannot open %1: %2</translation>
+    </message>
+    <message>
+        <source>weight %1 bits</source>
+        <translation>weight %1 bits</translation>
+    </message>
+    <message>
+        <source>input %1 bits</source>
+        <translation>input %1 bits</translation>
+    </message>
+    <message>
+        <source>keep FP gain</source>
+        <translation>keep FP gain</translation>
+    </message>
+    <message>
+        <source>Matrix:</source>
+        <translation>Matrix:</translation>
+    </message>
+    <message>
+        <source>Colours:</source>
+        <translation>Colours:</translation>
+    </message>
+    <message>
+        <source>Linear</source>
+        <translation>Linear</translation>
+    </message>
+    <message>
+        <source>Logarithmic</source>
+        <translation>Logarithmic</translation>
+    </message>
+    <message>
+        <source>time window (t from-to)</source>
+        <translation>time window (t from-to)</translation>
+    </message>
+    <message>
+        <source>layer (row of the run)</source>
+        <translation>layer (row of the run)</translation>
+    </message>
+    <message>
+        <source>mean damage (MSE)</source>
+        <translation>mean damage (MSE)</translation>
+    </message>
+    <message>
+        <source> (MSE, mean over seeds)</source>
+        <translation> (MSE, mean over seeds)</translation>
+    </message>
+    <message>
+        <source>%1, layer %2 (row %3)</source>
+        <translation>%1, layer %2 (row %3)</translation>
+    </message>
+    <message>
+        <source>Weight against input damage per layer at %1 bits</source>
+        <translation>Weight against input damage per layer at %1 bits</translation>
+    </message>
+    <message>
+        <source>Layer x time-window sensitivity: %1</source>
+        <translation>Layer x time-window sensitivity: %1</translation>
     </message>
 </context>
 </TS>

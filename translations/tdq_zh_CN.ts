@@ -591,6 +591,10 @@
             <numerusform>截断（%n 步）</numerusform>
         </translation>
     </message>
+    <message>
+        <source>oracle interval s*(t) (MSE-optimal per step)</source>
+        <translation>oracle 区间 s*(t)（每步 MSE 最优）</translation>
+    </message>
 </context>
 <context>
     <name>tdq::views::LayerTableModel</name>
@@ -792,6 +796,83 @@
         <source>FID run: %1</source>
         <translation>FID 运行：%1</translation>
     </message>
+    <message>
+        <source>%1 run: %2</source>
+        <translation>%1 运行：%2</translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::ParetoView</name>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>weight bits</source>
+        <translation>权重位宽</translation>
+    </message>
+    <message>
+        <source>input bits</source>
+        <translation>输入位宽</translation>
+    </message>
+    <message>
+        <source>Front:</source>
+        <translation>前沿：</translation>
+    </message>
+    <message>
+        <source>Error axis:</source>
+        <translation>误差轴：</translation>
+    </message>
+    <message>
+        <source>Linear</source>
+        <translation>线性</translation>
+    </message>
+    <message>
+        <source>Logarithmic</source>
+        <translation>对数</translation>
+    </message>
+    <message>
+        <source>predicted, best weight mix</source>
+        <translation>预测值，最佳权重组合</translation>
+    </message>
+    <message>
+        <source>predicted, best input mix</source>
+        <translation>预测值，最佳输入组合</translation>
+    </message>
+    <message>
+        <source>validated configs, measured</source>
+        <translation>已验证配置，实测值</translation>
+    </message>
+    <message>
+        <source>mean weight bits (parameter-weighted)</source>
+        <translation>平均权重位宽（按参数加权）</translation>
+    </message>
+    <message>
+        <source>mean input bits (element-weighted)</source>
+        <translation>平均输入位宽（按元素加权）</translation>
+    </message>
+    <message>
+        <source>error (MSE of the predicted noise)</source>
+        <translation>误差（预测噪声的 MSE）</translation>
+    </message>
+    <message>
+        <source>Searched at %1 mean bits</source>
+        <translation>搜索预算 %1 平均位宽</translation>
+    </message>
+    <message>
+        <source>Predicted and measured error against mean weight bits</source>
+        <translation>预测与实测误差随平均权重位宽的变化</translation>
+    </message>
+    <message>
+        <source>Predicted and measured error against mean input bits</source>
+        <translation>预测与实测误差随平均输入位宽的变化</translation>
+    </message>
+    <message>
+        <source>Searched at %1 mean bits
+Spearman rank correlation of predicted and measured: %2</source>
+        <translation>搜索预算 %1 平均位宽
+预测与实测的 Spearman 秩相关：%2</translation>
+    </message>
 </context>
 <context>
     <name>tdq::views::PearsonView</name>
@@ -981,6 +1062,88 @@
     <message>
         <source>FP</source>
         <translation>FP</translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::SensitivityDocks</name>
+    <message>
+        <source>Layer x Window Sensitivity</source>
+        <translation>层 × 窗口敏感度</translation>
+    </message>
+    <message>
+        <source>Bit Search</source>
+        <translation>位宽搜索</translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::SensitivityView</name>
+    <message>
+        <source>Export figure...</source>
+        <translation>导出图表...</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: a sensitivity run of whole-model errors only (--whole) has no per-layer matrices to show</source>
+        <translation>无法打开 %1：仅含整模型误差（--whole）的敏感度运行没有可显示的逐层矩阵</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>weight %1 bits</source>
+        <translation>权重 %1 位</translation>
+    </message>
+    <message>
+        <source>input %1 bits</source>
+        <translation>输入 %1 位</translation>
+    </message>
+    <message>
+        <source>keep FP gain</source>
+        <translation>保留浮点增益</translation>
+    </message>
+    <message>
+        <source>Matrix:</source>
+        <translation>矩阵：</translation>
+    </message>
+    <message>
+        <source>Colours:</source>
+        <translation>配色：</translation>
+    </message>
+    <message>
+        <source>Linear</source>
+        <translation>线性</translation>
+    </message>
+    <message>
+        <source>Logarithmic</source>
+        <translation>对数</translation>
+    </message>
+    <message>
+        <source>time window (t from-to)</source>
+        <translation>时间窗口（t 起-止）</translation>
+    </message>
+    <message>
+        <source>layer (row of the run)</source>
+        <translation>层（运行中的行）</translation>
+    </message>
+    <message>
+        <source>mean damage (MSE)</source>
+        <translation>平均损伤（MSE）</translation>
+    </message>
+    <message>
+        <source> (MSE, mean over seeds)</source>
+        <translation>（MSE，各种子平均）</translation>
+    </message>
+    <message>
+        <source>%1, layer %2 (row %3)</source>
+        <translation>%1，层 %2（第 %3 行）</translation>
+    </message>
+    <message>
+        <source>Weight against input damage per layer at %1 bits</source>
+        <translation>%1 位时各层权重与输入损伤对比</translation>
+    </message>
+    <message>
+        <source>Layer x time-window sensitivity: %1</source>
+        <translation>层 × 时间窗口敏感度：%1</translation>
     </message>
 </context>
 </TS>

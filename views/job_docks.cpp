@@ -2,10 +2,8 @@
 
 #include <QCoreApplication>
 #include <QDockWidget>
-#include <QEvent>
 #include <QMainWindow>
 #include <QMenu>
-#include <QScrollArea>
 
 #include <functional>
 
@@ -16,35 +14,11 @@
 #include "views/run_data.h"
 #include "views/run_documents.h"
 #include "views/sample_compare_view.h"
+#include "views/titled_dock.h"
 
 namespace tdq::views {
 
 namespace {
-
-// A dock whose title follows the language: QDockWidget has no retranslate hook of its own.
-class TitledDock : public QDockWidget {
- public:
-  TitledDock(const char* name, std::function<QString()> title, QWidget* content, QWidget* parent)
-      : QDockWidget(parent), title_(std::move(title)) {
-    setObjectName(QString::fromLatin1(name));  // saveState() keys on it
-    // Scrolled, so a tall panel never sets the main window's minimum size.
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidget(content);
-    setWidget(scroll);
-    setWindowTitle(title_());
-  }
-
- protected:
-  void changeEvent(QEvent* event) override {
-    if (event->type() == QEvent::LanguageChange) setWindowTitle(title_());
-    QDockWidget::changeEvent(event);
-  }
-
- private:
-  std::function<QString()> title_;
-};
 
 // The FID-vs-steps plot joins File > Export report once the FID dock holds runs.
 class FidFigures : public QObject, public FigureSource {

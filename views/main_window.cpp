@@ -60,6 +60,8 @@ MainWindow::MainWindow(QWidget* parent)
   job_docks_ = add_job_docks({this, docks_menu_, selection_,
                               [this](FigureSource* source) { add_figure_source(source); },
                               [this](const QString& run) { open_run(run); }});
+  sensitivity_docks_ = add_sensitivity_docks(
+      *this, docks_menu_, selection_, [this](FigureSource* source) { add_figure_source(source); });
   statusBar();
   retranslate();
   resize(1400, 900);
@@ -83,6 +85,15 @@ bool MainWindow::open_run(const QString& folder, bool remember) {
     }
     if (remember) remember_run(folder);
     statusBar()->showMessage(tr("FID run: %1").arg(QDir::toNativeSeparators(folder)));
+    return true;
+  }
+  if (is_sensitivity_kind(kind)) {
+    if (!show_sensitivity_run(*this, sensitivity_docks_, kind, folder, &error)) {
+      statusBar()->showMessage(error);
+      return false;
+    }
+    if (remember) remember_run(folder);
+    statusBar()->showMessage(tr("%1 run: %2").arg(kind, QDir::toNativeSeparators(folder)));
     return true;
   }
   const int index = kind.isEmpty() ? -1 : documents_->open(folder, &error);

@@ -5,6 +5,7 @@
 #include <QString>
 
 #include "views/job_docks.h"
+#include "views/sensitivity_docks.h"
 
 class QAction;
 class QActionGroup;
@@ -32,7 +33,8 @@ class MainWindow : public QMainWindow {
 
   // Opens a run folder (File > Open, the command line, a drop and the recent runs all come here):
   // an analyze or quantize run becomes the current run (an analyze run with its most
-  // time-dependent layer selected), a FID run joins the FID dock. When `remember`, it becomes the
+  // time-dependent layer selected), a FID run joins the FID dock, a sensitivity or bit-search run
+  // shows in its dock (views/sensitivity_docks.h). When `remember`, it becomes the
   // most recent run. Returns false, changes nothing and shows one line in the status bar for a
   // folder that is no such run or is damaged.
   bool open_run(const QString& folder, bool remember = true);
@@ -60,6 +62,7 @@ class MainWindow : public QMainWindow {
   PearsonView* pearson() const { return pearson_; }
   ErrorView* error_view() const { return error_view_; }
   const JobDocks& job_docks() const { return job_docks_; }
+  const SensitivityDocks& sensitivity_docks() const { return sensitivity_docks_; }
 
  protected:
   void changeEvent(QEvent* event) override;
@@ -91,6 +94,7 @@ class MainWindow : public QMainWindow {
   PearsonView* pearson_ = nullptr;
   ErrorView* error_view_ = nullptr;
   JobDocks job_docks_;
+  SensitivityDocks sensitivity_docks_;
   QList<QDockWidget*> own_docks_;  // retitled on a language change
   QAction* export_report_action_ = nullptr;
   QLabel* welcome_ = nullptr;

@@ -64,8 +64,9 @@ TEST_F(MainWindowTest, ShowsWithMenusAndWelcomePage) {
   EXPECT_EQ(object_names(child<QMenu>(window, "menuView")),
             QStringList{QStringLiteral("menuDocks")});
   EXPECT_EQ(window.docks_menu(), child<QMenu>(window, "menuDocks"));
-  // One toggle per dock (six run views, three job docks), each named for the saved layout.
-  EXPECT_EQ(window.docks_menu()->actions().size(), 9);
+  // One toggle per dock (six run views, three job docks, sensitivity and bit search), each named
+  // for the saved layout.
+  EXPECT_EQ(window.docks_menu()->actions().size(), 11);
   for (const QDockWidget* dock : window.findChildren<QDockWidget*>()) {
     EXPECT_FALSE(dock->objectName().isEmpty());
     EXPECT_FALSE(dock->windowTitle().isEmpty()) << dock->objectName().toStdString();

@@ -1,0 +1,59 @@
+// Not a check: renders the README's screenshots of the sensitivity and bit-search views from real
+// runs when asked to.
+//   TDQ_SCREENSHOT_DIR=docs/screenshots TDQ_SENSITIVITY_RUN=<tdq sensitivity --out>
+//   TDQ_BIT_SEARCH_RUN=<tdq search-bits --out> xvfb-run -a -s "-screen 0 1600x1000x24"
+//   build/bin/test_gui --gtest_filter='SensitivityScreenshots.*'
+// Skipped otherwise, so ctest stays fast and needs no shipped runs.
+#include <QComboBox>
+#include <QDir>
+#include <QTest>
+
+#include <cstdlib>
+
+#include "gui_test.h"
+#include "views/pareto_view.h"
+#include "views/run_documents.h"
+#include "views/sensitivity_view.h"
+
+namespace tdq::views {
+namespace {
+
+using SensitivityScreenshots = testing::GuiTest;
+
+QString env(const char* name) { return QString::fromLocal8Bit(std::getenv(name)); }
+
+void save(QWidget& widget, const QString& file) {
+  widget.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&widget));
+  QTest::qWait(200);
+  ASSERT_TRUE(widget.grab().save(QDir(env("TDQ_SCREENSHOT_DIR")).filePath(file)))
+      << file.toStdString();
+}
+
+TEST_F(SensitivityScreenshots, Render) {
+  const QString sensitivity = env("TDQ_SENSITIVITY_RUN");
+  const QString search = env("TDQ_BIT_SEARCH_RUN");
+  if (env("TDQ_SCREENSHOT_DIR").isEmpty() || (sensitivity.isEmpty() && search.isEmpty()))
+    GTEST_SKIP() << "not asked for";
+  RunDocuments documents;
+  Selection selection(&documents);
+  QString error;
+  if (!sensitivity.isEmpty()) {
+    SensitivityView view(&selection);
+    view.resize(900, 900);
+    ASSERT_TRUE(view.open_run(sensitivity, &error)) << error.toStdString();
+    // The weight damage at the fewest bits, on a log scale: where quantizing hurts most.
+    view.scale_box()->setCurrentIndex(1);
+    save(view, QStringLiteral("sensitivity-heatmap.png"));
+  }
+  if (!search.isEmpty()) {
+    ParetoView view(&selection);
+    view.resize(900, 600);
+    ASSERT_TRUE(view.open_run(search, &error)) << error.toStdString();
+    view.scale_box()->setCurrentIndex(1);
+    save(view, QStringLiteral("pareto.png"));
+  }
+}
+
+}  // namespace
+}  // namespace tdq::views
