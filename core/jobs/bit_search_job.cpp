@@ -192,7 +192,7 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
     nlohmann::json rows = nlohmann::json::array();
     std::vector<double> predicted, measured_mean;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-      const at::Tensor column = per_seed.select(1, static_cast<std::int64_t>(i));
+      const at::Tensor column = per_seed.select(1, static_cast<std::int64_t>(i)).contiguous();
       std::vector<double> seeds(column.data_ptr<double>(),
                                 column.data_ptr<double>() + column.numel());
       const at::Tensor searched = per_seed.select(1, 0);

@@ -58,9 +58,14 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   const BitSearchRun read = read_bit_search_run(path("search"));
   EXPECT_EQ(read.validation.size(), 4u);
   EXPECT_EQ(read.validation[1].name, "uniform4");
-  EXPECT_EQ(read.validation[0].measured_per_seed.size(), 2u);  // seeds 0 and 1
-  EXPECT_GE(read.weight_front.size(), 2u);                     // 4, 4.25, ..., 8 bits
-  EXPECT_TRUE(read.input_front.empty());                       // not searched
+  for (const auto& config : read.validation) {
+    ASSERT_EQ(config.measured_per_seed.size(), 2u);  // seeds 0 and 1
+    EXPECT_NEAR(0.5 * (config.measured_per_seed[0] + config.measured_per_seed[1]), config.measured,
+                1e-12 * config.measured)
+        << config.name;
+  }
+  EXPECT_GE(read.weight_front.size(), 2u);  // 4, 4.25, ..., 8 bits
+  EXPECT_TRUE(read.input_front.empty());    // not searched
 
   // `tdq quantize --config` places exactly the searched bits.
   ASSERT_EQ(quantize("mixed", "--config " + path("search") + "/config.json").code, 0);
