@@ -41,8 +41,10 @@ Searched search(const SensitivityRun& run, bool weights, const BitBudget& budget
   return s;
 }
 
-// The best allocation at every mean bit width from the smallest candidate to the largest.
-nlohmann::json pareto_trace(const BitProblem& p, double step) {
+// The best allocation at every mean bit width from the smallest candidate to the largest. Its
+// predicted error is of the whole config: this kind's best mix plus `other` (the other kind's
+// predicted damage as chosen), so validated configs' measured errors sit on the same scale.
+nlohmann::json pareto_trace(const BitProblem& p, double step, double other) {
   const auto front = pareto_allocations(p.items);
   nlohmann::json points = nlohmann::json::array();
   const double total = static_cast<double>(p.total_size);
@@ -54,9 +56,11 @@ nlohmann::json pareto_trace(const BitProblem& p, double step) {
     if (!best) continue;
     const BitChoice c = to_choice(p, *best);
     points.push_back(
-        {{"budget_mean_bits", m}, {"mean_bits", c.mean_bits}, {"predicted", c.predicted}});
+        {{"budget_mean_bits", m}, {"mean_bits", c.mean_bits}, {"predicted", c.predicted + other}});
   }
-  return {{"pareto_optimal_allocations", front.size()}, {"points", points}};
+  return {{"pareto_optimal_allocations", front.size()},
+          {"other_kind_predicted", other},
+          {"points", points}};
 }
 
 // One configuration of the validation.
@@ -124,8 +128,10 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
                {"prediction",
                 "additive: the sum over layers of the mean measured damage of each "
                 "layer's weight and input alone at the chosen bits"}});
-  if (w.searched) json["weight"]["pareto"] = pareto_trace(w.problem, job.pareto_step);
-  if (a.searched) json["input"]["pareto"] = pareto_trace(a.problem, job.pareto_step);
+  if (w.searched)
+    json["weight"]["pareto"] = pareto_trace(w.problem, job.pareto_step, a.choice.predicted);
+  if (a.searched)
+    json["input"]["pareto"] = pareto_trace(a.problem, job.pareto_step, w.choice.predicted);
 
   RunFolderWriter writer(out);
   if (job.validate) {

@@ -78,12 +78,7 @@ class KillSafety : public ::testing::Test {
  protected:
   void SetUp() override {
     tiny = test::make_tiny_model(dir);
-    std::string pixels(8 * 28 * 28, '\0');
-    for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<char>(i * 37 % 251);
-    write_file_atomic(dir / "data" / "train-images-idx3-ubyte",
-                      test::idx_bytes(0x08, {8, 28, 28}, pixels));
-    write_file_atomic(dir / "data" / "train-labels-idx1-ubyte",
-                      test::idx_bytes(0x08, {8}, std::string(8, '\1')));
+    test::write_tiny_training_set(dir / "data");
     loaded = load_model(tiny.model);
   }
   test::TempDir dir;

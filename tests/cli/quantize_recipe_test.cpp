@@ -76,13 +76,7 @@ class QuantizeRecipe : public ::testing::Test {
     at::manual_seed(0);
     UNet model(test::tiny_unet_config());
     save_model(dir / "model", *model);
-    // Eight random 28x28 training images for QAT (padded to 32x32 by the loader).
-    std::string pixels(8 * 28 * 28, '\0');
-    for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<char>(i * 37 % 251);
-    write_file_atomic(dir / "data" / "train-images-idx3-ubyte",
-                      test::idx_bytes(0x08, {8, 28, 28}, pixels));
-    write_file_atomic(dir / "data" / "train-labels-idx1-ubyte",
-                      test::idx_bytes(0x08, {8}, std::string(8, '\1')));
+    test::write_tiny_training_set(dir / "data");
   }
 
   QuantizeJob job(QuantMethod method) const {

@@ -25,15 +25,7 @@ namespace {
 
 using JobViewsScreenshots = testing::GuiTest;
 
-QString env(const char* name) { return QString::fromLocal8Bit(std::getenv(name)); }
-
-void save(QWidget& widget, const QString& file) {
-  widget.show();
-  ASSERT_TRUE(QTest::qWaitForWindowExposed(&widget));
-  QTest::qWait(200);
-  ASSERT_TRUE(widget.grab().save(QDir(env("TDQ_SCREENSHOT_DIR")).filePath(file)))
-      << file.toStdString();
-}
+using testing::env;
 
 TEST_F(JobViewsScreenshots, Render) {
   const QString demo = env("TDQ_DEMO_DIR");
@@ -47,19 +39,19 @@ TEST_F(JobViewsScreenshots, Render) {
   SampleCompareView samples;
   samples.resize(900, 560);
   ASSERT_TRUE(samples.show_run(analyze)) << samples.status_text().toStdString();
-  save(samples, QStringLiteral("sample-compare.png"));
+  testing::save_screenshot(samples, QStringLiteral("sample-compare.png"));
   samples.select_step(10);
   samples.set_show_x0(true);
-  save(samples, QStringLiteral("sample-compare-step.png"));
+  testing::save_screenshot(samples, QStringLiteral("sample-compare-step.png"));
   samples.set_position(samples.positions() - 1);
   samples.set_mode(ImagePairCanvas::Mode::Difference);
-  save(samples, QStringLiteral("sample-compare-difference.png"));
+  testing::save_screenshot(samples, QStringLiteral("sample-compare-difference.png"));
 
   FidView fid;
   fid.resize(900, 640);
   const QString fid_dir = env("TDQ_FID_DIR").isEmpty() ? demo : env("TDQ_FID_DIR");
   ASSERT_GT(fid.add_runs_in(fid_dir), 0);
-  save(fid, QStringLiteral("fid-runs.png"));
+  testing::save_screenshot(fid, QStringLiteral("fid-runs.png"));
 
   // Mid-job: a real MinMax W8A4 experiment on the default model, grabbed at about a third.
   QTemporaryDir runs(QDir::temp().filePath(QStringLiteral("runs-XXXXXX")));
@@ -75,7 +67,7 @@ TEST_F(JobViewsScreenshots, Render) {
           progressed.last().at(1).toDouble() < 0)) {
     QTest::qWait(50);
   }
-  save(panel, QStringLiteral("experiment-panel.png"));
+  testing::save_screenshot(panel, QStringLiteral("experiment-panel.png"));
   panel.runner()->cancel();
   QSignalSpy finished(panel.runner(), &JobRunner::finished);
   if (panel.runner()->running()) finished.wait(60000);

@@ -20,15 +20,7 @@ namespace {
 
 using SensitivityScreenshots = testing::GuiTest;
 
-QString env(const char* name) { return QString::fromLocal8Bit(std::getenv(name)); }
-
-void save(QWidget& widget, const QString& file) {
-  widget.show();
-  ASSERT_TRUE(QTest::qWaitForWindowExposed(&widget));
-  QTest::qWait(200);
-  ASSERT_TRUE(widget.grab().save(QDir(env("TDQ_SCREENSHOT_DIR")).filePath(file)))
-      << file.toStdString();
-}
+using testing::env;
 
 TEST_F(SensitivityScreenshots, Render) {
   const QString sensitivity = env("TDQ_SENSITIVITY_RUN");
@@ -44,14 +36,14 @@ TEST_F(SensitivityScreenshots, Render) {
     ASSERT_TRUE(view.open_run(sensitivity, &error)) << error.toStdString();
     // The weight damage at the fewest bits, on a log scale: where quantizing hurts most.
     view.scale_box()->setCurrentIndex(1);
-    save(view, QStringLiteral("sensitivity-heatmap.png"));
+    testing::save_screenshot(view, QStringLiteral("sensitivity-heatmap.png"));
   }
   if (!search.isEmpty()) {
     ParetoView view(&selection);
     view.resize(900, 600);
     ASSERT_TRUE(view.open_run(search, &error)) << error.toStdString();
     view.scale_box()->setCurrentIndex(1);
-    save(view, QStringLiteral("pareto.png"));
+    testing::save_screenshot(view, QStringLiteral("pareto.png"));
   }
 }
 

@@ -4,9 +4,12 @@
 #include <zlib.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <initializer_list>
 #include <string>
 #include <vector>
+
+#include "core/common/file_io.h"
 
 namespace tdq::test {
 
@@ -37,6 +40,15 @@ inline std::string gzip(const std::string& bytes) {
   out.resize(stream.total_out);
   deflateEnd(&stream);
   return out;
+}
+
+// Eight made-up 28x28 training images with labels under Fashion-MNIST's file names in `dir`
+// (padded to 32x32 by the loader): QAT data for tests of `tdq quantize`.
+inline void write_tiny_training_set(const std::filesystem::path& dir) {
+  std::string pixels(8 * 28 * 28, '\0');
+  for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<char>(i * 37 % 251);
+  write_file_atomic(dir / "train-images-idx3-ubyte", idx_bytes(0x08, {8, 28, 28}, pixels));
+  write_file_atomic(dir / "train-labels-idx1-ubyte", idx_bytes(0x08, {8}, std::string(8, '\1')));
 }
 
 }  // namespace tdq::test
