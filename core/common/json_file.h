@@ -1,7 +1,10 @@
 #pragma once
 #include <filesystem>
+#include <string>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/common/errors.h"
 
 namespace tdq {
 
@@ -9,5 +12,17 @@ namespace tdq {
 // offset when it is not valid JSON. Every reader of run.json, config.json and the other JSON files
 // a run folder holds goes through here, so their errors read alike.
 nlohmann::json read_json_file(const std::filesystem::path& file);
+
+// The value at a JSON pointer ("/model/dir") of a file's JSON as T; FormatError naming the file
+// and the key when it is missing or of another type.
+template <class T>
+T json_field(const nlohmann::json& json, const std::string& pointer,
+             const std::filesystem::path& file) {
+  try {
+    return json.at(nlohmann::json::json_pointer(pointer)).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw FormatError(file, "key " + pointer + " is missing or has the wrong type");
+  }
+}
 
 }  // namespace tdq

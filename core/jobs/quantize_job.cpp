@@ -89,9 +89,7 @@ PtqResult train(const QuantizeJob& job, const std::filesystem::path& out, UNetIm
 bool trains(const QuantizeJob& job) { return is_qat_method(job.quant.method) || job.qat_steps > 0; }
 
 std::filesystem::path quantize_checkpoint(const std::filesystem::path& out) {
-  std::filesystem::path run = out;
-  if (!run.has_filename()) run = run.parent_path();
-  return run.parent_path() / (run.filename().string() + ".checkpoint.safetensors");
+  return run_checkpoint(out);
 }
 
 QuantizeOutcome quantize_model(const QuantizeJob& job, LoadedModel& loaded,

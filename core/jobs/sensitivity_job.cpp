@@ -10,9 +10,7 @@
 namespace tdq {
 
 std::filesystem::path sensitivity_checkpoint(const std::filesystem::path& out) {
-  std::filesystem::path run = out;
-  if (!run.has_filename()) run = run.parent_path();
-  return run.parent_path() / (run.filename().string() + ".checkpoint.safetensors");
+  return run_checkpoint(out);
 }
 
 std::filesystem::path run_sensitivity_job(const SensitivityJob& job,

@@ -153,36 +153,27 @@ nlohmann::json layers_json(const Analysis& a) {
   return out;
 }
 
-template <class T>
-T field(const nlohmann::json& json, const std::string& pointer, const std::filesystem::path& file) {
-  try {
-    return json.at(nlohmann::json::json_pointer(pointer)).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw FormatError(file, "key " + pointer + " is missing or has the wrong type");
-  }
-}
-
 AnalysisInfo info_from_json(const nlohmann::json& j, const std::filesystem::path& file) {
   AnalysisInfo i;
-  i.model_dir = field<std::string>(j, "/model/dir", file);
-  i.model_sha256 = field<std::string>(j, "/model/sha256", file);
-  i.quant_run = field<std::string>(j, "/quant/run", file);
-  i.quant_method = field<std::string>(j, "/quant/method", file);
+  i.model_dir = json_field<std::string>(j, "/model/dir", file);
+  i.model_sha256 = json_field<std::string>(j, "/model/sha256", file);
+  i.quant_run = json_field<std::string>(j, "/quant/run", file);
+  i.quant_method = json_field<std::string>(j, "/quant/method", file);
   i.calibration_timesteps =
-      field<std::vector<std::int64_t>>(j, "/quant/calibration_timesteps", file);
-  i.sampler = field<std::string>(j, "/sampler/kind", file);
-  i.skip = field<std::string>(j, "/sampler/skip", file);
-  i.steps = field<std::int64_t>(j, "/sampler/steps", file);
-  i.clip_x0 = field<bool>(j, "/sampler/clip_x0", file);
-  i.n = field<std::int64_t>(j, "/n", file);
-  i.batch = field<std::int64_t>(j, "/batch", file);
-  i.seed = field<std::uint64_t>(j, "/seed", file);
-  i.num_timesteps = field<std::int64_t>(j, "/num_timesteps", file);
-  i.bins = field<std::int64_t>(j, "/histogram/bins", file);
-  i.edge_samples = field<std::int64_t>(j, "/histogram/edge_samples", file);
-  i.seconds_edges = field<double>(j, "/seconds/edges", file);
-  i.seconds_record = field<double>(j, "/seconds/record", file);
-  i.accumulator_bytes = field<std::int64_t>(j, "/accumulator_bytes", file);
+      json_field<std::vector<std::int64_t>>(j, "/quant/calibration_timesteps", file);
+  i.sampler = json_field<std::string>(j, "/sampler/kind", file);
+  i.skip = json_field<std::string>(j, "/sampler/skip", file);
+  i.steps = json_field<std::int64_t>(j, "/sampler/steps", file);
+  i.clip_x0 = json_field<bool>(j, "/sampler/clip_x0", file);
+  i.n = json_field<std::int64_t>(j, "/n", file);
+  i.batch = json_field<std::int64_t>(j, "/batch", file);
+  i.seed = json_field<std::uint64_t>(j, "/seed", file);
+  i.num_timesteps = json_field<std::int64_t>(j, "/num_timesteps", file);
+  i.bins = json_field<std::int64_t>(j, "/histogram/bins", file);
+  i.edge_samples = json_field<std::int64_t>(j, "/histogram/edge_samples", file);
+  i.seconds_edges = json_field<double>(j, "/seconds/edges", file);
+  i.seconds_record = json_field<double>(j, "/seconds/record", file);
+  i.accumulator_bytes = json_field<std::int64_t>(j, "/accumulator_bytes", file);
   return i;
 }
 
@@ -265,7 +256,7 @@ Analysis read_analysis(const std::filesystem::path& run) {
   if (json.value("kind", "") != "analyze") {
     throw FormatError(run_file, "key kind is '" + json.value("kind", "") + "', not 'analyze'");
   }
-  const int version = field<int>(json, "/analysis_schema_version", run_file);
+  const int version = json_field<int>(json, "/analysis_schema_version", run_file);
   if (version == 1) {
     // Version 1 lacks the quantizer's zero point and clamp bounds, which cannot be recovered
     // from the record: only a new record has them.
@@ -280,7 +271,7 @@ Analysis read_analysis(const std::filesystem::path& run) {
                                     std::to_string(kAnalysisSchemaVersion) + ")");
   }
   Analysis a;
-  a.info = info_from_json(field<nlohmann::json>(json, "/analysis", run_file), run_file);
+  a.info = info_from_json(json_field<nlohmann::json>(json, "/analysis", run_file), run_file);
 
   const auto layers_file = run / kLayersFile;
   const nlohmann::json layers = read_json_file(layers_file);
@@ -288,13 +279,13 @@ Analysis read_analysis(const std::filesystem::path& run) {
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const std::string at = "/" + std::to_string(i);
     AnalysisLayer l;
-    l.index = field<int>(layers, at + "/index", layers_file);
-    l.path = field<std::string>(layers, at + "/path", layers_file);
-    l.kind = field<std::string>(layers, at + "/kind", layers_file);
-    l.quantizer = field<bool>(layers, at + "/quantizer", layers_file);
-    l.a_bits = field<int>(layers, at + "/a_bits", layers_file);
-    l.w_bits = field<int>(layers, at + "/w_bits", layers_file);
-    l.grid = field<std::string>(layers, at + "/grid", layers_file);
+    l.index = json_field<int>(layers, at + "/index", layers_file);
+    l.path = json_field<std::string>(layers, at + "/path", layers_file);
+    l.kind = json_field<std::string>(layers, at + "/kind", layers_file);
+    l.quantizer = json_field<bool>(layers, at + "/quantizer", layers_file);
+    l.a_bits = json_field<int>(layers, at + "/a_bits", layers_file);
+    l.w_bits = json_field<int>(layers, at + "/w_bits", layers_file);
+    l.grid = json_field<std::string>(layers, at + "/grid", layers_file);
     a.layers.push_back(l);
   }
 

@@ -83,6 +83,12 @@ nlohmann::json read_run_json(const std::filesystem::path& run_dir) {
   return json;
 }
 
+std::filesystem::path run_checkpoint(const std::filesystem::path& run_dir) {
+  std::filesystem::path run = run_dir;
+  if (!run.has_filename()) run = run.parent_path();
+  return run.parent_path() / (run.filename().string() + ".checkpoint.safetensors");
+}
+
 std::string utc_timestamp() {
   const std::time_t now = std::time(nullptr);
   char text[32];

@@ -46,6 +46,10 @@ nlohmann::json read_run_json(const std::filesystem::path& run_dir);
 // The same for a run of one kind ("fid", "analyze", ...): FormatError naming the file otherwise.
 nlohmann::json read_run_json(const std::filesystem::path& run_dir, const std::string& kind);
 
+// <run>.checkpoint.safetensors beside the run folder: where every resumable job (QAT, sensitivity)
+// keeps its progress until the run folder holds the result.
+std::filesystem::path run_checkpoint(const std::filesystem::path& run_dir);
+
 // UTC time as ISO 8601, for run.json.
 std::string utc_timestamp();
 

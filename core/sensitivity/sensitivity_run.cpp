@@ -8,6 +8,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
+#include "core/common/json_file.h"
 #include "core/model/safetensors.h"
 #include "core/run/run_folder.h"
 
@@ -37,15 +38,6 @@ void csv_rows(std::ostringstream& csv, const SensitivityResult& r, const std::st
         << (row >= 0 ? r.layers[static_cast<std::size_t>(row)].path : "") << "," << kind << ","
         << bits << "," << w << "," << win.first_step << "," << win.last_step << "," << win.t_first
         << "," << win.t_last << "," << numbers << "\n";
-  }
-}
-
-template <typename T>
-T field(const nlohmann::json& json, const char* key, const std::filesystem::path& file) {
-  try {
-    return json.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw FormatError(file, std::string("missing or invalid '") + key + "'");
   }
 }
 
@@ -137,10 +129,10 @@ SensitivityRun read_sensitivity_run(const std::filesystem::path& dir) {
   const auto file = dir / kRunJson;
   SensitivityRun run;
   SensitivityResult& r = run.result;
-  const auto model = field<nlohmann::json>(json, "model", file);
-  run.model_dir = field<std::string>(model, "dir", file);
-  run.model_sha256 = field<std::string>(model, "sha256", file);
-  for (const auto& p : field<std::vector<std::string>>(json, "quant_runs", file))
+  const auto model = json_field<nlohmann::json>(json, "/model", file);
+  run.model_dir = json_field<std::string>(model, "/dir", file);
+  run.model_sha256 = json_field<std::string>(model, "/sha256", file);
+  for (const auto& p : json_field<std::vector<std::string>>(json, "/quant_runs", file))
     run.quant_runs.emplace_back(p);
   try {
     run.base_config = quant_config_from_json(json.at("base_config"));
@@ -148,36 +140,38 @@ SensitivityRun read_sensitivity_run(const std::filesystem::path& dir) {
     throw FormatError(file, std::string("base_config: ") + e.what());
   }
   auto& o = run.options;
-  const auto sampler = field<nlohmann::json>(json, "sampler", file);
+  const auto sampler = json_field<nlohmann::json>(json, "/sampler", file);
   try {
-    o.sampler.kind = parse_sampler_kind(field<std::string>(sampler, "kind", file));
-    o.sampler.skip = parse_skip_kind(field<std::string>(sampler, "skip", file));
+    o.sampler.kind = parse_sampler_kind(json_field<std::string>(sampler, "/kind", file));
+    o.sampler.skip = parse_skip_kind(json_field<std::string>(sampler, "/skip", file));
   } catch (const ConfigError& e) {
     throw FormatError(file, std::string("sampler: ") + e.what());
   }
-  o.sampler.steps = field<std::int64_t>(sampler, "steps", file);
-  o.sampler.clip_x0 = field<bool>(sampler, "clip_x0", file);
-  o.count = field<std::int64_t>(json, "count", file);
-  o.batch_size = field<std::int64_t>(json, "batch_size", file);
-  o.seeds = field<std::vector<std::uint64_t>>(json, "seeds", file);
-  o.per_layer = field<bool>(json, "per_layer", file);
-  r.timesteps = field<std::vector<std::int64_t>>(json, "timesteps", file);
-  for (const auto& w : field<nlohmann::json>(json, "windows", file)) {
-    r.windows.push_back(
-        {field<std::int64_t>(w, "first_step", file), field<std::int64_t>(w, "last_step", file),
-         field<std::int64_t>(w, "t_first", file), field<std::int64_t>(w, "t_last", file)});
+  o.sampler.steps = json_field<std::int64_t>(sampler, "/steps", file);
+  o.sampler.clip_x0 = json_field<bool>(sampler, "/clip_x0", file);
+  o.count = json_field<std::int64_t>(json, "/count", file);
+  o.batch_size = json_field<std::int64_t>(json, "/batch_size", file);
+  o.seeds = json_field<std::vector<std::uint64_t>>(json, "/seeds", file);
+  o.per_layer = json_field<bool>(json, "/per_layer", file);
+  r.timesteps = json_field<std::vector<std::int64_t>>(json, "/timesteps", file);
+  for (const auto& w : json_field<nlohmann::json>(json, "/windows", file)) {
+    r.windows.push_back({json_field<std::int64_t>(w, "/first_step", file),
+                         json_field<std::int64_t>(w, "/last_step", file),
+                         json_field<std::int64_t>(w, "/t_first", file),
+                         json_field<std::int64_t>(w, "/t_last", file)});
   }
   o.windows = static_cast<std::int64_t>(r.windows.size());
-  for (const auto& l : field<nlohmann::json>(json, "layers", file)) {
-    r.layers.push_back({field<int>(l, "index", file), field<std::string>(l, "path", file),
-                        field<std::int64_t>(l, "parameters", file),
-                        field<std::int64_t>(l, "input_elements", file)});
+  for (const auto& l : json_field<nlohmann::json>(json, "/layers", file)) {
+    r.layers.push_back({json_field<int>(l, "/index", file),
+                        json_field<std::string>(l, "/path", file),
+                        json_field<std::int64_t>(l, "/parameters", file),
+                        json_field<std::int64_t>(l, "/input_elements", file)});
   }
-  r.weight_bits = field<std::vector<int>>(json, "weight_bits", file);
-  r.input_bits = field<std::vector<int>>(json, "input_bits", file);
-  r.weight_twin = field<std::vector<std::size_t>>(json, "weight_run", file);
-  r.input_twin = field<std::vector<std::size_t>>(json, "input_run", file);
-  r.seconds = field<double>(json, "seconds", file);
+  r.weight_bits = json_field<std::vector<int>>(json, "/weight_bits", file);
+  r.input_bits = json_field<std::vector<int>>(json, "/input_bits", file);
+  r.weight_twin = json_field<std::vector<std::size_t>>(json, "/weight_run", file);
+  r.input_twin = json_field<std::vector<std::size_t>>(json, "/input_run", file);
+  r.seconds = json_field<double>(json, "/seconds", file);
   if (r.weight_bits.size() != r.weight_twin.size() || r.input_bits.size() != r.input_twin.size() ||
       r.windows.empty() || r.layers.empty() || run.quant_runs.empty()) {
     throw FormatError(file, "bit candidates, windows, layers or runs are empty or inconsistent");
