@@ -14,6 +14,7 @@
 #include "core/common/file_io.h"
 #include "core/common/json_file.h"
 #include "core/model/safetensors.h"
+#include "core/model/stored_tensor.h"
 
 namespace tdq {
 
@@ -132,10 +133,7 @@ LoadedFeatureNet load_feature_net(const std::filesystem::path& dir) {
   auto copy_into = [&](const std::string& name, at::Tensor target) {
     auto it = file.tensors.find(name);
     if (it == file.tensors.end()) throw FormatError(weights, "missing tensor '" + name + "'");
-    if (it->second.sizes() != target.sizes()) {
-      throw FormatError(weights, "tensor '" + name + "' has shape " + c10::str(it->second.sizes()) +
-                                     ", the config expects " + c10::str(target.sizes()));
-    }
+    check_stored_tensor(it->second, target, "tensor", name, weights);
     target.copy_(it->second);
     seen.insert(name);
   };

@@ -152,29 +152,34 @@ FidPointStats read_fp_point_stats(const std::filesystem::path& run, const FidRun
                                   const std::string& features_sha256) {
   const nlohmann::json json = read_run_json(run, "fid");
   auto refuse = [&](const std::string& why) { return ConfigError("fid.vs_fp", run.string(), why); };
-  if (!json.value("quant", nlohmann::json()).is_null())
-    throw refuse("is not a run of the FP model");
-  if (json.at("model").value("sha256", "") != model_sha256)
-    throw refuse("was made with another model");
-  if (json.at("features").value("sha256", "") != features_sha256)
-    throw refuse("was made with another feature network");
-  const nlohmann::json& sampler = json.at("sampler");
-  if (json.value("n", std::int64_t{-1}) != options.count ||
-      json.value("batch", std::int64_t{-1}) != options.batch_size ||
-      sampler.value("kind", "") != to_string(options.sampler.kind) ||
-      sampler.value("skip", "") != to_string(options.sampler.skip) ||
-      sampler.value("clip_x0", !options.sampler.clip_x0) != options.sampler.clip_x0) {
-    throw refuse("was sampled with another n, batch or sampler, so from other noise");
+  try {
+    if (!json.value("quant", nlohmann::json()).is_null())
+      throw refuse("is not a run of the FP model");
+    if (json.at("model").value("sha256", "") != model_sha256)
+      throw refuse("was made with another model");
+    if (json.at("features").value("sha256", "") != features_sha256)
+      throw refuse("was made with another feature network");
+    const nlohmann::json& sampler = json.at("sampler");
+    if (json.value("n", std::int64_t{-1}) != options.count ||
+        json.value("batch", std::int64_t{-1}) != options.batch_size ||
+        sampler.value("kind", "") != to_string(options.sampler.kind) ||
+        sampler.value("skip", "") != to_string(options.sampler.skip) ||
+        sampler.value("clip_x0", !options.sampler.clip_x0) != options.sampler.clip_x0) {
+      throw refuse("was sampled with another n, batch or sampler, so from other noise");
+    }
+    FidPointStats points;
+    for (const auto& p : json.at("metrics").at("points")) {
+      const auto steps = p.at("steps").get<std::int64_t>();
+      const auto seed = p.at("seed").get<std::uint64_t>();
+      const auto file = run / point_file(steps, seed);
+      if (!std::filesystem::exists(file)) throw refuse("has no statistics file " + file.string());
+      points[{steps, seed}] = read_gaussian_stats(file);
+    }
+    return points;
+  } catch (const nlohmann::json::exception& e) {
+    // A key of another type than this build writes: name the file, not only nlohmann's words.
+    throw FormatError(run / kRunJson, std::string("unexpected content: ") + e.what());
   }
-  FidPointStats points;
-  for (const auto& p : json.at("metrics").at("points")) {
-    const auto steps = p.at("steps").get<std::int64_t>();
-    const auto seed = p.at("seed").get<std::uint64_t>();
-    const auto file = run / point_file(steps, seed);
-    if (!std::filesystem::exists(file)) throw refuse("has no statistics file " + file.string());
-    points[{steps, seed}] = read_gaussian_stats(file);
-  }
-  return points;
 }
 
 }  // namespace tdq

@@ -13,6 +13,7 @@
 #include "core/common/file_io.h"
 #include "core/common/memory_budget.h"
 #include "core/model/safetensors.h"
+#include "core/model/stored_tensor.h"
 
 namespace tdq {
 
@@ -30,16 +31,7 @@ void load_parameters(torch::nn::Module& module, const std::map<std::string, at::
   for (auto& item : params) {
     auto it = tensors.find(item.key());
     if (it == tensors.end()) throw FormatError(source, "missing parameter '" + item.key() + "'");
-    if (it->second.sizes() != item.value().sizes()) {
-      throw FormatError(source, "parameter '" + item.key() + "' has shape " +
-                                    c10::str(it->second.sizes()) + ", the model expects " +
-                                    c10::str(item.value().sizes()));
-    }
-    // A NaN or Inf weight would only show as a black or NaN sample much later (or as a quantizer
-    // step of inf): refuse the file now, naming the tensor.
-    if (it->second.is_floating_point() && !at::isfinite(it->second).all().item<bool>()) {
-      throw FormatError(source, "parameter '" + item.key() + "' holds NaN or Inf values");
-    }
+    check_stored_tensor(it->second, item.value(), "parameter", item.key(), source);
     item.value().copy_(it->second);
     seen.insert(item.key());
   }

@@ -12,6 +12,14 @@
 
 namespace tdq {
 
+std::vector<Interval> IntervalRule::intervals(std::size_t slot, const ActivationQuantizer& q,
+                                              const std::vector<std::int64_t>& timesteps) const {
+  std::vector<Interval> out;
+  out.reserve(timesteps.size());
+  for (const std::int64_t t : timesteps) out.push_back(interval(slot, q, t));
+  return out;
+}
+
 at::Tensor IntervalRule::quantize(std::size_t slot, const ActivationQuantizer& q,
                                   const at::Tensor& input, const at::Tensor& timesteps) {
   const std::int64_t t =

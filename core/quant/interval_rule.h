@@ -58,6 +58,9 @@ class IntervalRule {
                             std::int64_t /*t*/) const {
     return q.fixed;
   }
+  // The same at many t (curves over a schedule): interval() per t unless a kind can do better.
+  virtual std::vector<Interval> intervals(std::size_t slot, const ActivationQuantizer& q,
+                                          const std::vector<std::int64_t>& timesteps) const;
   // Fake-quantizes `input` of a calibrated slot for the current forward.
   virtual at::Tensor quantize(std::size_t slot, const ActivationQuantizer& q,
                               const at::Tensor& input, const at::Tensor& timesteps);

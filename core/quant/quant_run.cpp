@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "core/common/errors.h"
+#include "core/common/json_file.h"
 #include "core/common/stopwatch.h"
 #include "core/diffusion/generate.h"
 #include "core/model/safetensors.h"
@@ -173,13 +174,20 @@ std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& r
   const nlohmann::json json = read_run_json(run);
   if (json.value("kind", "") != "quantize")
     throw ConfigError(run.string() + ": not a quantize run");
-  const std::string sha = json.at("model").value("sha256", "");
+  const auto sha = json_field<std::string>(json, "/model/sha256", run / "run.json");
   if (sha != model.weights_sha256) {
     throw ConfigError(run.string() + ": made for model " + sha.substr(0, 12) + "..., not for " +
                       model.dir.string() + " (" + model.weights_sha256.substr(0, 12) + "...)");
   }
-  auto twin = std::make_unique<QuantizedModel>(*model.model,
-                                               quant_config_from_json(json.at("quant_config")));
+  QuantConfig config;
+  try {
+    config = quant_config_from_json(json.at("quant_config"));
+  } catch (const ConfigError& e) {
+    throw FormatError(run / "run.json", std::string("quant_config: ") + e.what());
+  } catch (const nlohmann::json::exception&) {
+    throw FormatError(run / "run.json", "no quant_config object");
+  }
+  auto twin = std::make_unique<QuantizedModel>(*model.model, config);
   check_recorded_layers(run, json, *twin);
   try {
     twin->load_state(read_safetensors(run / kQuantState).tensors);

@@ -193,20 +193,30 @@ LearningSession QuantizedModel::begin_learning(const std::vector<std::size_t>& s
 }
 
 double QuantizedModel::activation_scale(int layer, std::int64_t t) const {
+  const ActivationCurve curve = activation_curve(layer, {t});
+  return curve.scale.empty() ? 0.0 : curve.scale.front();
+}
+
+QuantizedModel::ActivationCurve QuantizedModel::activation_curve(
+    int layer, const std::vector<std::int64_t>& timesteps) const {
   const auto index = static_cast<std::size_t>(layer);
-  if (!slots_.at(index).quantized || slots_[index].input_fp || !rule_->calibrates()) return 0.0;
+  ActivationCurve curve;
+  if (!slots_.at(index).quantized || slots_[index].input_fp || !rule_->calibrates()) return curve;
   const ActivationQuantizer& q = quantizers_[index].activation;
-  return q.calibrated ? rule_->interval(index, q, t).scale : 0.0;
+  if (!q.calibrated) return curve;
+  for (const Interval& interval : rule_->intervals(index, q, timesteps)) {
+    curve.scale.push_back(interval.scale);
+    kernels::GridSpec grid = q.grid;
+    grid.zero_point = interval.zero_point;
+    curve.grid.push_back(grid);
+  }
+  return curve;
 }
 
 kernels::GridSpec QuantizedModel::activation_grid(int layer, std::int64_t t) const {
-  const auto index = static_cast<std::size_t>(layer);
-  const ActivationQuantizer& q = quantizers_.at(index).activation;
-  kernels::GridSpec grid = q.grid;
-  if (slots_[index].quantized && q.calibrated && rule_->calibrates()) {
-    grid.zero_point = rule_->interval(index, q, t).zero_point;
-  }
-  return grid;
+  const ActivationCurve curve = activation_curve(layer, {t});
+  return curve.grid.empty() ? quantizers_.at(static_cast<std::size_t>(layer)).activation.grid
+                            : curve.grid.front();
 }
 
 }  // namespace tdq

@@ -92,6 +92,13 @@ class QuantizedModel : public LayerHooks {
   // dynamic; and the grid with its zero point.
   double activation_scale(int layer, std::int64_t t) const;
   kernels::GridSpec activation_grid(int layer, std::int64_t t) const;
+  // Both at each of `timesteps` in one query (curves over a schedule); empty where
+  // activation_scale is 0 at every t.
+  struct ActivationCurve {
+    std::vector<double> scale;
+    std::vector<kernels::GridSpec> grid;
+  };
+  ActivationCurve activation_curve(int layer, const std::vector<std::int64_t>& timesteps) const;
 
  private:
   friend class LearningSession;

@@ -38,6 +38,14 @@ void QuantizedModel::load_state(const std::map<std::string, at::Tensor>& state) 
   const StateLookup get = [&](const std::string& key) -> const at::Tensor& {
     auto it = state.find(key);
     if (it == state.end()) throw ConfigError("quantizer state lacks '" + key + "'");
+    // Time steps are integers, every other quantity a float: a tensor of the other kind would be
+    // converted silently (an integer step of 0 surfaced only as a kernel error while sampling).
+    const bool integral = key.size() >= 9 && key.compare(key.size() - 9, 9, "timesteps") == 0;
+    if (it->second.is_floating_point() == integral) {
+      throw ConfigError("quantizer state '" + key + "' is stored as " +
+                        std::string(c10::toString(it->second.scalar_type())) + ", expected " +
+                        (integral ? "integers" : "floats"));
+    }
     return it->second;
   };
   for (std::size_t i = 0; i < slots_.size(); ++i) {

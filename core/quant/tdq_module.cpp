@@ -115,6 +115,35 @@ BakedIntervalTable::BakedIntervalTable(std::vector<std::int64_t> timesteps, at::
     index_[timesteps_[k]] = static_cast<std::int64_t>(k);
 }
 
+std::vector<float> BakedIntervalTable::intervals(const std::vector<TdqModule>& modules,
+                                                 std::size_t q,
+                                                 const std::vector<std::int64_t>& timesteps) const {
+  std::vector<float> out(timesteps.size());
+  std::vector<std::int64_t> missing, missing_at;
+  const at::Tensor row =
+      table_.defined() ? table_[static_cast<std::int64_t>(q)].contiguous() : at::Tensor();
+  for (std::size_t k = 0; k < timesteps.size(); ++k) {
+    const auto it = index_.find(timesteps[k]);
+    if (it != index_.end()) {
+      out[k] = row.data_ptr<float>()[it->second];
+    } else {
+      missing.push_back(timesteps[k]);
+      missing_at.push_back(static_cast<std::int64_t>(k));
+    }
+  }
+  if (missing.empty()) return out;
+  torch::NoGradGuard no_grad;
+  TdqModule module = modules.at(q);
+  const bool training = module->is_training();
+  module->eval();
+  const at::Tensor values =
+      module->forward(at::tensor(missing, at::kLong)).to(at::kFloat).contiguous().reshape({-1});
+  module->train(training);
+  for (std::size_t i = 0; i < missing.size(); ++i)
+    out[static_cast<std::size_t>(missing_at[i])] = values.data_ptr<float>()[i];
+  return out;
+}
+
 float BakedIntervalTable::interval(const std::vector<TdqModule>& modules, std::size_t q,
                                    std::int64_t t, bool* fell_back) const {
   auto it = index_.find(t);

@@ -69,6 +69,9 @@ class BakedIntervalTable {
   // evaluated at t (never a lookup failure) and `fell_back` is set.
   float interval(const std::vector<TdqModule>& modules, std::size_t q, std::int64_t t,
                  bool* fell_back) const;
+  // The same at each of `timesteps`, the MLP evaluated once over those the table lacks.
+  std::vector<float> intervals(const std::vector<TdqModule>& modules, std::size_t q,
+                               const std::vector<std::int64_t>& timesteps) const;
 
  private:
   std::vector<std::int64_t> timesteps_;

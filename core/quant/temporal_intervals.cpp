@@ -122,6 +122,18 @@ Interval TemporalIntervals::interval(std::size_t, const ActivationQuantizer& q,
           q.fixed.zero_point};
 }
 
+std::vector<Interval> TemporalIntervals::intervals(
+    std::size_t slot, const ActivationQuantizer& q,
+    const std::vector<std::int64_t>& timesteps) const {
+  if (q.tdq < 0) return IntervalRule::intervals(slot, q, timesteps);
+  const std::vector<float> scales =
+      baked_.intervals(modules_, static_cast<std::size_t>(q.tdq), timesteps);
+  std::vector<Interval> out;
+  out.reserve(scales.size());
+  for (const float scale : scales) out.push_back({scale, q.fixed.zero_point});
+  return out;
+}
+
 at::Tensor TemporalIntervals::scales(std::size_t slot, const ActivationQuantizer& q,
                                      const at::Tensor& timesteps, bool learning) {
   at::Tensor& cached = cache_[slot];

@@ -28,6 +28,10 @@ class TemporalIntervals : public IntervalRule {
   void forward_started(const at::Tensor&) override { cache_.clear(); }
   bool falls_back(ConstTwinSlots slots, const at::Tensor& timesteps) const override;
   Interval interval(std::size_t slot, const ActivationQuantizer& q, std::int64_t t) const override;
+  // One MLP forward over every t the bake does not hold (opening a TDQ run draws s(t) at all
+  // 1,000 t: one forward per t took seconds per layer).
+  std::vector<Interval> intervals(std::size_t slot, const ActivationQuantizer& q,
+                                  const std::vector<std::int64_t>& timesteps) const override;
   at::Tensor quantize(std::size_t slot, const ActivationQuantizer& q, const at::Tensor& input,
                       const at::Tensor& timesteps) override;
 

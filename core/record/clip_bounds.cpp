@@ -26,15 +26,13 @@ IntervalCurves interval_curves(const QuantizedModel& twin,
   auto lo = out.lo.accessor<double, 2>();
   auto hi = out.hi.accessor<double, 2>();
   for (std::int64_t l = 0; l < layers; ++l) {
-    if (!twin.slots()[static_cast<std::size_t>(l)].quantized) continue;
-    for (std::int64_t k = 0; k < count; ++k) {
-      const std::int64_t t = timesteps[static_cast<std::size_t>(k)];
-      // 0 for dynamic methods and uncalibrated quantizers: no fixed interval.
-      const double scale = twin.activation_scale(static_cast<int>(l), t);
-      if (!(scale > 0)) continue;
-      const ClipBounds bounds = clip_bounds(twin.activation_grid(static_cast<int>(l), t), scale);
-      lo[l][k] = bounds.lo;
-      hi[l][k] = bounds.hi;
+    // Empty for dynamic methods and uncalibrated quantizers: no fixed interval.
+    const auto curve = twin.activation_curve(static_cast<int>(l), timesteps);
+    for (std::size_t k = 0; k < curve.scale.size(); ++k) {
+      if (!(curve.scale[k] > 0)) continue;
+      const ClipBounds bounds = clip_bounds(curve.grid[k], curve.scale[k]);
+      lo[l][static_cast<std::int64_t>(k)] = bounds.lo;
+      hi[l][static_cast<std::int64_t>(k)] = bounds.hi;
     }
   }
   return out;

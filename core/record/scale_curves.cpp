@@ -12,10 +12,9 @@ at::Tensor scale_curves(const QuantizedModel& twin, const std::vector<std::int64
   at::Tensor out = at::zeros({layers, count}, at::kDouble);
   auto a = out.accessor<double, 2>();
   for (std::int64_t l = 0; l < layers; ++l) {
-    if (!twin.slots()[static_cast<std::size_t>(l)].quantized) continue;
-    for (std::int64_t k = 0; k < count; ++k) {
-      a[l][k] = twin.activation_scale(static_cast<int>(l), timesteps[static_cast<std::size_t>(k)]);
-    }
+    const auto curve = twin.activation_curve(static_cast<int>(l), timesteps);
+    for (std::size_t k = 0; k < curve.scale.size(); ++k)
+      a[l][static_cast<std::int64_t>(k)] = curve.scale[k];
   }
   return out;
 }

@@ -140,6 +140,13 @@ TEST(BakedIntervalTable, BakedValuesEqualTheMlpAndUnknownStepsFallBack) {
   EXPECT_TRUE(fell_back);
   EXPECT_FLOAT_EQ(off_schedule, modules[1]->forward(at::full({1}, 450, at::kLong)).item<float>());
   EXPECT_FALSE(table.contains(450));
+
+  // Curves over many t in one query: the bake where it holds t, one MLP forward for the rest.
+  const std::vector<std::int64_t> mixed = {0, 450, 900, 17, 600, 999};
+  const std::vector<float> batched = table.intervals(modules, 1, mixed);
+  ASSERT_EQ(batched.size(), mixed.size());
+  for (std::size_t k = 0; k < mixed.size(); ++k)
+    EXPECT_FLOAT_EQ(batched[k], table.interval(modules, 1, mixed[k], nullptr)) << mixed[k];
 }
 
 }  // namespace

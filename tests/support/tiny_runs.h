@@ -22,7 +22,7 @@ struct TinyRuns {
 };
 
 // dir/model (tiny U-Net), dir/fnet (tiny feature network for 8x8 images), dir/ref.safetensors.
-inline TinyRuns make_tiny_model(const TempDir& dir) {
+inline TinyRuns make_tiny_model(const std::filesystem::path& dir) {
   at::manual_seed(0);
   UNet model(tiny_unet_config());
   save_model(dir / "model", *model);
@@ -35,6 +35,7 @@ inline TinyRuns make_tiny_model(const TempDir& dir) {
   write_gaussian_stats(dir / "ref.safetensors", gaussian_stats(at::randn({40, 12}).abs()));
   return {dir / "model", dir / "fnet", dir / "ref.safetensors"};
 }
+inline TinyRuns make_tiny_model(const TempDir& dir) { return make_tiny_model(dir.path()); }
 
 inline QuantizeJob tiny_quantize_job(const TinyRuns& tiny,
                                      QuantMethod method = QuantMethod::MinMax) {
