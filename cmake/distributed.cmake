@@ -7,7 +7,9 @@ set(TDQ_WITH_DISTRIBUTED AUTO CACHE STRING "Multi-process runs on c10d/Gloo: AUT
 set_property(CACHE TDQ_WITH_DISTRIBUTED PROPERTY STRINGS AUTO ON OFF)
 
 set(TDQ_DISTRIBUTED_ENABLED OFF)
-if(NOT TDQ_WITH_DISTRIBUTED STREQUAL "OFF")
+if(TDQ_WITH_DISTRIBUTED STREQUAL "OFF")
+  message(STATUS "Multi-process runs: off (TDQ_WITH_DISTRIBUTED=OFF)")
+else()
   set(_tdq_dist_missing "")
   # core/dist is written against LibTorch 1.13's c10d (ProcessGroupGloo is a ProcessGroup; in 2.x
   # it became a Backend behind a ProcessGroup), the version Debian 12 ships.
