@@ -23,6 +23,19 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
   command.add_flag("-q,--quiet", options.quiet, "No progress bar");
 }
 
+namespace {
+int workers = 1;  // one per process: main() reads it after parsing
+}  // namespace
+
+void add_nproc_option(CLI::App& command) {
+  command
+      .add_option("--nproc", workers,
+                  "Run as N local processes (c10d/Gloo on loopback), each sampling its share")
+      ->check(CLI::Range(1, 256));
+}
+
+int requested_workers() { return workers; }
+
 void add_sampler_options(CLI::App& command, SamplerOptions& options) {
   command.add_option("--sampler", options.sampler, "ddim or ddpm")
       ->check(CLI::IsMember({"ddim", "ddpm"}))

@@ -33,6 +33,11 @@ void add_sampler_options(CLI::App& command, SamplerOptions& options);
 // The sampler they describe with `steps` steps.
 SamplerConfig sampler_config(const SamplerOptions& options, std::int64_t steps);
 
+// `--nproc N` of the commands that run sharded (fid): main() then launches N local workers of the
+// same command instead of running it (app/cli/local_launch.h).
+void add_nproc_option(CLI::App& command);
+int requested_workers();  // 1 unless --nproc asked for more
+
 // Applies thread count; call first in every command's action.
 void apply_common_options(const CommonOptions& options);
 

@@ -10,6 +10,7 @@
 #include "core/common/errors.h"
 #include "core/common/runtime.h"
 #include "core/data/fashion_mnist.h"
+#include "core/dist/dist_context.h"
 #include "core/eval/feature_extractor.h"
 #include "core/eval/feature_net.h"
 #include "core/eval/fid_reference.h"
@@ -44,7 +45,11 @@ struct FidOptions {
   bool real = false;
 };
 
-void run_fid_command(const FidOptions& o) {
+void run_fid_command(const FidOptions& given) {
+  // Under torchrun or --nproc every rank runs this; one process is the world of size 1.
+  const DistContext dist = connect_dist(dist_env_from_process());
+  FidOptions o = given;
+  if (!is_root(dist)) o.common.quiet = true;  // one progress bar and one report: rank 0's
   apply_common_options(o.common);
   note_stale_temporaries(o.out, o.common);
   const c10::Device device = parse_device(o.common.device);
@@ -83,10 +88,17 @@ void run_fid_command(const FidOptions& o) {
   const std::filesystem::path cache = !o.cache.empty()
                                           ? std::filesystem::path(o.cache)
                                           : std::filesystem::absolute(out).parent_path() / ".cache";
-  const ReferenceStats reference =
-      o.ref.empty() ? fashion_mnist_reference(*extractor, o.data, cache, o.ref_n, o.batch,
-                                              make_progress_bar("reference", o.common))
-                    : file_reference(o.ref, extractor->dim());
+  auto load_reference = [&] {
+    return o.ref.empty() ? fashion_mnist_reference(*extractor, o.data, cache, o.ref_n, o.batch,
+                                                   make_progress_bar("reference", o.common))
+                         : file_reference(o.ref, extractor->dim());
+  };
+  // Rank 0 computes and caches the reference first; the other ranks then read its cache instead
+  // of each computing (and writing) the same file.
+  ReferenceStats reference;
+  if (is_root(dist)) reference = load_reference();
+  barrier(dist);
+  if (!is_root(dist)) reference = load_reference();
   FidPointStats fp_points;
   if (!o.vs_fp.empty()) {
     if (o.real) throw ConfigError("--vs-fp compares samples; it does not go with --real");
@@ -101,9 +113,11 @@ void run_fid_command(const FidOptions& o) {
   } else {
     result = run_fid(*loaded.model, linear_schedule(), *extractor, reference.stats, options, device,
                      make_progress_bar("fid", o.common), twin.get(),
-                     o.vs_fp.empty() ? nullptr : &fp_points);
+                     o.vs_fp.empty() ? nullptr : &fp_points, dist);
   }
+  if (!is_root(dist)) return;  // every rank holds the result; rank 0 alone writes and reports
   FidRunInfo info;
+  info.world_size = dist.world_size;
   info.model_dir = loaded.dir;
   info.model_sha256 = loaded.weights_sha256;
   info.quant_run = o.quant;
@@ -203,6 +217,7 @@ void add_fid_command(CLI::App& app, Action& action) {
       "--real", o->real,
       "Score --n real training images per seed instead of samples: the FID floor for this n");
   add_common_options(*c, o->common);
+  add_nproc_option(*c);
   c->callback([o, &action] { action = [o] { run_fid_command(*o); }; });
 }
 

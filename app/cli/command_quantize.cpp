@@ -8,7 +8,8 @@
 #include "core/common/errors.h"
 #include "core/common/json_file.h"
 #include "core/data/fashion_mnist.h"
-#include "core/jobs/quantize_job.h"
+#include "core/dist/dist_context.h"
+#include "core/jobs/distributed_quantize_job.h"
 #include "core/model/model_io.h"
 #include "core/run/run_folder.h"
 
@@ -99,12 +100,17 @@ QuantizeJob with_run_settings(QuantizeJob job, const QuantizeOptions& o) {
   return job;
 }
 
-void run_quantize(const QuantizeOptions& o) {
+void run_quantize(const QuantizeOptions& given) {
+  // Under torchrun or --nproc every rank runs this; one process is the world of size 1.
+  const DistContext dist = connect_dist(dist_env_from_process());
+  QuantizeOptions o = given;
+  if (!is_root(dist)) o.common.quiet = true;  // one progress bar and one report: rank 0's
   apply_common_options(o.common);
   note_stale_temporaries(o.out, o.common);
   const QuantizeJob job = quantize_job(o);
-  const auto run =
-      run_quantize_job(job, o.out, make_progress_bar(trains(job) ? "qat" : "calibrate", o.common));
+  const auto run = run_quantize_job(
+      job, o.out, make_progress_bar(trains(job) ? "qat" : "calibrate", o.common), dist);
+  if (!is_root(dist)) return;
   const nlohmann::json json = read_run_json(run, "quantize");
   const double seconds = json.at("metrics").value("calibration_seconds", 0.0);
   int quantized = 0;
@@ -238,6 +244,7 @@ void add_quantize_command(CLI::App& app, Action& action) {
     config->excludes(c->get_option(flag));
   }
   add_common_options(*c, o->common);
+  add_nproc_option(*c);
   c->callback([o, &action] { action = [o] { run_quantize(*o); }; });
 }
 

@@ -4,6 +4,7 @@
 
 #include "app/cli/cli_errors.h"
 #include "app/cli/cli_support.h"
+#include "app/cli/local_launch.h"
 #include "core/common/errors.h"
 
 int main(int argc, char** argv) {
@@ -30,6 +31,11 @@ int main(int argc, char** argv) {
   }
   const std::string command = app.get_subcommands().front()->get_name();
   try {
+    if (tdq::cli::requested_workers() > 1) {
+      // This process only launches the workers; each runs the command without --nproc.
+      return tdq::cli::run_local_workers(tdq::cli::requested_workers(),
+                                         tdq::cli::worker_arguments(argc, argv));
+    }
     action();
     return 0;
   } catch (const tdq::CancelledError&) {

@@ -19,6 +19,17 @@ void check(const GenerateOptions& options) {
     throw ConfigError("generate.batch_size", std::to_string(options.batch_size),
                       "must be positive");
   }
+  const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
+  if (options.first_batch < 0 || options.first_batch > batches) {
+    throw ConfigError("generate.first_batch", std::to_string(options.first_batch),
+                      "must be in 0.." + std::to_string(batches));
+  }
+  if (options.end_batch != -1 &&
+      (options.end_batch < options.first_batch || options.end_batch > batches)) {
+    throw ConfigError(
+        "generate.end_batch", std::to_string(options.end_batch),
+        "must be -1 or in " + std::to_string(options.first_batch) + ".." + std::to_string(batches));
+  }
 }
 
 // Runs the sampler on each batch's initial noise (`noise_of(batch, begin, size)`), with the batch's
@@ -32,14 +43,16 @@ void sample_batches(UNetImpl& model, const NoiseSchedule& schedule, const Genera
   const auto steps =
       static_cast<std::int64_t>(sampling_timesteps(options.sampler, schedule.num_timesteps).size());
   const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
-  for (std::int64_t b = 0; b < batches; ++b) {
+  const std::int64_t end = options.end_batch < 0 ? batches : options.end_batch;
+  for (std::int64_t b = options.first_batch; b < end; ++b) {
     const std::int64_t begin = b * options.batch_size;
     const std::int64_t size = std::min(options.batch_size, options.count - begin);
     auto denoise = [&](const at::Tensor& x, const at::Tensor& t) {
       return model.forward(x, t, hooks);
     };
     auto batch_progress = [&](const ProgressInfo& info) {
-      return !progress || progress({b * steps + info.done, batches * steps, info.message});
+      return !progress || progress({(b - options.first_batch) * steps + info.done,
+                                    (end - options.first_batch) * steps, info.message});
     };
     const at::Tensor noise = noise_of(begin, size);
     on_batch(run_sampler(denoise, schedule, options.sampler, noise.to(device),
@@ -81,12 +94,15 @@ void for_each_sample_batch(UNetImpl& model, const NoiseSchedule& schedule,
   // draw of all the noise (the normal sampler fills whole 16-value blocks and an image is 1024
   // values; a test pins this down).
   auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+  const auto draw = [&](std::int64_t size) {
+    return at::randn({size, config.in_channels, config.sample_size, config.sample_size}, generator,
+                     at::TensorOptions().dtype(at::kFloat));
+  };
+  // A share that starts at batch b draws and drops the earlier batches' noise, batch by batch as
+  // one process would, so the generator stands where it would (a draw is cheap next to sampling).
+  for (std::int64_t b = 0; b < options.first_batch; ++b) draw(options.batch_size);
   sample_batches(
-      model, schedule, options, device,
-      [&](std::int64_t, std::int64_t size) {
-        return at::randn({size, config.in_channels, config.sample_size, config.sample_size},
-                         generator, at::TensorOptions().dtype(at::kFloat));
-      },
+      model, schedule, options, device, [&](std::int64_t, std::int64_t size) { return draw(size); },
       on_batch, progress, hooks);
 }
 

@@ -16,6 +16,12 @@ struct GenerateOptions {
   std::int64_t batch_size = 64;
   std::uint64_t seed = 0;
   SamplerConfig sampler;
+  // The batches to sample, [first_batch, end_batch) (end -1: to the last): a rank's share of a
+  // multi-process run (core/dist/shard.h). Batch b is the same images whichever process samples
+  // it: the initial noise of samples b * batch_size... and the sampler seed batch_noise_seed(seed,
+  // b) do not depend on where sampling starts.
+  std::int64_t first_batch = 0;
+  std::int64_t end_batch = -1;
 };
 
 // The seed of the sampler's own noise (DDPM's, DDIM with eta > 0) for batch `batch` (0-based) of a

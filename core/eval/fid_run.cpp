@@ -11,6 +11,8 @@
 
 #include "core/common/errors.h"
 #include "core/common/stopwatch.h"
+#include "core/dist/reduce_gaussian.h"
+#include "core/dist/shard.h"
 
 namespace tdq {
 
@@ -54,7 +56,8 @@ using PointImagesFn = std::function<void(FidPoint& point, const SampleBatchFn& o
 // then the mean and std over seeds per step count.
 FidResult score_points(FeatureExtractor& extractor, const GaussianStats& reference,
                        const FidRunOptions& options, const std::vector<std::int64_t>& steps,
-                       const PointImagesFn& images_of, const FidPointStats* fp_points) {
+                       const PointImagesFn& images_of, const FidPointStats* fp_points,
+                       const DistContext& dist) {
   const auto run_start = Clock::now();
   // The reference's square root is computed once for every (steps, seed) point.
   const PreparedGaussian prepared = prepare_gaussian(reference);
@@ -67,16 +70,35 @@ FidResult score_points(FeatureExtractor& extractor, const GaussianStats& referen
       point.seed = seed;
       GaussianAccumulator accumulator;
       std::vector<at::Tensor> probabilities;
-      images_of(point, [&](const at::Tensor& images, std::int64_t) {
+      std::vector<std::int64_t> firsts;  // the sample index of each batch of probabilities
+      images_of(point, [&](const at::Tensor& images, std::int64_t first) {
         const auto feature_start = Clock::now();
         FeatureBatch batch = extractor.extract(images);
         point.feature_seconds += seconds_since(feature_start);
         const auto stats_start = Clock::now();
         accumulator.add(batch.features);
         point.stats_seconds += seconds_since(stats_start);
-        if (batch.probabilities.defined()) probabilities.push_back(batch.probabilities);
+        if (batch.probabilities.defined()) {
+          probabilities.push_back(batch.probabilities);
+          firsts.push_back(first);
+        }
       });
       const auto stats_start = Clock::now();
+      if (is_distributed(dist)) {
+        accumulator = all_reduce_gaussian(dist, accumulator, extractor.dim());
+        // Every rank has batches (run_fid checks), so all agree whether there are probabilities.
+        // Each fills its rows of a zero matrix in sample order; the sum is every row exactly.
+        if (!probabilities.empty()) {
+          at::Tensor all = at::zeros({options.count, probabilities.front().size(1)},
+                                     probabilities.front().options().device(at::kCPU));
+          for (std::size_t i = 0; i < probabilities.size(); ++i) {
+            all.narrow(0, firsts[i], probabilities[i].size(0)).copy_(probabilities[i]);
+          }
+          std::vector<at::Tensor> parts = {all};
+          all_reduce_sum(dist, parts);
+          probabilities = {parts[0]};
+        }
+      }
       point.stats = accumulator.stats();
       point.frechet = frechet_distance(prepared, point.stats);
       if (fp_points) {
@@ -109,9 +131,17 @@ FidResult score_points(FeatureExtractor& extractor, const GaussianStats& referen
 
 FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtractor& extractor,
                   const GaussianStats& reference, const FidRunOptions& options, c10::Device device,
-                  const ProgressFn& progress, LayerHooks* hooks, const FidPointStats* fp_points) {
+                  const ProgressFn& progress, LayerHooks* hooks, const FidPointStats* fp_points,
+                  const DistContext& dist) {
   if (options.steps.empty()) throw ConfigError("fid.steps", "", "no step count given");
   check(options, extractor, reference);
+  const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
+  if (batches < dist.world_size) {
+    throw ConfigError("fid.count", std::to_string(options.count),
+                      "gives " + std::to_string(batches) + " batch(es) for " +
+                          std::to_string(dist.world_size) + " ranks: each rank needs one");
+  }
+  const BatchShard shard = batch_shard(batches, dist);
   for (std::int64_t steps : options.steps) {
     for (std::uint64_t seed : options.seeds) {
       if (fp_points && !fp_points->count({steps, seed})) {
@@ -125,11 +155,10 @@ FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtract
   // it should not give, fails now and not after the first batch of sampling.
   const auto& unet = model.config();
   extractor.extract(at::zeros({1, unet.in_channels, unet.sample_size, unet.sample_size}));
-  const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
-  auto evaluations = [&](std::int64_t steps) {  // model evaluations of one point
+  auto evaluations = [&](std::int64_t steps) {  // this rank's model evaluations of one point
     SamplerConfig sampler = options.sampler;
     sampler.steps = steps;
-    return batches *
+    return (shard.end - shard.first) *
            static_cast<std::int64_t>(sampling_timesteps(sampler, schedule.num_timesteps).size());
   };
   std::int64_t total = 0;
@@ -146,6 +175,8 @@ FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtract
         generate.seed = point.seed;
         generate.sampler = options.sampler;
         generate.sampler.steps = point.steps;
+        generate.first_batch = shard.first;
+        generate.end_batch = shard.end;
         const std::string label =
             "steps " + std::to_string(point.steps) + " seed " + std::to_string(point.seed);
         auto last = Clock::now();
@@ -162,7 +193,7 @@ FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtract
             hooks);
         done += evaluations(point.steps);
       },
-      fp_points);
+      fp_points, dist);
 }
 
 FidResult run_fid_real(const at::Tensor& images, FeatureExtractor& extractor,
@@ -190,7 +221,7 @@ FidResult run_fid_real(const at::Tensor& images, FeatureExtractor& extractor,
                           {done, total, "real images seed " + std::to_string(point.seed)});
         }
       },
-      nullptr);
+      nullptr, DistContext{});
 }
 
 }  // namespace tdq

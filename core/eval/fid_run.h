@@ -12,6 +12,7 @@
 
 #include "core/common/progress.h"
 #include "core/diffusion/generate.h"
+#include "core/dist/dist_context.h"
 #include "core/eval/feature_extractor.h"
 #include "core/eval/frechet.h"
 #include "core/eval/inception_score.h"
@@ -64,10 +65,15 @@ struct FidResult {
 // accumulated statistics with `reference`. Progress counts model evaluations over the whole run.
 // With `fp_points` (the FP model's points, same n, batch and sampler), each point is also compared
 // with the FP point of its (steps, seed); ConfigError ("fid.vs_fp") before sampling when one lacks.
+// Sharded over the ranks of `dist`: each samples its consecutive batches (batch_shard) with the
+// noise one process would use, and the points' feature sums, counts and class probabilities are
+// reduced exactly, so every rank returns the single-process result (to float64 round-off in the
+// moments; timings are this rank's). ConfigError ("fid.count") when there are fewer batches than
+// ranks.
 FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtractor& extractor,
                   const GaussianStats& reference, const FidRunOptions& options, c10::Device device,
                   const ProgressFn& progress = {}, LayerHooks* hooks = nullptr,
-                  const FidPointStats* fp_points = nullptr);
+                  const FidPointStats* fp_points = nullptr, const DistContext& dist = {});
 
 // The floor for a sample count: the same statistics for `options.count` real images per seed
 // (a seeded random subset of `images`, e.g. the training set), instead of samples. Points have

@@ -129,6 +129,7 @@ nlohmann::json fid_run_json(const FidRunInfo& info, const FidRunOptions& options
          {"table_fallbacks", info.table_fallbacks},
          {"seconds", result.seconds}}},
        {"device", info.device},
+       {"world_size", info.world_size},
        {"threads", at::get_num_threads()}});
   return run;
 }

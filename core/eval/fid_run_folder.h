@@ -26,6 +26,7 @@ struct FidRunInfo {
   std::string quant_run;  // empty for the FP model
   std::int64_t table_fallbacks = 0;
   std::string device = "cpu";
+  int world_size = 1;     // processes the samples were sharded over (core/dist)
   std::string vs_fp_run;  // the FP run whose points the points were also compared with
 };
 

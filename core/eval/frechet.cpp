@@ -46,6 +46,37 @@ GaussianStats GaussianAccumulator::stats() const {
   return s;
 }
 
+GaussianSums GaussianAccumulator::sums_around(const at::Tensor& shift) const {
+  GaussianSums sums;
+  sums.shift = shift.to(at::kCPU, at::kDouble);
+  sums.count = count_;
+  const std::int64_t dim = sums.shift.size(0);
+  if (count_ == 0) {
+    sums.sum = at::zeros({dim}, sums.shift.options());
+    sums.outer = at::zeros({dim, dim}, sums.shift.options());
+    return sums;
+  }
+  if (dim != shift_.size(0)) {
+    throw ConfigError("Gaussian statistics: shift of width " + std::to_string(dim) +
+                      " for features of width " + std::to_string(shift_.size(0)));
+  }
+  const at::Tensor d = shift_ - sums.shift;
+  const double n = static_cast<double>(count_);
+  sums.sum = sum_ + n * d;
+  sums.outer = outer_ + at::outer(sum_, d) + at::outer(d, sum_) + n * at::outer(d, d);
+  return sums;
+}
+
+GaussianAccumulator GaussianAccumulator::from_sums(const GaussianSums& sums) {
+  GaussianAccumulator accumulator;
+  accumulator.count_ = sums.count;
+  if (sums.count == 0) return accumulator;
+  accumulator.shift_ = sums.shift.to(at::kCPU, at::kDouble);
+  accumulator.sum_ = sums.sum.to(at::kCPU, at::kDouble);
+  accumulator.outer_ = sums.outer.to(at::kCPU, at::kDouble);
+  return accumulator;
+}
+
 GaussianStats gaussian_stats(const at::Tensor& features) {
   GaussianAccumulator accumulator;
   accumulator.add(features);

@@ -20,6 +20,12 @@ struct GaussianStats {
 // Accumulates batches of [N, D] features in float64 without keeping them: memory is O(D^2)
 // whatever the number of samples. The sums are taken around the first batch's mean so that
 // cov = E[(x-k)(x-k)^T] - (E[x]-k)(E[x]-k)^T does not cancel catastrophically when |mean| >> std.
+// An accumulator's sums around `shift`: sum of (x - shift), sum of (x - shift)(x - shift)^T.
+struct GaussianSums {
+  at::Tensor shift, sum, outer;  // float64 [D], [D], [D, D]
+  std::int64_t count = 0;
+};
+
 class GaussianAccumulator {
  public:
   // ConfigError when `features` is not 2-D or its width differs from the first batch.
@@ -27,6 +33,14 @@ class GaussianAccumulator {
   std::int64_t count() const { return count_; }
   // ConfigError with fewer than 2 samples.
   GaussianStats stats() const;
+
+  // Disjoint sample sets merge by adding their sums around one common shift (sums and counts,
+  // never means of means): the same sums in exact arithmetic as one accumulator fed every batch.
+  // Moving the sums to `shift` is exact algebra, (x-k) = (x-s) + (s-k); at the own shift it adds
+  // zeros and leaves the sums bit for bit. An empty accumulator gives zeros.
+  GaussianSums sums_around(const at::Tensor& shift) const;
+  const at::Tensor& shift() const { return shift_; }  // undefined before the first batch
+  static GaussianAccumulator from_sums(const GaussianSums& sums);
 
  private:
   at::Tensor shift_, sum_, outer_;

@@ -1,5 +1,7 @@
 #include "core/jobs/quantize_job.h"
 
+#include "core/jobs/distributed_quantize_job.h"
+
 #include "core/quant/interval_spread.h"
 
 #include <ATen/Parallel.h>
@@ -9,6 +11,7 @@
 #include "core/common/errors.h"
 #include "core/common/runtime.h"
 #include "core/data/fashion_mnist.h"
+#include "core/quant/data_parallel_qat.h"
 #include "core/quant/qat_trainer.h"
 #include "core/quant/quant_run.h"
 #include "core/run/run_folder.h"
@@ -56,7 +59,8 @@ QatOptions qat_options(const QuantizeJob& job, const SamplerConfig& sampler) {
 
 // Quantization-aware training on the Fashion-MNIST training images.
 PtqResult train(const QuantizeJob& job, const std::filesystem::path& out, UNetImpl& model,
-                QuantizedModel& twin, const SamplerConfig& sampler, const ProgressFn& progress) {
+                QuantizedModel& twin, const SamplerConfig& sampler, const ProgressFn& progress,
+                const DistContext& dist) {
   if (job.qat_steps < 1) {
     throw ConfigError("quantize.qat_steps", std::to_string(job.qat_steps),
                       "method " + to_string(job.quant.method) + " trains: give at least 1 step");
@@ -64,9 +68,9 @@ PtqResult train(const QuantizeJob& job, const std::filesystem::path& out, UNetIm
   const QatOptions qat = qat_options(job, sampler);
   const auto data_dir = job.data_dir.empty() ? default_fashion_mnist_dir() : job.data_dir;
   const ImageDataset data = load_fashion_mnist(data_dir, Split::Train, job.qat_limit);
-  const QatResult trained =
-      train_quantized(model, twin, data.images.contiguous(), linear_schedule(), qat,
-                      job.resumable ? quantize_checkpoint(out) : std::filesystem::path(), progress);
+  const QatResult trained = train_quantized_data_parallel(
+      model, twin, data.images.contiguous(), linear_schedule(), qat,
+      job.resumable ? quantize_checkpoint(out) : std::filesystem::path(), dist, progress);
   PtqResult result;
   result.calibration = {
       {"set", "qat"},
@@ -77,6 +81,7 @@ PtqResult train(const QuantizeJob& job, const std::filesystem::path& out, UNetIm
   const auto& history = trained.history;
   result.metrics = {{"calibration_seconds", history.seconds},
                     {"qat_steps", history.step},
+                    {"world_size", dist.world_size},
                     {"qat_seconds", history.seconds},
                     {"history", to_json(history)},
                     {"final_loss", history.losses.empty() ? nlohmann::json()
@@ -92,8 +97,12 @@ std::filesystem::path quantize_checkpoint(const std::filesystem::path& out) {
   return run_checkpoint(out);
 }
 
-QuantizeOutcome quantize_model(const QuantizeJob& job, LoadedModel& loaded,
-                               const std::filesystem::path& out, const ProgressFn& progress) {
+namespace {
+
+// quantize_model on the ranks of `dist` (QAT only when there are several).
+QuantizeOutcome quantize_on_ranks(const QuantizeJob& job, LoadedModel& loaded,
+                                  const std::filesystem::path& out, const ProgressFn& progress,
+                                  const DistContext& dist) {
   const c10::Device device = loaded.model->parameters().front().device();
   QuantizeOutcome outcome;
   outcome.twin = std::make_unique<QuantizedModel>(*loaded.model, job.quant);
@@ -101,7 +110,7 @@ QuantizeOutcome quantize_model(const QuantizeJob& job, LoadedModel& loaded,
   SamplerConfig sampler;
   sampler.kind = job.sampler;
   sampler.steps = job.calib_steps;
-  PtqResult result = trains(job) ? train(job, out, *loaded.model, twin, sampler, progress)
+  PtqResult result = trains(job) ? train(job, out, *loaded.model, twin, sampler, progress, dist)
                                  : quantize_post_training(*loaded.model, twin, linear_schedule(),
                                                           ptq_options(job, sampler), progress);
   // s(t) max/min over the sampling schedule per quantizer: a TDQ that learned a static interval
@@ -119,12 +128,30 @@ QuantizeOutcome quantize_model(const QuantizeJob& job, LoadedModel& loaded,
   return outcome;
 }
 
+}  // namespace
+
+QuantizeOutcome quantize_model(const QuantizeJob& job, LoadedModel& loaded,
+                               const std::filesystem::path& out, const ProgressFn& progress) {
+  return quantize_on_ranks(job, loaded, out, progress, DistContext{});
+}
+
 std::filesystem::path run_quantize_job(const QuantizeJob& job, const std::filesystem::path& out,
                                        const ProgressFn& progress) {
+  return run_quantize_job(job, out, progress, DistContext{});
+}
+
+std::filesystem::path run_quantize_job(const QuantizeJob& job, const std::filesystem::path& out,
+                                       const ProgressFn& progress, const DistContext& dist) {
+  if (is_distributed(dist) && !trains(job)) {
+    throw ConfigError("quant.method", to_string(job.quant.method),
+                      "is post-training: multi-process runs shard QAT only (calibration is not "
+                      "sharded); run it in one process");
+  }
   require_new_run_folder(out);
   LoadedModel loaded = load_model(job.model_dir.empty() ? default_model_dir() : job.model_dir);
   loaded.model->to(parse_device(job.device));
-  const QuantizeOutcome outcome = quantize_model(job, loaded, out, progress);
+  const QuantizeOutcome outcome = quantize_on_ranks(job, loaded, out, progress, dist);
+  if (!is_root(dist)) return out;  // every rank holds the twin; rank 0 alone writes it
   const auto run =
       write_quantize_run(loaded, *outcome.twin, outcome.calibration, outcome.metrics, out);
   // The run folder now holds the result.

@@ -1,5 +1,7 @@
 #include "core/quant/qat_trainer.h"
 
+#include "core/quant/data_parallel_qat.h"
+
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -11,6 +13,8 @@
 
 #include "core/common/errors.h"
 #include "core/diffusion/adamw.h"
+#include "core/dist/gradient_sync.h"
+#include "core/dist/shard.h"
 #include "core/model/frozen_weights.h"
 #include "core/model/safetensors.h"
 #include "core/quant/step_init.h"
@@ -103,11 +107,11 @@ TrainHistory load_qat_checkpoint(const std::filesystem::path& file,
   }
 }
 
-}  // namespace
-
-QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tensor& images,
-                          const NoiseSchedule& schedule, const QatOptions& options,
-                          const std::filesystem::path& checkpoint, const ProgressFn& progress) {
+// The one training loop of train_quantized (one process) and train_quantized_data_parallel.
+QatResult train_on_ranks(UNetImpl& model, QuantizedModel& twin, const at::Tensor& images,
+                         const NoiseSchedule& schedule, const QatOptions& options,
+                         const std::filesystem::path& checkpoint, const ProgressFn& progress,
+                         const DistContext& dist) {
   const TrainConfig& config = options.train;
   const QuantMethod method = twin.config().method;
   if (!is_qat_method(method) && method != QuantMethod::Dynamic && method != QuantMethod::Table) {
@@ -121,8 +125,17 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
     throw ConfigError("qat.steps", std::to_string(config.steps), "must be positive");
   if (config.batch_size < 1)
     throw ConfigError("qat.batch_size", std::to_string(config.batch_size), "must be positive");
+  if (config.batch_size < dist.world_size) {
+    throw ConfigError("qat.batch_size", std::to_string(config.batch_size),
+                      "is smaller than the number of ranks (" + std::to_string(dist.world_size) +
+                          "): each rank needs a sample");
+  }
   const auto device = model.parameters().front().device();
   const std::int64_t n = images.size(0);
+  // This rank's samples of every global batch (all of it for one process).
+  const BatchShard share = batch_shard(config.batch_size, dist);
+  const double share_weight =
+      static_cast<double>(share.end - share.first) / static_cast<double>(config.batch_size);
 
   // Initial steps from the statistics rule on the first batch of the run's data order.
   if (twin.config().method != QuantMethod::Dynamic) {
@@ -177,10 +190,18 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
              std::chrono::duration<double>(std::chrono::steady_clock::now() - session_start)
                      .count() < options.max_seconds;
     };
-    while (history.step < config.steps && within_budget()) {
+    // Ranks must agree when a time budget ends the run: rank 0's clock decides, and its verdict
+    // travels with the step's gradients.
+    bool budget_spent = false;
+    while (history.step < config.steps &&
+           (is_distributed(dist) ? !budget_spent : within_budget())) {
       const std::int64_t step = history.step;
-      const auto [x0, t, noise] = draw_training_batch(images, schedule, config.batch_size,
-                                                      step_seed(config.seed, step, 1), device);
+      const auto [x0_all, t_all, noise_all] = draw_training_batch(
+          images, schedule, config.batch_size, step_seed(config.seed, step, 1), device);
+      const std::int64_t share_size = share.end - share.first;
+      const at::Tensor x0 = x0_all.narrow(0, share.first, share_size);
+      const at::Tensor t = t_all.narrow(0, share.first, share_size);
+      const at::Tensor noise = noise_all.narrow(0, share.first, share_size);
       at::manual_seed(step_seed(config.seed, step, 2));  // TDQ MLP dropout
       session.reseed(step_seed(config.seed, step, 3));   // NIPQ noise
 
@@ -194,14 +215,37 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
       } catch (const Error& e) {
         throw Error(std::string("QAT diverged") + where + ": " + e.what());
       }
-      const double loss_value = loss.item<double>();
-      if (!std::isfinite(loss_value)) {
-        const std::string broken = first_non_finite(params);
-        throw Error("QAT diverged: loss is " + std::to_string(loss_value) + where +
-                    (broken.empty() ? "" : "; first non-finite quantizer tensor: " + broken));
+      double loss_value = 0;
+      if (!is_distributed(dist)) {
+        loss_value = loss.item<double>();
+        if (!std::isfinite(loss_value)) {
+          const std::string broken = first_non_finite(params);
+          throw Error("QAT diverged: loss is " + std::to_string(loss_value) + where +
+                      (broken.empty() ? "" : "; first non-finite quantizer tensor: " + broken));
+        }
+        optimizer.zero_grad();
+        loss.backward();
+      } else {
+        // The weighted slice means add up to the global batch's mean, and so do their gradients.
+        // The loss is checked after the sum, so that every rank stops at the same step.
+        optimizer.zero_grad();
+        (loss * share_weight).backward();
+        std::vector<double> extras = {
+            loss.item<double>() * share_weight,
+            is_root(dist) && options.max_seconds > 0 &&
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - session_start)
+                            .count() >= options.max_seconds
+                ? 1.0
+                : 0.0};
+        all_reduce_gradients(dist, all_tensors, extras);
+        loss_value = extras[0];
+        budget_spent = extras[1] > 0;
+        if (!std::isfinite(loss_value)) {
+          const std::string broken = first_non_finite(params);
+          throw Error("QAT diverged: loss is " + std::to_string(loss_value) + where +
+                      (broken.empty() ? "" : "; first non-finite quantizer tensor: " + broken));
+        }
       }
-      optimizer.zero_grad();
-      loss.backward();
       const std::string broken = first_non_finite(params);
       if (!broken.empty())
         throw Error("QAT diverged: quantizer tensor " + broken + " is not finite" + where);
@@ -214,7 +258,7 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
           average.mul_(decay).add_(params.at(name).detach(), 1.0 - decay);
       }
       window.step_done(history, loss_value, config);
-      if (!checkpoint.empty() &&
+      if (!checkpoint.empty() && is_root(dist) &&
           (history.step % config.checkpoint_every == 0 || history.step == config.steps)) {
         history.seconds = elapsed();
         save_qat_checkpoint(checkpoint, params, ema, optimizer, options, history);
@@ -233,6 +277,23 @@ QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tenso
   session.end();
   if (!options.bake_timesteps.empty()) twin.bake(options.bake_timesteps);
   return result;
+}
+
+}  // namespace
+
+QatResult train_quantized(UNetImpl& model, QuantizedModel& twin, const at::Tensor& images,
+                          const NoiseSchedule& schedule, const QatOptions& options,
+                          const std::filesystem::path& checkpoint, const ProgressFn& progress) {
+  return train_on_ranks(model, twin, images, schedule, options, checkpoint, progress,
+                        DistContext{});
+}
+
+QatResult train_quantized_data_parallel(UNetImpl& model, QuantizedModel& twin,
+                                        const at::Tensor& images, const NoiseSchedule& schedule,
+                                        const QatOptions& options,
+                                        const std::filesystem::path& checkpoint,
+                                        const DistContext& dist, const ProgressFn& progress) {
+  return train_on_ranks(model, twin, images, schedule, options, checkpoint, progress, dist);
 }
 
 }  // namespace tdq

@@ -1,0 +1,21 @@
+#pragma once
+// Which consecutive batches of a sharded run a rank takes.
+#include <cstdint>
+
+#include "core/dist/dist_context.h"
+
+namespace tdq {
+
+struct BatchShard {
+  std::int64_t first = 0;  // [first, end)
+  std::int64_t end = 0;
+};
+
+// Consecutive, disjoint, covering, sizes differing by at most one: rank r takes
+// [r B / W, (r+1) B / W). Consecutive (not strided) so that rank 0 holds batch 0, the batch a
+// single process takes its accumulator's shift from, and so that rank order is sample order.
+inline BatchShard batch_shard(std::int64_t batches, const DistContext& dist) {
+  return {batches * dist.rank / dist.world_size, batches * (dist.rank + 1) / dist.world_size};
+}
+
+}  // namespace tdq
