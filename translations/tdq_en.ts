@@ -4,8 +4,8 @@
 <context>
     <name>QObject</name>
     <message>
-        <source>override row %1, %2: &apos;%3&apos; is not 2..8, fp or empty</source>
-        <translation>override row %1, %2: &apos;%3&apos; is not 2..8, fp or empty</translation>
+        <source>override row %1, %2: &apos;%3&apos; is not %4..%5, fp or empty</source>
+        <translation>override row %1, %2: &apos;%3&apos; is not %4..%5, fp or empty</translation>
     </message>
 </context>
 <context>
@@ -53,6 +53,42 @@
     <message>
         <source>no</source>
         <translation>no</translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::CleanTemporariesDialog</name>
+    <message>
+        <source>Clean Stale Temporaries</source>
+        <translation>Clean Stale Temporaries</translation>
+    </message>
+    <message>
+        <source>No leftovers of stopped runs in %1.</source>
+        <translation>No leftovers of stopped runs in %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n leftover(s) of runs stopped by a kill or a crash in %1. Removing them never touches a finished run, a running writer or a resumable checkpoint.</source>
+        <translation>
+            <numerusform>%n leftover of runs stopped by a kill or a crash in %1. Removing them never touches a finished run, a running writer or a resumable checkpoint.</numerusform>
+            <numerusform>%n leftovers of runs stopped by a kill or a crash in %1. Removing them never touches a finished run, a running writer or a resumable checkpoint.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n leftover(s) of stopped runs from %1</source>
+        <translation>
+            <numerusform>Removed %n leftover of stopped runs from %1</numerusform>
+            <numerusform>Removed %n leftovers of stopped runs from %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n leftover(s) of stopped runs next to this run: File &gt; Clean Stale Temporaries removes them</source>
+        <translation>
+            <numerusform>%n leftover of stopped runs next to this run: File &gt; Clean Stale Temporaries removes them</numerusform>
+            <numerusform>%n leftovers of stopped runs next to this run: File &gt; Clean Stale Temporaries removes them</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -134,6 +170,69 @@
 </source>
         <translation>Report written to %1
 </translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::CompareView</name>
+    <message>
+        <source>B better on this side</source>
+        <translation>B better on this side</translation>
+    </message>
+    <message>
+        <source>sampling step</source>
+        <translation>sampling step</translation>
+    </message>
+    <message>
+        <source>layer quantized in both (A&apos;s order)</source>
+        <translation>layer quantized in both (A&apos;s order)</translation>
+    </message>
+    <message>
+        <source>B&apos;s gain over A (dB)</source>
+        <translation>B&apos;s gain over A (dB)</translation>
+    </message>
+    <message>
+        <source>Export figure...</source>
+        <translation>Export figure...</translation>
+    </message>
+    <message>
+        <source>Input MSE (local)</source>
+        <translation>Input MSE (local)</translation>
+    </message>
+    <message>
+        <source>Input SQNR (local)</source>
+        <translation>Input SQNR (local)</translation>
+    </message>
+    <message>
+        <source>Scatter: A vs B</source>
+        <translation>Scatter: A vs B</translation>
+    </message>
+    <message>
+        <source>Heatmap: B&apos;s gain per step</source>
+        <translation>Heatmap: B&apos;s gain per step</translation>
+    </message>
+    <message>
+        <source>Open two analyze runs of one model (with a quantized twin) and choose them as A and B.</source>
+        <translation>Open two analyze runs of one model (with a quantized twin) and choose them as A and B.</translation>
+    </message>
+    <message>
+        <source>B (%1) better in %2 of %3 layers, A (%4) in %5; B better in %6 of %7 layer x step cells.</source>
+        <translation>B (%1) better in %2 of %3 layers, A (%4) in %5; B better in %6 of %7 layer x step cells.</translation>
+    </message>
+    <message>
+        <source>A: %1, %2</source>
+        <translation>A: %1, %2</translation>
+    </message>
+    <message>
+        <source>B: %1, %2</source>
+        <translation>B: %1, %2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 (A) and %3 (B) per layer: %4</source>
+        <translation>%1 of %2 (A) and %3 (B) per layer: %4</translation>
+    </message>
+    <message>
+        <source>Gain of %1 (B) over %2 (A) per layer and step, dB</source>
+        <translation>Gain of %1 (B) over %2 (A) per layer and step, dB</translation>
     </message>
 </context>
 <context>
@@ -254,10 +353,6 @@
         <translation>A bits</translation>
     </message>
     <message>
-        <source>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits 2..8; empty keeps the global bits; fp keeps the layer in floating point.</source>
-        <translation>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits 2..8; empty keeps the global bits; fp keeps the layer in floating point.</translation>
-    </message>
-    <message>
         <source>Add</source>
         <translation>Add</translation>
     </message>
@@ -320,6 +415,10 @@
     <message>
         <source>ETA: %1 (%2)</source>
         <translation>ETA: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits %1..%2; empty keeps the global bits; fp keeps that tensor (weight or input) in floating point.</source>
+        <translation>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits %1..%2; empty keeps the global bits; fp keeps that tensor (weight or input) in floating point.</translation>
     </message>
 </context>
 <context>
@@ -649,12 +748,44 @@
         <source>W step</source>
         <translation>W step</translation>
     </message>
+    <message>
+        <source>%1 of %2: &apos;%3&apos; is not %4..%5 or fp</source>
+        <translation>%1 of %2: &apos;%3&apos; is not %4..%5 or fp</translation>
+    </message>
+    <message>
+        <source>Edited; as placed: %1</source>
+        <translation>Edited; as placed: %1</translation>
+    </message>
+    <message>
+        <source>%1..%2 or fp; edit, then start an experiment with these bits</source>
+        <translation>%1..%2 or fp; edit, then start an experiment with these bits</translation>
+    </message>
 </context>
 <context>
     <name>tdq::views::LayerTableView</name>
     <message>
         <source>Filter layers by module path</source>
         <translation>Filter layers by module path</translation>
+    </message>
+    <message>
+        <source>No run is open.</source>
+        <translation>No run is open.</translation>
+    </message>
+    <message>
+        <source>Cannot start an experiment from %1: %2</source>
+        <translation>Cannot start an experiment from %1: %2</translation>
+    </message>
+    <message>
+        <source>Start Experiment With These Bits</source>
+        <translation>Start Experiment With These Bits</translation>
+    </message>
+    <message>
+        <source>Quantize and analyze with the W/A bits shown (double-click a bits cell to edit it)</source>
+        <translation>Quantize and analyze with the W/A bits shown (double-click a bits cell to edit it)</translation>
+    </message>
+    <message>
+        <source>Reset Bits</source>
+        <translation>Reset Bits</translation>
     </message>
 </context>
 <context>
@@ -802,6 +933,22 @@
     <message>
         <source>%1 run: %2</source>
         <translation>%1 run: %2</translation>
+    </message>
+    <message>
+        <source>Clean Stale Temporaries In Folder</source>
+        <translation>Clean Stale Temporaries In Folder</translation>
+    </message>
+    <message>
+        <source>&amp;Clean Stale Temporaries...</source>
+        <translation>&amp;Clean Stale Temporaries...</translation>
+    </message>
+    <message>
+        <source>List and remove the leftovers of runs stopped by a kill or a crash, as tdq clean does</source>
+        <translation>List and remove the leftovers of runs stopped by a kill or a crash, as tdq clean does</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Compare</translation>
     </message>
 </context>
 <context>

@@ -4,8 +4,8 @@
 <context>
     <name>QObject</name>
     <message>
-        <source>override row %1, %2: &apos;%3&apos; is not 2..8, fp or empty</source>
-        <translation>覆盖设置第 %1 行，%2：“%3”不是 2..8、fp 或空值</translation>
+        <source>override row %1, %2: &apos;%3&apos; is not %4..%5, fp or empty</source>
+        <translation>覆盖设置第 %1 行，%2：“%3”不是 %4..%5、fp 或空值</translation>
     </message>
 </context>
 <context>
@@ -53,6 +53,39 @@
     <message>
         <source>no</source>
         <translation>否</translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::CleanTemporariesDialog</name>
+    <message>
+        <source>Clean Stale Temporaries</source>
+        <translation>清理残留临时文件</translation>
+    </message>
+    <message>
+        <source>No leftovers of stopped runs in %1.</source>
+        <translation>%1 中没有中断运行的残留。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n leftover(s) of runs stopped by a kill or a crash in %1. Removing them never touches a finished run, a running writer or a resumable checkpoint.</source>
+        <translation>
+            <numerusform>%1 中有 %n 个被终止或崩溃的运行留下的残留。删除它们不会触及已完成的运行、正在写入的进程或可恢复的检查点。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n leftover(s) of stopped runs from %1</source>
+        <translation>
+            <numerusform>已从 %1 删除 %n 个中断运行的残留</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n leftover(s) of stopped runs next to this run: File &gt; Clean Stale Temporaries removes them</source>
+        <translation>
+            <numerusform>此运行旁有 %n 个中断运行的残留：文件 &gt; 清理残留临时文件 可删除它们</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -134,6 +167,69 @@
 </source>
         <translation>报告已写入 %1
 </translation>
+    </message>
+</context>
+<context>
+    <name>tdq::views::CompareView</name>
+    <message>
+        <source>B better on this side</source>
+        <translation>此侧 B 更好</translation>
+    </message>
+    <message>
+        <source>sampling step</source>
+        <translation>采样步</translation>
+    </message>
+    <message>
+        <source>layer quantized in both (A&apos;s order)</source>
+        <translation>两者均量化的层（按 A 的顺序）</translation>
+    </message>
+    <message>
+        <source>B&apos;s gain over A (dB)</source>
+        <translation>B 相对 A 的增益（dB）</translation>
+    </message>
+    <message>
+        <source>Export figure...</source>
+        <translation>导出图表...</translation>
+    </message>
+    <message>
+        <source>Input MSE (local)</source>
+        <translation>输入 MSE（局部）</translation>
+    </message>
+    <message>
+        <source>Input SQNR (local)</source>
+        <translation>输入 SQNR（局部）</translation>
+    </message>
+    <message>
+        <source>Scatter: A vs B</source>
+        <translation>散点图：A 对 B</translation>
+    </message>
+    <message>
+        <source>Heatmap: B&apos;s gain per step</source>
+        <translation>热图：B 每步的增益</translation>
+    </message>
+    <message>
+        <source>Open two analyze runs of one model (with a quantized twin) and choose them as A and B.</source>
+        <translation>打开同一模型的两个分析运行（带量化副本），并将它们选为 A 和 B。</translation>
+    </message>
+    <message>
+        <source>B (%1) better in %2 of %3 layers, A (%4) in %5; B better in %6 of %7 layer x step cells.</source>
+        <translation>B（%1）在 %3 层中的 %2 层更好，A（%4）在 %5 层更好；在 %7 个层 × 步单元中 B 在 %6 个更好。</translation>
+    </message>
+    <message>
+        <source>A: %1, %2</source>
+        <translation>A：%1，%2</translation>
+    </message>
+    <message>
+        <source>B: %1, %2</source>
+        <translation>B：%1，%2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 (A) and %3 (B) per layer: %4</source>
+        <translation>%2（A）与 %3（B）每层的%1：%4</translation>
+    </message>
+    <message>
+        <source>Gain of %1 (B) over %2 (A) per layer and step, dB</source>
+        <translation>%1（B）相对 %2（A）每层每步的增益，dB</translation>
     </message>
 </context>
 <context>
@@ -254,10 +350,6 @@
         <translation>A 位宽</translation>
     </message>
     <message>
-        <source>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits 2..8; empty keeps the global bits; fp keeps the layer in floating point.</source>
-        <translation>按模块路径匹配的 Shell 通配符，例如 up_blocks.*.conv1。位宽为 2..8；留空则沿用全局位宽；fp 表示该层保持浮点。</translation>
-    </message>
-    <message>
         <source>Add</source>
         <translation>添加</translation>
     </message>
@@ -320,6 +412,10 @@
     <message>
         <source>ETA: %1 (%2)</source>
         <translation>预计剩余时间：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits %1..%2; empty keeps the global bits; fp keeps that tensor (weight or input) in floating point.</source>
+        <translation>按模块路径匹配的 Shell 通配符，例如 up_blocks.*.conv1。位宽为 %1..%2；留空则沿用全局位宽；fp 表示该张量（权重或输入）保持浮点。</translation>
     </message>
 </context>
 <context>
@@ -646,12 +742,44 @@
         <source>W step</source>
         <translation>权重步长</translation>
     </message>
+    <message>
+        <source>%1 of %2: &apos;%3&apos; is not %4..%5 or fp</source>
+        <translation>%2 的%1：“%3”不是 %4..%5 或 fp</translation>
+    </message>
+    <message>
+        <source>Edited; as placed: %1</source>
+        <translation>已编辑；原放置：%1</translation>
+    </message>
+    <message>
+        <source>%1..%2 or fp; edit, then start an experiment with these bits</source>
+        <translation>%1..%2 或 fp；编辑后可用这些位宽开始实验</translation>
+    </message>
 </context>
 <context>
     <name>tdq::views::LayerTableView</name>
     <message>
         <source>Filter layers by module path</source>
         <translation>按模块路径筛选层</translation>
+    </message>
+    <message>
+        <source>No run is open.</source>
+        <translation>没有打开的运行。</translation>
+    </message>
+    <message>
+        <source>Cannot start an experiment from %1: %2</source>
+        <translation>无法从 %1 开始实验：%2</translation>
+    </message>
+    <message>
+        <source>Start Experiment With These Bits</source>
+        <translation>用这些位宽开始实验</translation>
+    </message>
+    <message>
+        <source>Quantize and analyze with the W/A bits shown (double-click a bits cell to edit it)</source>
+        <translation>用所示的 W/A 位宽量化并分析（双击位宽单元格可编辑）</translation>
+    </message>
+    <message>
+        <source>Reset Bits</source>
+        <translation>重置位宽</translation>
     </message>
 </context>
 <context>
@@ -799,6 +927,22 @@
     <message>
         <source>%1 run: %2</source>
         <translation>%1 运行：%2</translation>
+    </message>
+    <message>
+        <source>Clean Stale Temporaries In Folder</source>
+        <translation>清理文件夹中的残留临时文件</translation>
+    </message>
+    <message>
+        <source>&amp;Clean Stale Temporaries...</source>
+        <translation>清理残留临时文件(&amp;C)...</translation>
+    </message>
+    <message>
+        <source>List and remove the leftovers of runs stopped by a kill or a crash, as tdq clean does</source>
+        <translation>列出并删除被终止或崩溃的运行留下的残留，与 tdq clean 相同</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
     </message>
 </context>
 <context>

@@ -38,22 +38,25 @@ QSpinBox* spin(int lo, int hi, int value, QWidget* parent) {
   return box;
 }
 
-// An override cell: empty keeps the global bits, "fp" keeps the layer in floating point.
-std::optional<int> bits_cell(const QTableWidget& table, int row, int column, bool& skip) {
+// An override cell: empty keeps the global bits, "fp" keeps that tensor in floating point (the
+// weight or the input: LayerOverride::w_fp / a_fp).
+std::optional<int> bits_cell(const QTableWidget& table, int row, int column, bool& fp) {
   const QTableWidgetItem* item = table.item(row, column);
   const QString text = item ? item->text().trimmed() : QString();
   if (text.isEmpty()) return std::nullopt;
   if (text.compare(QStringLiteral("fp"), Qt::CaseInsensitive) == 0) {
-    skip = true;
+    fp = true;
     return std::nullopt;
   }
   bool ok = false;
   const int bits = text.toInt(&ok);
-  if (!ok || bits < 2 || bits > 8) {
+  if (!ok || bits < kMinBits || bits > kMaxBits) {
     const QString header = table.horizontalHeaderItem(column)->text();
-    throw ConfigError(QObject::tr("override row %1, %2: '%3' is not 2..8, fp or empty")
+    throw ConfigError(QObject::tr("override row %1, %2: '%3' is not %4..%5, fp or empty")
                           .arg(row + 1)
                           .arg(header, text)
+                          .arg(kMinBits)
+                          .arg(kMaxBits)
                           .toStdString());
   }
   return bits;
@@ -167,6 +170,8 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent) {
   retranslate();
 }
 
+ExperimentPanel::~ExperimentPanel() = default;
+
 QWidget* ExperimentPanel::folder_row(QLineEdit* edit) {
   auto* row = new QWidget(this);
   auto* layout = new QHBoxLayout(row);
@@ -200,8 +205,10 @@ void ExperimentPanel::retranslate() {
   }
   overrides_->setHorizontalHeaderLabels({tr("Layer pattern"), tr("W bits"), tr("A bits")});
   overrides_->setToolTip(
-      tr("Shell globs over module paths, e.g. up_blocks.*.conv1. Bits 2..8; "
-         "empty keeps the global bits; fp keeps the layer in floating point."));
+      tr("Shell globs over module paths, e.g. up_blocks.*.conv1. Bits %1..%2; empty keeps the "
+         "global bits; fp keeps that tensor (weight or input) in floating point.")
+          .arg(kMinBits)
+          .arg(kMaxBits));
   add_override_->setText(tr("Add"));
   remove_override_->setText(tr("Remove"));
   calib_->setSpecialValueText(tr("method default"));
@@ -236,8 +243,24 @@ void ExperimentPanel::add_override(const QString& pattern, int w_bits, int a_bit
   overrides_->setItem(row, kABits, new QTableWidgetItem(cell(a_bits)));
 }
 
+void ExperimentPanel::set_config(const QuantConfig& config) {
+  config_ = std::make_unique<QuantConfig>(config);
+  method_->setCurrentText(QString::fromStdString(to_string(config.method)));
+  w_bits_->setValue(config.w_bits);
+  a_bits_->setValue(config.a_bits);
+  overrides_->setRowCount(0);
+  for (const LayerOverride& o : config.overrides) {
+    const auto bits = [&](const std::optional<int>& b, bool fp) {
+      return o.skip || fp ? -1 : b.value_or(0);
+    };
+    add_override(QString::fromStdString(o.pattern), bits(o.w_bits, o.w_fp), bits(o.a_bits, o.a_fp));
+  }
+}
+
 ExperimentJob ExperimentPanel::experiment() const {
   ExperimentJob job;
+  if (config_ != nullptr) job.quantize.quant = *config_;
+  job.quantize.quant.overrides.clear();  // the table's rows are the overrides
   job.quantize.model_dir = model_->text().trimmed().toStdString();
   job.quantize.quant.method = parse_quant_method(method_->currentText().toStdString());
   job.quantize.quant.w_bits = w_bits_->value();
@@ -251,8 +274,12 @@ ExperimentJob ExperimentPanel::experiment() const {
     }
     LayerOverride o;
     o.pattern = pattern.toStdString();
-    o.w_bits = bits_cell(*overrides_, row, kWBits, o.skip);
-    o.a_bits = bits_cell(*overrides_, row, kABits, o.skip);
+    o.w_bits = bits_cell(*overrides_, row, kWBits, o.w_fp);
+    o.a_bits = bits_cell(*overrides_, row, kABits, o.a_fp);
+    if (o.w_fp && o.a_fp) {  // both FP: the layer is skipped
+      o.w_fp = o.a_fp = false;
+      o.skip = true;
+    }
     job.quantize.quant.overrides.push_back(o);
   }
   job.quantize.calib = calib_->value();

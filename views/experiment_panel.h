@@ -5,6 +5,8 @@
 #include <QString>
 #include <QWidget>
 
+#include <memory>
+
 class QComboBox;
 class QFormLayout;
 class QLabel;
@@ -16,7 +18,8 @@ class QTableWidget;
 
 namespace tdq {
 struct ExperimentJob;  // core/jobs/experiment_job.h: kept out of view headers (LibTorch)
-}
+struct QuantConfig;
+}  // namespace tdq
 
 namespace tdq::views {
 
@@ -27,12 +30,17 @@ class ExperimentPanel : public QWidget {
 
  public:
   explicit ExperimentPanel(QWidget* parent = nullptr);
+  ~ExperimentPanel() override;
 
   void set_model_dir(const QString& dir);
   void set_runs_dir(const QString& dir);
   QString runs_dir() const;
-  // Adds a row to the override table (bits 0: the global bits; -1: keep the layer FP).
+  // Adds a row to the override table (bits 0: the global bits; -1: keep that tensor FP).
   void add_override(const QString& pattern, int w_bits, int a_bits);
+  // Shows `config` (method, global bits, one row per override) and keeps the settings the panel
+  // has no control for (grids, skip list, TDQ shape) for the next experiments. The layer table's
+  // "Start experiment with these bits" comes here.
+  void set_config(const QuantConfig& config);
   // The job the widgets describe. ConfigError naming the row and column for a bad override.
   ExperimentJob experiment() const;
   JobRunner* runner() const { return runner_; }
@@ -72,6 +80,7 @@ class ExperimentPanel : public QWidget {
   QLabel* eta_ = nullptr;
   QLabel* status_ = nullptr;
   JobRunner* runner_ = nullptr;
+  std::unique_ptr<QuantConfig> config_;  // the last set_config(); defaults until then
 };
 
 }  // namespace tdq::views

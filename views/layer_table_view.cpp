@@ -1,8 +1,10 @@
 #include "views/layer_table_view.h"
 
 #include <QEvent>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -18,7 +20,9 @@ LayerTableView::LayerTableView(Selection* selection, QWidget* parent)
       model_(new LayerTableModel(this)),
       proxy_(new QSortFilterProxyModel(this)),
       filter_(new QLineEdit(this)),
-      table_(new QTableView(this)) {
+      table_(new QTableView(this)),
+      start_experiment_(new QPushButton(this)),
+      reset_bits_(new QPushButton(this)) {
   proxy_->setSourceModel(model_);
   proxy_->setSortRole(LayerTableModel::kSortRole);
   proxy_->setFilterKeyColumn(LayerTableModel::kPath);
@@ -39,13 +43,27 @@ LayerTableView::LayerTableView(Selection* selection, QWidget* parent)
   layout->setContentsMargins(2, 2, 2, 2);
   layout->addWidget(filter_);
   layout->addWidget(table_, 1);
+  start_experiment_->setObjectName(QStringLiteral("startExperimentWithBits"));
+  reset_bits_->setObjectName(QStringLiteral("resetLayerBits"));
+  // The left column is kept narrow for the plots: the long label may be cut rather than widen it.
+  start_experiment_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(start_experiment_, 1);
+  buttons->addWidget(reset_bits_);
+  layout->addLayout(buttons);
+  connect(start_experiment_, &QPushButton::clicked, this,
+          &LayerTableView::start_experiment_requested);
+  connect(reset_bits_, &QPushButton::clicked, model_, &LayerTableModel::clear_edits);
 
   connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& current) {
             if (current.isValid()) selection_->set_layer(proxy_->mapToSource(current).row());
           });
-  connect(selection_, &Selection::run_changed, this,
-          [this] { model_->set_run(selection_->current_run()); });
+  connect(selection_, &Selection::run_changed, this, [this] {
+    model_->set_run(selection_->current_run());
+    start_experiment_->setEnabled(selection_->current_run() != nullptr);
+  });
+  start_experiment_->setEnabled(false);
   connect(selection_, &Selection::layer_changed, this, &LayerTableView::show_layer);
   changeEvent(nullptr);
 }
@@ -60,6 +78,10 @@ void LayerTableView::show_layer(int layer) {
 void LayerTableView::changeEvent(QEvent* event) {
   if (event == nullptr || event->type() == QEvent::LanguageChange) {
     filter_->setPlaceholderText(tr("Filter layers by module path"));
+    start_experiment_->setText(tr("Start Experiment With These Bits"));
+    start_experiment_->setToolTip(
+        tr("Quantize and analyze with the W/A bits shown (double-click a bits cell to edit it)"));
+    reset_bits_->setText(tr("Reset Bits"));
   }
   if (event != nullptr) QWidget::changeEvent(event);
 }

@@ -3,6 +3,7 @@
 #include <QWidget>
 
 class QLineEdit;
+class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
 
@@ -13,7 +14,8 @@ class Selection;
 
 // The layer table with a filter box (matches the module path, case-insensitive) in front of a
 // sortable view. Selecting a row selects that layer everywhere, and the selection's layer is
-// followed here.
+// followed here. W/A bits are edited in place (double-click); "Start experiment with these bits"
+// asks for an experiment with the bits the table shows (views/layer_bits_experiment.h).
 class LayerTableView : public QWidget {
   Q_OBJECT
 
@@ -24,6 +26,10 @@ class LayerTableView : public QWidget {
   QSortFilterProxyModel* proxy() const { return proxy_; }
   QTableView* table() const { return table_; }
   QLineEdit* filter() const { return filter_; }
+  QPushButton* start_experiment_button() const { return start_experiment_; }
+
+ signals:
+  void start_experiment_requested();
 
  protected:
   void changeEvent(QEvent* event) override;
@@ -36,6 +42,8 @@ class LayerTableView : public QWidget {
   QSortFilterProxyModel* proxy_;
   QLineEdit* filter_;
   QTableView* table_;
+  QPushButton* start_experiment_;
+  QPushButton* reset_bits_;
 };
 
 }  // namespace tdq::views

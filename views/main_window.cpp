@@ -21,29 +21,26 @@
 #include <filesystem>
 
 #include "views/about_dialog.h"
-#include "views/error_view.h"
+#include "views/clean_temporaries_dialog.h"
+#include "views/experiment_panel.h"
 #include "views/fid_runs_model.h"
 #include "views/fid_view.h"
-#include "views/heatmap_view.h"
 #include "views/job_docks.h"
-#include "views/layer_curves_view.h"
+#include "views/layer_bits_experiment.h"
+#include "views/layer_table_model.h"
 #include "views/layer_table_view.h"
-#include "views/pearson_view.h"
 #include "views/recent_runs.h"
 #include "views/report_writer.h"
 #include "views/run_browser.h"
 #include "views/run_documents.h"
 #include "views/translator.h"
+#include "views/welcome_page.h"
 
 namespace tdq::views {
 namespace {
 
 constexpr QLatin1String kGeometryKey("mainWindow/geometry");
 constexpr QLatin1String kStateKey("mainWindow/state");
-
-QString shortcut_text(QKeySequence::StandardKey key) {
-  return QKeySequence(key).toString(QKeySequence::NativeText).toHtmlEscaped();
-}
 
 }  // namespace
 
@@ -54,9 +51,17 @@ MainWindow::MainWindow(QWidget* parent)
   // saveState() identifies the window, and later its docks and toolbars, by object name.
   setObjectName(QStringLiteral("MainWindow"));
   setAcceptDrops(true);
-  create_welcome_page();
+  welcome_ = new WelcomePage(this);
+  setCentralWidget(welcome_);
   create_menus();
-  create_docks();
+  run_views_ = add_run_view_docks(*this, docks_menu_, selection_,
+                                  [this](FigureSource* source) { add_figure_source(source); });
+  connect(run_views_.browser, &RunBrowser::open_requested, this,
+          [this](const QString& folder) { open_run(folder); });
+  connect(run_views_.table, &LayerTableView::start_experiment_requested, this,
+          &MainWindow::start_experiment_with_layer_bits);
+  connect(run_views_.table->model(), &LayerTableModel::edit_rejected, this,
+          [this](const QString& reason) { statusBar()->showMessage(reason); });
   job_docks_ = add_job_docks({this, docks_menu_, selection_,
                               [this](FigureSource* source) { add_figure_source(source); },
                               [this](const QString& run) { open_run(run); }});
@@ -84,7 +89,7 @@ bool MainWindow::open_run(const QString& folder, bool remember) {
       return false;
     }
     if (remember) remember_run(folder);
-    statusBar()->showMessage(tr("FID run: %1").arg(QDir::toNativeSeparators(folder)));
+    show_opened(tr("FID run: %1").arg(QDir::toNativeSeparators(folder)), folder);
     return true;
   }
   if (is_sensitivity_kind(kind)) {
@@ -93,7 +98,7 @@ bool MainWindow::open_run(const QString& folder, bool remember) {
       return false;
     }
     if (remember) remember_run(folder);
-    statusBar()->showMessage(tr("%1 run: %2").arg(kind, QDir::toNativeSeparators(folder)));
+    show_opened(tr("%1 run: %2").arg(kind, QDir::toNativeSeparators(folder)), folder);
     return true;
   }
   const int index = kind.isEmpty() ? -1 : documents_->open(folder, &error);
@@ -106,7 +111,46 @@ bool MainWindow::open_run(const QString& folder, bool remember) {
   // Start where time dependence shows: the layer the run ranks first by |r|.
   const RunData* run = documents_->run(index);
   if (run->most_time_dependent >= 0) selection_->set_layer(run->most_time_dependent);
-  statusBar()->showMessage(tr("Run folder: %1").arg(QDir::toNativeSeparators(run->folder)));
+  show_opened(tr("Run folder: %1").arg(QDir::toNativeSeparators(run->folder)), run->folder);
+  return true;
+}
+
+void MainWindow::show_opened(const QString& message, const QString& folder) {
+  const QString note = stale_temporaries_note(folder);
+  statusBar()->showMessage(note.isEmpty() ? message : message + QStringLiteral("; ") + note);
+}
+
+QDialog* MainWindow::clean_stale_temporaries(const QString& folder) {
+  auto* dialog = new CleanTemporariesDialog(folder, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &CleanTemporariesDialog::cleaned, this,
+          [this](const QString& message) { statusBar()->showMessage(message); });
+  dialog->open();
+  return dialog;
+}
+
+void MainWindow::choose_folder_to_clean() {
+  // Runs are written side by side: start in the folder that holds the current run.
+  const RunData* run = selection_->current_run();
+  const QString start =
+      run != nullptr ? QFileInfo(run->folder).absolutePath() : job_docks_.experiment->runs_dir();
+  const QString folder =
+      QFileDialog::getExistingDirectory(this, tr("Clean Stale Temporaries In Folder"), start);
+  if (!folder.isEmpty()) clean_stale_temporaries(folder);
+}
+
+bool MainWindow::start_experiment_with_layer_bits() {
+  QString error;
+  if (!views::start_experiment_with_layer_bits(
+          selection_->current_run(), *run_views_.table->model(), *job_docks_.experiment, &error)) {
+    statusBar()->showMessage(error);
+    return false;
+  }
+  if (auto* dock = findChild<QDockWidget*>(QStringLiteral("ExperimentDock"))) {
+    dock->show();
+    dock->raise();
+  }
+  statusBar()->showMessage(job_docks_.experiment->status_text());
   return true;
 }
 
@@ -134,7 +178,7 @@ bool MainWindow::open_fid_run(const QString& folder, QString* error) {
 void MainWindow::remember_run(const QString& folder) {
   add_recent_run(folder);
   update_recent_runs_menu();
-  run_browser_->update_recent();
+  run_views_.browser->update_recent();
 }
 
 void MainWindow::add_dock(QDockWidget* dock, Qt::DockWidgetArea area) {
@@ -154,51 +198,6 @@ bool MainWindow::export_report(const QString& folder, QString* error) {
 }
 
 void MainWindow::restore_layout() { restoreState(QSettings().value(kStateKey).toByteArray()); }
-
-QDockWidget* MainWindow::make_dock(QWidget* view, const char* name) {
-  auto* dock = new QDockWidget(this);
-  dock->setObjectName(QString::fromLatin1(name));
-  dock->setWidget(view);
-  own_docks_.append(dock);
-  return dock;
-}
-
-void MainWindow::create_docks() {
-  run_browser_ = new RunBrowser(selection_, this);
-  connect(run_browser_, &RunBrowser::open_requested, this,
-          [this](const QString& folder) { open_run(folder); });
-  layer_table_ = new LayerTableView(selection_, this);
-  heatmap_ = new HeatmapView(selection_, this);
-  layer_curves_ = new LayerCurvesView(selection_, this);
-  pearson_ = new PearsonView(selection_, this);
-  error_view_ = new ErrorView(selection_, this);
-  // Browser and table on the left, the plots in a 2 x 2 grid on the right.
-  add_dock(make_dock(run_browser_, "dockRunBrowser"), Qt::LeftDockWidgetArea);
-  add_dock(make_dock(layer_table_, "dockLayerTable"), Qt::LeftDockWidgetArea);
-  QDockWidget* heatmap = make_dock(heatmap_, "dockHeatmap");
-  QDockWidget* curves = make_dock(layer_curves_, "dockLayerCurves");
-  QDockWidget* pearson = make_dock(pearson_, "dockPearson");
-  QDockWidget* errors = make_dock(error_view_, "dockErrors");
-  add_dock(heatmap);
-  add_dock(pearson);
-  add_dock(curves);
-  add_dock(errors);
-  splitDockWidget(heatmap, curves, Qt::Horizontal);
-  splitDockWidget(pearson, errors, Qt::Horizontal);
-  // Room for the plots: a narrow left column, the table taller than the run lists.
-  QDockWidget* browser = own_docks_[0];
-  QDockWidget* table = own_docks_[1];
-  // Both rows of plots split evenly: left alone, the lower row gave the Error vs Step dock (two y
-  // axes) a sliver where its tick labels overlapped.
-  resizeDocks({browser, heatmap, curves}, {380, 510, 510}, Qt::Horizontal);
-  resizeDocks({pearson, errors}, {510, 510}, Qt::Horizontal);
-  resizeDocks({heatmap, pearson}, {430, 430}, Qt::Vertical);
-  resizeDocks({browser, table}, {170, 700}, Qt::Vertical);
-  for (FigureSource* source :
-       std::initializer_list<FigureSource*>{heatmap_, layer_curves_, pearson_, error_view_}) {
-    add_figure_source(source);
-  }
-}
 
 void MainWindow::choose_report_folder() {
   const QString folder =
@@ -240,16 +239,6 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   QMainWindow::closeEvent(event);
 }
 
-void MainWindow::create_welcome_page() {
-  welcome_ = new QLabel(this);
-  welcome_->setObjectName(QStringLiteral("welcomePage"));
-  welcome_->setTextFormat(Qt::RichText);
-  welcome_->setAlignment(Qt::AlignCenter);
-  welcome_->setWordWrap(true);
-  welcome_->setMargin(32);
-  setCentralWidget(welcome_);
-}
-
 void MainWindow::create_menus() {
   file_menu_ = menuBar()->addMenu(QString());
   file_menu_->setObjectName(QStringLiteral("menuFile"));
@@ -278,6 +267,9 @@ void MainWindow::create_menus() {
   export_report_action_->setObjectName(QStringLiteral("actionExportReport"));
   export_report_action_->setEnabled(false);
   connect(export_report_action_, &QAction::triggered, this, &MainWindow::choose_report_folder);
+  clean_action_ = file_menu_->addAction(QString());
+  clean_action_->setObjectName(QStringLiteral("actionCleanStaleTemporaries"));
+  connect(clean_action_, &QAction::triggered, this, &MainWindow::choose_folder_to_clean);
   file_menu_->addSeparator();
   quit_action_ = file_menu_->addAction(QString());
   quit_action_->setObjectName(QStringLiteral("actionQuit"));
@@ -332,6 +324,9 @@ void MainWindow::retranslate() {
   export_report_action_->setText(tr("&Export Report..."));
   export_report_action_->setStatusTip(
       tr("Write every figure (PNG, SVG, PDF) and table of the current run into a folder"));
+  clean_action_->setText(tr("&Clean Stale Temporaries..."));
+  clean_action_->setStatusTip(
+      tr("List and remove the leftovers of runs stopped by a kill or a crash, as tdq clean does"));
   quit_action_->setText(tr("&Quit"));
   view_menu_->setTitle(tr("&View"));
   docks_menu_->setTitle(tr("&Docks"));
@@ -346,26 +341,6 @@ void MainWindow::retranslate() {
     if (action->data().toString() == current_language()) action->setChecked(true);
   }
   update_recent_runs_menu();
-  const char* const titles[] = {
-      QT_TR_NOOP("Runs"),        QT_TR_NOOP("Layers"),    QT_TR_NOOP("Layer x Step Heatmap"),
-      QT_TR_NOOP("Layer Range"), QT_TR_NOOP("Pearson r"), QT_TR_NOOP("Error vs Step")};
-  for (int i = 0; i < own_docks_.size() && i < 6; ++i) own_docks_[i]->setWindowTitle(tr(titles[i]));
-
-  const QString row = QStringLiteral("<tr><td align=right><b>%1</b></td><td>&nbsp;%2</td></tr>");
-  welcome_->setText(
-      QStringLiteral("<h1>%1</h1><p>%2</p><p>%3</p><h3>%4</h3><table align=center "
-                     "cellpadding=2>%5%6%7</table>")
-          .arg(tr("TDQ Workbench").toHtmlEscaped(),
-               tr("A workbench for studying low-bit quantization of diffusion models and "
-                  "Temporal Dynamic Quantization.")
-                   .toHtmlEscaped(),
-               tr("Open a run folder written by the tdq command line tool to begin. Run folders "
-                  "given on the command line are added to the recent runs.")
-                   .toHtmlEscaped(),
-               tr("Shortcuts").toHtmlEscaped(),
-               row.arg(shortcut_text(QKeySequence::Open), tr("Open a run folder").toHtmlEscaped()),
-               row.arg(QStringLiteral("Alt+F, R"), tr("Open a recent run").toHtmlEscaped()),
-               row.arg(shortcut_text(QKeySequence::Quit), tr("Quit").toHtmlEscaped())));
 }
 
 void MainWindow::update_recent_runs_menu() {

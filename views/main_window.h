@@ -5,23 +5,19 @@
 #include <QString>
 
 #include "views/job_docks.h"
+#include "views/run_view_docks.h"
 #include "views/sensitivity_docks.h"
 
 class QAction;
 class QActionGroup;
+class QDialog;
 class QDockWidget;
 class QLabel;
 class QMenu;
 
 namespace tdq::views {
 
-class ErrorView;
 class FigureSource;
-class HeatmapView;
-class LayerCurvesView;
-class LayerTableView;
-class PearsonView;
-class RunBrowser;
 class RunDocuments;
 class Selection;
 
@@ -51,16 +47,23 @@ class MainWindow : public QMainWindow {
   // Restores the saved dock layout; call after every add_dock(), as docks added later would
   // otherwise be missing from it.
   void restore_layout();
+  // Lists the stale temporaries of `folder` in a dialog (File > Clean Stale Temporaries...) that
+  // removes them on confirmation. Returns the dialog, open (window-modal), deleted on close.
+  QDialog* clean_stale_temporaries(const QString& folder);
+  // Hands the layer table's bits to the experiment panel and starts it (the table's "Start
+  // experiment with these bits"); false with the reason in the status bar.
+  bool start_experiment_with_layer_bits();
 
   RunDocuments* documents() const { return documents_; }
   Selection* selection() const { return selection_; }
   QMenu* docks_menu() const { return docks_menu_; }
-  RunBrowser* run_browser() const { return run_browser_; }
-  LayerTableView* layer_table() const { return layer_table_; }
-  HeatmapView* heatmap() const { return heatmap_; }
-  LayerCurvesView* layer_curves() const { return layer_curves_; }
-  PearsonView* pearson() const { return pearson_; }
-  ErrorView* error_view() const { return error_view_; }
+  RunBrowser* run_browser() const { return run_views_.browser; }
+  LayerTableView* layer_table() const { return run_views_.table; }
+  HeatmapView* heatmap() const { return run_views_.heatmap; }
+  LayerCurvesView* layer_curves() const { return run_views_.curves; }
+  PearsonView* pearson() const { return run_views_.pearson; }
+  ErrorView* error_view() const { return run_views_.errors; }
+  CompareView* compare_view() const { return run_views_.compare; }
   const JobDocks& job_docks() const { return job_docks_; }
   const SensitivityDocks& sensitivity_docks() const { return sensitivity_docks_; }
 
@@ -71,11 +74,11 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
-  void create_docks();
-  QDockWidget* make_dock(QWidget* view, const char* name);
   void choose_report_folder();
+  void choose_folder_to_clean();
+  // The status line after a run opened: `message`, and a note when stale temporaries lie beside it.
+  void show_opened(const QString& message, const QString& folder);
   void create_menus();
-  void create_welcome_page();
   void retranslate();
   void update_recent_runs_menu();
   void choose_run_folder();
@@ -87,16 +90,11 @@ class MainWindow : public QMainWindow {
   RunDocuments* documents_;
   Selection* selection_;
   QList<FigureSource*> figure_sources_;
-  RunBrowser* run_browser_ = nullptr;
-  LayerTableView* layer_table_ = nullptr;
-  HeatmapView* heatmap_ = nullptr;
-  LayerCurvesView* layer_curves_ = nullptr;
-  PearsonView* pearson_ = nullptr;
-  ErrorView* error_view_ = nullptr;
+  RunViewDocks run_views_;
   JobDocks job_docks_;
   SensitivityDocks sensitivity_docks_;
-  QList<QDockWidget*> own_docks_;  // retitled on a language change
   QAction* export_report_action_ = nullptr;
+  QAction* clean_action_ = nullptr;
   QLabel* welcome_ = nullptr;
   QMenu* file_menu_ = nullptr;
   QMenu* recent_runs_menu_ = nullptr;

@@ -54,9 +54,11 @@ TEST_F(MainWindowTest, ShowsWithMenusAndWelcomePage) {
             (QStringList{QStringLiteral("&File"), QStringLiteral("&View"),
                          QStringLiteral("&Language"), QStringLiteral("&Help")}));
 
-  EXPECT_EQ(object_names(child<QMenu>(window, "menuFile")),
-            (QStringList{QStringLiteral("actionOpenRun"), QStringLiteral("menuRecentRuns"),
-                         QStringLiteral("actionExportReport"), QStringLiteral("actionQuit")}));
+  EXPECT_EQ(
+      object_names(child<QMenu>(window, "menuFile")),
+      (QStringList{QStringLiteral("actionOpenRun"), QStringLiteral("menuRecentRuns"),
+                   QStringLiteral("actionExportReport"),
+                   QStringLiteral("actionCleanStaleTemporaries"), QStringLiteral("actionQuit")}));
   // Nothing to export until a run is open.
   EXPECT_FALSE(child<QAction>(window, "actionExportReport")->isEnabled());
   EXPECT_EQ(child<QAction>(window, "actionOpenRun")->shortcut(), QKeySequence(QKeySequence::Open));
@@ -64,9 +66,9 @@ TEST_F(MainWindowTest, ShowsWithMenusAndWelcomePage) {
   EXPECT_EQ(object_names(child<QMenu>(window, "menuView")),
             QStringList{QStringLiteral("menuDocks")});
   EXPECT_EQ(window.docks_menu(), child<QMenu>(window, "menuDocks"));
-  // One toggle per dock (six run views, three job docks, sensitivity and bit search), each named
-  // for the saved layout.
-  EXPECT_EQ(window.docks_menu()->actions().size(), 11);
+  // One toggle per dock (seven run views with Compare, three job docks, sensitivity and bit
+  // search), each named for the saved layout.
+  EXPECT_EQ(window.docks_menu()->actions().size(), 12);
   for (const QDockWidget* dock : window.findChildren<QDockWidget*>()) {
     EXPECT_FALSE(dock->objectName().isEmpty());
     EXPECT_FALSE(dock->windowTitle().isEmpty()) << dock->objectName().toStdString();

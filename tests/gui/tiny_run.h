@@ -8,6 +8,9 @@ namespace tdq::views::testing {
 // core API once per test process and removed at exit. Views and exports are checked against it.
 QString tiny_analyze_run();
 
+// The same record (model, seeds, steps) with a MinMax twin: a second method to compare with.
+QString tiny_minmax_analyze_run();
+
 // Copies the tiny run into `folder` (which must not exist), for tests that need several runs.
 void copy_tiny_run(const QString& folder);
 
