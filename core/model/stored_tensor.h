@@ -10,7 +10,8 @@ namespace tdq {
 // naming `source` and `kind` 'name' for another shape, a float stored for an integer or the other
 // way round (fp16/bf16/fp64 weights are converted), or NaN/Inf values. A NaN or Inf weight would
 // only show as a black or NaN sample much later (or as a quantizer step of inf).
-void check_stored_tensor(const at::Tensor& stored, const at::Tensor& target, const std::string& kind,
-                         const std::string& name, const std::filesystem::path& source);
+void check_stored_tensor(const at::Tensor& stored, const at::Tensor& target,
+                         const std::string& kind, const std::string& name,
+                         const std::filesystem::path& source);
 
 }  // namespace tdq

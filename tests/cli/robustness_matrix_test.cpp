@@ -172,11 +172,10 @@ std::vector<Row> rows() {
       {"FID run.json", "wrong type", json("fid/run.json", [](auto& j) { j["model"] = 3; }), kVsFp,
        1, "run.json"},
       {"FID run.json", "future schema version",
-       json("fid/run.json", [](auto& j) { j["schema_version"] = 99; }), kVsFp, 1,
-       "schema_version"},
+       json("fid/run.json", [](auto& j) { j["schema_version"] = 99; }), kVsFp, 1, "schema_version"},
       {"FID run.json", "wrong model hash",
-       json("fid/run.json", [](auto& j) { j["model"]["sha256"] = std::string(64, 'a'); }), kVsFp,
-       2, "another model"},
+       json("fid/run.json", [](auto& j) { j["model"]["sha256"] = std::string(64, 'a'); }), kVsFp, 2,
+       "another model"},
       {"FID point statistics", "missing", at("fid/stats", remove), kVsFp, 2, "stats"},
       {"FID point statistics", "truncated", at("fid/stats/steps4.seed0.safetensors", truncate_half),
        kVsFp, 1, "steps4.seed0"},
@@ -258,9 +257,8 @@ std::string markdown_row(const Row& row, const Outcome& outcome) {
   std::string message = outcome.message;
   for (char& c : message)
     if (c == '|') c = '/';
-  const std::string where = row.command.empty() ? "workbench (File > Open)" : "`tdq` exit " +
-                                                                                  std::to_string(
-                                                                                      outcome.code);
+  const std::string where = row.command.empty() ? "workbench (File > Open)"
+                                                : "`tdq` exit " + std::to_string(outcome.code);
   return "| " + row.input + " | " + row.fault + " | " + where + " | `" + message + "` |";
 }
 

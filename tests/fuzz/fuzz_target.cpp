@@ -1,10 +1,10 @@
 #include "tests/fuzz/fuzz_target.h"
 
+#include <unistd.h>
 #include <algorithm>
 #include <fstream>
 #include <random>
 #include <system_error>
-#include <unistd.h>
 
 #include "core/common/errors.h"
 #include "core/common/file_io.h"

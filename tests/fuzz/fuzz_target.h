@@ -31,8 +31,8 @@ void run_one(TargetFn fn, std::string_view bytes);
 // then the file gets its original bytes back, so every input starts from the valid folder.
 class FolderTemplate {
  public:
-  explicit FolderTemplate(const std::function<std::filesystem::path(const std::filesystem::path&)>&
-                              make);
+  explicit FolderTemplate(
+      const std::function<std::filesystem::path(const std::filesystem::path&)>& make);
   void fuzz(std::string_view bytes, const std::function<void(const std::filesystem::path&)>& read);
   // One seed per file: its selector byte followed by its valid content.
   std::vector<std::string> seeds() const;
@@ -55,19 +55,19 @@ const std::map<std::string, std::vector<std::string> (*)()>& seed_makers();
 }  // namespace tdq::fuzz
 
 #ifdef TDQ_LIBFUZZER
-#define TDQ_FUZZ_TARGET(name)                                                  \
-  static void tdq_fuzz_##name(std::string_view bytes);                         \
+#define TDQ_FUZZ_TARGET(name)                                                         \
+  static void tdq_fuzz_##name(std::string_view bytes);                                \
   extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) { \
-    tdq::fuzz::run_one(tdq_fuzz_##name,                                        \
-                       std::string_view(reinterpret_cast<const char*>(data), size)); \
-    return 0;                                                                  \
-  }                                                                            \
+    tdq::fuzz::run_one(tdq_fuzz_##name,                                               \
+                       std::string_view(reinterpret_cast<const char*>(data), size));  \
+    return 0;                                                                         \
+  }                                                                                   \
   static void tdq_fuzz_##name(std::string_view bytes)
 #else
-#define TDQ_FUZZ_TARGET(name)                                                  \
-  static void tdq_fuzz_##name(std::string_view bytes);                         \
-  [[maybe_unused]] static const bool tdq_fuzz_registered_##name =              \
-      tdq::fuzz::register_target(#name, tdq_fuzz_##name);                      \
+#define TDQ_FUZZ_TARGET(name)                                     \
+  static void tdq_fuzz_##name(std::string_view bytes);            \
+  [[maybe_unused]] static const bool tdq_fuzz_registered_##name = \
+      tdq::fuzz::register_target(#name, tdq_fuzz_##name);         \
   static void tdq_fuzz_##name(std::string_view bytes)
 #endif
 

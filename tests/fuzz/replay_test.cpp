@@ -28,8 +28,7 @@ void replay(const std::string& target, const std::string& input_name, std::strin
   try {
     run_one(targets().at(target), bytes);
   } catch (const std::exception& e) {
-    ADD_FAILURE() << target << " on " << input_name << ": " << typeid(e).name() << ": "
-                  << e.what();
+    ADD_FAILURE() << target << " on " << input_name << ": " << typeid(e).name() << ": " << e.what();
   }
 }
 

@@ -1,10 +1,10 @@
 // An analyze run folder (run.json, layers.json, stats.safetensors, samples/steps.json) of an FP
 // model beside its MinMax twin, read as `tdq report` and the workbench read it.
+#include "core/common/errors.h"
 #include "core/jobs/experiment_job.h"
 #include "core/jobs/quantize_job.h"
 #include "core/record/analysis_io.h"
 #include "core/record/step_images_io.h"
-#include "core/common/errors.h"
 #include "tests/fuzz/fuzz_target.h"
 #include "tests/support/tiny_runs.h"
 

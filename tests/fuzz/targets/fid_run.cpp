@@ -1,10 +1,10 @@
 // An FID run folder of the FP model (run.json, stats/*.safetensors), read as the workbench's FID
 // dock and `tdq fid --vs-fp` read it.
+#include "core/common/errors.h"
 #include "core/common/json_file.h"
 #include "core/eval/fid_run_folder.h"
 #include "core/eval/fid_run_summary.h"
 #include "core/jobs/fid_job.h"
-#include "core/common/errors.h"
 #include "tests/fuzz/fuzz_target.h"
 #include "tests/support/tiny_runs.h"
 

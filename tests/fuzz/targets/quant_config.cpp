@@ -1,8 +1,8 @@
 // A quantize config JSON (`tdq quantize --config`, search-bits output), with glob skip lists and
 // per-layer overrides placed on the tiny U-Net's layers.
+#include "core/quant/quant_config.h"
 #include "core/common/json_file.h"
 #include "core/model/unet.h"
-#include "core/quant/quant_config.h"
 #include "tests/fuzz/fuzz_target.h"
 #include "tests/support/tiny_models.h"
 

@@ -1,9 +1,9 @@
 // Quantize run folders (run.json + quant.safetensors) of a per-step table and of TDQ-PTQ, loaded
 // as `--quant RUN` and the workbench load them: the twin's state and the run summary.
+#include "core/common/errors.h"
 #include "core/jobs/quantize_job.h"
 #include "core/quant/quant_run.h"
 #include "core/record/quantize_run_summary.h"
-#include "core/common/errors.h"
 #include "tests/fuzz/fuzz_target.h"
 #include "tests/support/tiny_runs.h"
 
