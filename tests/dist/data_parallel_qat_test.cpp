@@ -31,26 +31,10 @@ class DataParallelQat : public test::QuantizedTwin {
   void TearDown() override {
     if (threads_before > 0) at::set_num_threads(threads_before);
   }
-  // The tiny training set of tests/quant/qat_test.cpp.
-  static at::Tensor images() {
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(5);
-    const at::Tensor coarse =
-        at::rand({32, 1, 2, 2}, generator, at::TensorOptions().dtype(at::kFloat));
-    return at::upsample_bilinear2d(coarse, {8, 8}, false) * 2 - 1;
-  }
+  static at::Tensor images() { return test::qat_images(); }
   static QatOptions options(std::int64_t steps) {
-    QatOptions o;
-    o.train.steps = steps;
-    o.train.batch_size = 8;
-    o.train.lr = 2e-3;
-    o.train.weight_decay = 0.01;
-    o.train.warmup_steps = 2;
-    o.train.lr_schedule = LrSchedule::Constant;
-    o.train.ema_decay = 0.9;
-    o.train.log_every = 1;
-    o.train.checkpoint_every = 3;
-    o.init_passes = 3;
-    o.bake_timesteps = {800, 600, 400, 200, 0};
+    QatOptions o = test::tiny_qat_options(steps);
+    o.train.log_every = 1;  // every step's loss, to compare ranks step by step
     return o;
   }
   // A model with the fixture model's weights: each rank needs its own (training freezes and

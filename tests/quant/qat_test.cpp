@@ -20,28 +20,8 @@ namespace {
 
 class Qat : public test::QuantizedTwin {
  protected:
-  // Smooth blobs in [-1, 1]: something a tiny U-Net can learn to denoise within a few steps.
-  static at::Tensor images() {
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(5);
-    const at::Tensor coarse =
-        at::rand({32, 1, 2, 2}, generator, at::TensorOptions().dtype(at::kFloat));
-    return at::upsample_bilinear2d(coarse, {8, 8}, false) * 2 - 1;
-  }
-  static QatOptions options(std::int64_t steps) {
-    QatOptions o;
-    o.train.steps = steps;
-    o.train.batch_size = 8;
-    o.train.lr = 2e-3;
-    o.train.weight_decay = 0.01;
-    o.train.warmup_steps = 2;
-    o.train.lr_schedule = LrSchedule::Constant;
-    o.train.ema_decay = 0.9;
-    o.train.log_every = 10;
-    o.train.checkpoint_every = 3;
-    o.init_passes = 3;
-    o.bake_timesteps = {800, 600, 400, 200, 0};
-    return o;
-  }
+  static at::Tensor images() { return test::qat_images(); }
+  static QatOptions options(std::int64_t steps) { return test::tiny_qat_options(steps); }
 };
 
 TEST_F(Qat, LossDecreasesForEveryMethod) {

@@ -1,6 +1,7 @@
 #pragma once
 // A tiny U-Net and the helpers every quantization test needs.
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
@@ -11,6 +12,7 @@
 #include "core/diffusion/noise_schedule.h"
 #include "core/diffusion/sampler.h"
 #include "core/model/unet.h"
+#include "core/quant/qat_trainer.h"
 #include "core/quant/quant_run.h"
 #include "core/quant/quantized_model.h"
 #include "tests/support/tiny_models.h"
@@ -62,5 +64,30 @@ class QuantizedTwin : public ::testing::Test {
   UNet model;
   NoiseSchedule schedule = linear_schedule();
 };
+
+// Smooth blobs in [-1, 1]: something a tiny U-Net can learn to denoise within a few steps (the QAT
+// tests, single- and multi-process, train on the same set with the same options).
+inline at::Tensor qat_images() {
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(5);
+  const at::Tensor coarse =
+      at::rand({32, 1, 2, 2}, generator, at::TensorOptions().dtype(at::kFloat));
+  return at::upsample_bilinear2d(coarse, {8, 8}, false) * 2 - 1;
+}
+
+inline QatOptions tiny_qat_options(std::int64_t steps) {
+  QatOptions o;
+  o.train.steps = steps;
+  o.train.batch_size = 8;
+  o.train.lr = 2e-3;
+  o.train.weight_decay = 0.01;
+  o.train.warmup_steps = 2;
+  o.train.lr_schedule = LrSchedule::Constant;
+  o.train.ema_decay = 0.9;
+  o.train.log_every = 10;
+  o.train.checkpoint_every = 3;
+  o.init_passes = 3;
+  o.bake_timesteps = {800, 600, 400, 200, 0};
+  return o;
+}
 
 }  // namespace tdq::test
