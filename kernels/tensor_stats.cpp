@@ -6,8 +6,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "kernels/tensor_stats_block.h"
 
 namespace tdq::kernels {
 
@@ -44,6 +49,62 @@ void merge_into(TensorStats& total, const TensorStats& part) {
   for (std::size_t i = 0; i < part.histogram.size(); ++i) total.histogram[i] += part.histogram[i];
 }
 
+// Values of a block that holds a NaN or an infinity, one at a time (rare: the recorder stops on
+// them). Same bin arithmetic as block_histogram.
+void add_scalar(const float* x, std::int64_t n, float lo, float width_inv, std::int64_t bins,
+                TensorStats& part) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float v = x[i];
+    if (!std::isfinite(v)) {
+      ++part.nan_count;
+      continue;
+    }
+    part.min = part.count ? std::min(part.min, static_cast<double>(v)) : v;
+    part.max = part.count ? std::max(part.max, static_cast<double>(v)) : v;
+    part.sum += v;
+    part.sum_squares += static_cast<double>(v) * v;
+    ++part.count;
+    if (bins > 0) {
+      const float pos = (v - lo) * width_inv;
+      if (pos < 0)
+        ++part.below;
+      else if (pos >= static_cast<float>(bins))
+        ++part.above;
+      else
+        ++part.histogram[static_cast<std::size_t>(pos)];
+    }
+  }
+}
+
+// One thread's range [begin, end) in blocks: the vectorised block loops for finite blocks, the
+// scalar loop for the others.
+TensorStats range_stats(const float* data, std::int64_t begin, std::int64_t end, std::int64_t bins,
+                        float lo, float width_inv) {
+  TensorStats part;
+  part.histogram.assign(static_cast<std::size_t>(bins), 0);
+  std::vector<std::int64_t> slots(bins > 0 ? static_cast<std::size_t>(bins + 2) : 0, 0);
+  for (std::int64_t b = begin; b < end; b += kStatsBlock) {
+    const std::int64_t n = std::min(kStatsBlock, end - b);
+    const BlockMoments m = block_moments(data + b, n);
+    if (!m.finite) {
+      add_scalar(data + b, n, lo, width_inv, bins, part);
+      continue;
+    }
+    part.min = part.count ? std::min(part.min, static_cast<double>(m.min)) : m.min;
+    part.max = part.count ? std::max(part.max, static_cast<double>(m.max)) : m.max;
+    part.sum += m.sum;
+    part.sum_squares += m.sum_squares;
+    part.count += n;
+    if (bins > 0) block_histogram(data + b, n, lo, width_inv, bins, slots.data());
+  }
+  if (bins > 0) {
+    part.below += slots.front();
+    part.above += slots.back();
+    for (std::size_t i = 0; i < part.histogram.size(); ++i) part.histogram[i] += slots[i + 1];
+  }
+  return part;
+}
+
 }  // namespace
 
 TensorStats tensor_stats(const at::Tensor& x_in, std::int64_t bins, double lo, double hi) {
@@ -56,41 +117,19 @@ TensorStats tensor_stats(const at::Tensor& x_in, std::int64_t bins, double lo, d
   total.lo = lo;
   total.hi = hi;
   total.histogram.assign(static_cast<std::size_t>(bins), 0);
-  const double width_inv = bins > 0 ? static_cast<double>(bins) / (hi - lo) : 0.0;
-  std::mutex merge_mutex;
-  at::parallel_for(0, x.numel(), 32768, [&](std::int64_t begin, std::int64_t end) {
-    TensorStats part;
-    part.histogram.assign(static_cast<std::size_t>(bins), 0);
-    float mn = std::numeric_limits<float>::infinity(), mx = -std::numeric_limits<float>::infinity();
-    double sum = 0, sum_squares = 0;
-    for (std::int64_t i = begin; i < end; ++i) {
-      const float v = data[i];
-      if (!std::isfinite(v)) {
-        ++part.nan_count;
-        continue;
-      }
-      mn = std::min(mn, v);
-      mx = std::max(mx, v);
-      sum += v;
-      sum_squares += static_cast<double>(v) * v;
-      ++part.count;
-      if (bins > 0) {
-        const double pos = (static_cast<double>(v) - lo) * width_inv;
-        if (pos < 0)
-          ++part.below;
-        else if (pos >= static_cast<double>(bins))
-          ++part.above;
-        else
-          ++part.histogram[static_cast<std::size_t>(pos)];
-      }
-    }
-    part.min = mn;
-    part.max = mx;
-    part.sum = sum;
-    part.sum_squares = sum_squares;
-    std::lock_guard<std::mutex> lock(merge_mutex);
-    merge_into(total, part);
+  const float lo_f = static_cast<float>(lo);
+  const float width_inv = bins > 0 ? static_cast<float>(static_cast<double>(bins) / (hi - lo)) : 0;
+  // Partial results are merged in the order of their ranges, not of the threads' finishing, so
+  // that the float64 sums are the same bits on every run with the same thread count.
+  std::map<std::int64_t, TensorStats> parts;
+  std::mutex parts_mutex;
+  constexpr std::int64_t kGrain = std::int64_t{1} << 20;
+  at::parallel_for(0, x.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
+    TensorStats part = range_stats(data, begin, end, bins, lo_f, width_inv);
+    std::lock_guard<std::mutex> lock(parts_mutex);
+    parts.emplace(begin, std::move(part));
   });
+  for (const auto& [begin, part] : parts) merge_into(total, part);
   finish(total);
   return total;
 }
@@ -113,7 +152,11 @@ TensorStats tensor_stats_reference(const at::Tensor& x_in, std::int64_t bins, do
     s.sum_squares = (values * values).sum().item<double>();
   }
   if (bins > 0) {
-    const at::Tensor pos = at::floor((values - lo) * (static_cast<double>(bins) / (hi - lo)));
+    // Scalars with a float32 tensor are rounded to float32 and the arithmetic is float32.
+    const double width_inv = static_cast<double>(bins) / (hi - lo);
+    const at::Tensor in_precision =
+        x_in.scalar_type() == at::kFloat ? values.to(at::kFloat) : values;
+    const at::Tensor pos = at::floor((in_precision - lo) * width_inv).to(at::kDouble);
     s.below = (pos < 0).sum().item<std::int64_t>();
     s.above = (pos >= bins).sum().item<std::int64_t>();
     const at::Tensor inside = pos.masked_select((pos >= 0).logical_and(pos < bins)).to(at::kLong);

@@ -14,14 +14,17 @@ struct TensorStats {
   double min = 0, max = 0, abs_max = 0, mean = 0, std = 0;  // std: population (divide by count)
   double sum = 0, sum_squares = 0;  // kept so statistics of several tensors can be merged exactly
   // Fixed bins over [lo, hi): bin i covers [lo + i w, lo + (i+1) w); values outside are counted in
-  // below / above, never dropped.
+  // below / above, never dropped. A value's bin is floor((v - lo) * (bins / (hi - lo))), computed
+  // in the tensor's precision: float32 arithmetic with lo and the factor rounded to float32 for
+  // float32 tensors (what lets the fused kernel use 8 lanes), float64 for others.
   double lo = 0, hi = 0;
   std::vector<std::int64_t> histogram;
   std::int64_t below = 0, above = 0;
 };
 
 // `bins` may be 0 (no histogram). Requires lo < hi when bins > 0. float32 CPU tensors use the fused
-// kernel; others go through the reference.
+// kernel (one thread below 2^20 values: waking a second one costs more than it saves at the sizes
+// the recorder sees); others go through the reference.
 TensorStats tensor_stats(const at::Tensor& x, std::int64_t bins = 0, double lo = 0, double hi = 1);
 TensorStats tensor_stats_reference(const at::Tensor& x, std::int64_t bins = 0, double lo = 0,
                                    double hi = 1);

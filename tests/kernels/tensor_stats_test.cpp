@@ -1,7 +1,9 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "kernels/tensor_stats.h"
 
@@ -57,6 +59,50 @@ TEST(TensorStats, FusedMatchesReferenceOnLargeRandomTensors) {
   EXPECT_EQ(fast.histogram, reference.histogram);
   EXPECT_EQ(fast.below, reference.below);
   EXPECT_EQ(fast.above, reference.above);
+}
+
+// The fused kernel works in blocks of kStatsBlock values with 8 lanes; a block holding a NaN or an
+// infinity is redone one value at a time. Sizes around both boundaries, non-finite values in some
+// blocks only, values on bin edges and far outside the range must all agree with the reference.
+TEST(TensorStats, FusedMatchesReferenceAcrossBlocksAndNonFiniteValues) {
+  at::manual_seed(11);
+  for (const std::int64_t n :
+       {1LL, 7LL, 8LL, 9LL, 1023LL, 1024LL, 1025LL, 3 * 1024LL + 5, 100003LL}) {
+    at::Tensor x = at::randn({n}) * 2;
+    // Exact bin edges of [-4, 4) in 16 bins, the range's ends and values that overflow an int
+    // when scaled into bins (of one sign mostly, so that the sums do not cancel).
+    const float special[] = {-4.0f, 4.0f, -3.5f, 0.5f, 1e12f, -1e11f, 3.9999998f};
+    for (std::int64_t i = 0; i < std::min<std::int64_t>(n, 7); ++i) x[i * (n / 7)] = special[i];
+    if (n > 2048) {
+      x[1500] = std::nanf("");
+      x[1501] = -INFINITY;
+    }
+    if (n == 9) x[8] = INFINITY;  // in the tail after the 8-lane loop
+    const TensorStats fast = tensor_stats(x, 16, -4.0, 4.0);
+    const TensorStats reference = tensor_stats_reference(x, 16, -4.0, 4.0);
+    SCOPED_TRACE("n = " + std::to_string(n));
+    EXPECT_EQ(fast.count, reference.count);
+    EXPECT_EQ(fast.nan_count, reference.nan_count);
+    EXPECT_DOUBLE_EQ(fast.min, reference.min);
+    EXPECT_DOUBLE_EQ(fast.max, reference.max);
+    EXPECT_NEAR(fast.mean, reference.mean, 1e-9 * std::max(1.0, std::abs(reference.mean)));
+    EXPECT_NEAR(fast.std, reference.std, 1e-9 * std::max(1.0, reference.std));
+    EXPECT_EQ(fast.histogram, reference.histogram);
+    EXPECT_EQ(fast.below, reference.below);
+    EXPECT_EQ(fast.above, reference.above);
+  }
+}
+
+// Partial sums are merged in range order, so the same input gives the same bits on every call.
+TEST(TensorStats, FusedSumsAreTheSameBitsOnEveryCall) {
+  at::manual_seed(12);
+  const at::Tensor x = at::randn({16, 64, 32, 32}) * 5 + 1;
+  const TensorStats first = tensor_stats(x, 32, -20.0, 20.0);
+  for (int repeat = 0; repeat < 5; ++repeat) {
+    const TensorStats again = tensor_stats(x, 32, -20.0, 20.0);
+    EXPECT_EQ(again.sum, first.sum);
+    EXPECT_EQ(again.sum_squares, first.sum_squares);
+  }
 }
 
 TEST(TensorStats, RejectsAnEmptyHistogramRange) {
