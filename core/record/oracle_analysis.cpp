@@ -13,7 +13,7 @@ namespace tdq {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 
 kernels::GridSpec grid_of(const AnalysisLayer& layer, int bits) {
   kernels::GridSpec grid;
@@ -34,12 +34,12 @@ void add_oracle_bound(Analysis& analysis, int bits) {
                      buckets = histogram.size(2);
   if (static_cast<std::size_t>(layers) != analysis.layers.size() || edges.size(1) + 1 != buckets)
     throw ConfigError("oracle bound: histogram arrays do not match the run's layers");
-  at::Tensor scale = at::full({layers, steps}, kNaN, at::kDouble);
-  at::Tensor lo = at::full({layers, steps}, kNaN, at::kDouble);
-  at::Tensor hi = at::full({layers, steps}, kNaN, at::kDouble);
-  at::Tensor static_scale = at::full({layers}, kNaN, at::kDouble);
-  at::Tensor mse_static = at::full({layers}, kNaN, at::kDouble);
-  at::Tensor mse_oracle = at::full({layers}, kNaN, at::kDouble);
+  at::Tensor scale = at::full({layers, steps}, kMissing, at::kDouble);
+  at::Tensor lo = at::full({layers, steps}, kMissing, at::kDouble);
+  at::Tensor hi = at::full({layers, steps}, kMissing, at::kDouble);
+  at::Tensor static_scale = at::full({layers}, kMissing, at::kDouble);
+  at::Tensor mse_static = at::full({layers}, kMissing, at::kDouble);
+  at::Tensor mse_oracle = at::full({layers}, kMissing, at::kDouble);
   for (std::int64_t l = 0; l < layers; ++l) {
     const AnalysisLayer& layer = analysis.layers[static_cast<std::size_t>(l)];
     if (!layer.quantizer || layer.grid.empty()) continue;

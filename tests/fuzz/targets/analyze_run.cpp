@@ -10,7 +10,7 @@
 
 namespace {
 
-tdq::fuzz::FolderTemplate& folder() {
+tdq::fuzz::FolderTemplate& analyze_run_folder() {
   static tdq::fuzz::FolderTemplate folder([](const std::filesystem::path& dir) {
     const auto tiny = tdq::test::make_tiny_model(dir);
     auto job = tdq::test::tiny_analyze_job(tiny);
@@ -20,14 +20,14 @@ tdq::fuzz::FolderTemplate& folder() {
   return folder;
 }
 
-std::vector<std::string> seeds() { return folder().seeds(); }
+std::vector<std::string> analyze_run_seeds() { return analyze_run_folder().seeds(); }
 
 }  // namespace
 
-TDQ_FUZZ_SEEDS(analyze_run, seeds)
+TDQ_FUZZ_SEEDS(analyze_run, analyze_run_seeds)
 
 TDQ_FUZZ_TARGET(analyze_run) {
-  folder().fuzz(bytes, [](const std::filesystem::path& dir) {
+  analyze_run_folder().fuzz(bytes, [](const std::filesystem::path& dir) {
     try {
       tdq::read_sample_image_files(dir);
     } catch (const tdq::Error&) {

@@ -5,18 +5,19 @@
 
 namespace {
 
-tdq::fuzz::FolderTemplate& folder() {
+tdq::fuzz::FolderTemplate& feature_net_folder() {
   static tdq::fuzz::FolderTemplate folder(
       [](const std::filesystem::path& dir) { return tdq::test::make_tiny_model(dir).features; });
   return folder;
 }
 
-std::vector<std::string> seeds() { return folder().seeds(); }
+std::vector<std::string> feature_net_seeds() { return feature_net_folder().seeds(); }
 
 }  // namespace
 
-TDQ_FUZZ_SEEDS(feature_net, seeds)
+TDQ_FUZZ_SEEDS(feature_net, feature_net_seeds)
 
 TDQ_FUZZ_TARGET(feature_net) {
-  folder().fuzz(bytes, [](const std::filesystem::path& dir) { tdq::load_feature_net(dir); });
+  feature_net_folder().fuzz(bytes,
+                            [](const std::filesystem::path& dir) { tdq::load_feature_net(dir); });
 }

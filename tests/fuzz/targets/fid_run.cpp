@@ -34,11 +34,11 @@ Run& run() {
   return run;
 }
 
-std::vector<std::string> seeds() { return run().folder.seeds(); }
+std::vector<std::string> fid_run_seeds() { return run().folder.seeds(); }
 
 }  // namespace
 
-TDQ_FUZZ_SEEDS(fid_run, seeds)
+TDQ_FUZZ_SEEDS(fid_run, fid_run_seeds)
 
 TDQ_FUZZ_TARGET(fid_run) {
   Run& r = run();

@@ -5,18 +5,18 @@
 
 namespace {
 
-tdq::fuzz::FolderTemplate& folder() {
+tdq::fuzz::FolderTemplate& model_template() {
   static tdq::fuzz::FolderTemplate folder(
       [](const std::filesystem::path& dir) { return tdq::test::make_tiny_model(dir).model; });
   return folder;
 }
 
-std::vector<std::string> seeds() { return folder().seeds(); }
+std::vector<std::string> model_folder_seeds() { return model_template().seeds(); }
 
 }  // namespace
 
-TDQ_FUZZ_SEEDS(model_folder, seeds)
+TDQ_FUZZ_SEEDS(model_folder, model_folder_seeds)
 
 TDQ_FUZZ_TARGET(model_folder) {
-  folder().fuzz(bytes, [](const std::filesystem::path& dir) { tdq::load_model(dir); });
+  model_template().fuzz(bytes, [](const std::filesystem::path& dir) { tdq::load_model(dir); });
 }

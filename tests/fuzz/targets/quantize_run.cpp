@@ -33,11 +33,11 @@ Runs& runs() {
   return runs;
 }
 
-std::vector<std::string> seeds() { return runs().folder.seeds(); }
+std::vector<std::string> quantize_run_seeds() { return runs().folder.seeds(); }
 
 }  // namespace
 
-TDQ_FUZZ_SEEDS(quantize_run, seeds)
+TDQ_FUZZ_SEEDS(quantize_run, quantize_run_seeds)
 
 TDQ_FUZZ_TARGET(quantize_run) {
   Runs& r = runs();
