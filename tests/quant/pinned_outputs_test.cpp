@@ -2,10 +2,13 @@
 // it) is provably behaviour-preserving: the shipped runs' samples and, on the tiny U-Net, the
 // outputs and quantizer state of every interval kind after calibration and after learning.
 //
-// The fingerprints are exact (a hash of the float bytes) on the kind of machine they were pinned
-// on; convolution kernels differ between CPU generations, so elsewhere only the sum is compared,
-// to a relative 1e-4. After a deliberate change of results, rerun with TDQ_PRINT_PINNED=1 and copy
-// the printed table.
+// The fingerprints are exact (a hash of the float bytes) on the kinds of machine they were pinned
+// on: oneDNN and OpenBLAS pick their kernels by instruction set, and a last-bit difference in one
+// convolution moves a 4-bit rounding and grows over 20 sampling steps (the shipped runs' sums
+// differ by up to 0.9% between the AVX-512 and the AVX2 machines). Elsewhere only the sum is
+// compared, to a relative 3%: enough to catch a broken quantizer, not a reordered sum. After a
+// deliberate change of results, rerun with TDQ_PRINT_PINNED=1 on each kind of machine and copy the
+// printed table.
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
@@ -46,11 +49,12 @@ struct Pinned {
   std::uint64_t hash;
   double sum;
 };
+using PinnedTable = std::map<std::string, Pinned>;
 
-// Pinned on the 2-core AMD EPYC (AVX-512, Zen 5 features) machines this project is built and
-// tested on.
-const std::map<std::string, Pinned>& pinned() {
-  static const std::map<std::string, Pinned> table = {
+// The 2-core AMD EPYC machines this project is built and tested on come in two kinds, told apart
+// by their AVX-512 flags (see machine_kind()).
+const PinnedTable& pinned_avx512() {
+  static const PinnedTable table = {
       {"calibrated.minmax", {0x657ff1792713e29cULL, -58.911649720277637}},
       {"calibrated.table", {0x3e214ccce9c7eec6ULL, 97122.179395979736}},
       {"calibrated.table-2", {0xd67f73214c7d4041ULL, 97125.596623438876}},
@@ -74,9 +78,36 @@ const std::map<std::string, Pinned>& pinned() {
   return table;
 }
 
-// Exact only where oneDNN picks the same kernels as where the hashes were taken: an AMD EPYC with
-// the same AVX-512 features (it dispatches on them).
-bool pinning_machine() {
+const PinnedTable& pinned_avx2() {
+  static const PinnedTable table = {
+      {"calibrated.minmax", {0x3768de5fc4551a5fULL, -58.911637828787207}},
+      {"calibrated.table", {0xc3b24631c3998356ULL, 97122.17938635996}},
+      {"calibrated.table-2", {0x22f50eca6a1541e5ULL, 97125.581065664301}},
+      {"calibrated.dynamic", {0xde5ffcd45d19f4edULL, -75.142127642757259}},
+      {"calibrated.dynamic-asym", {0xc3341b34d444d568ULL, -77.210470587422606}},
+      {"calibrated.minmax-asym-channel", {0x27a5da8374278d10ULL, 140.42287180654967}},
+      {"calibrated.tdq-ptq", {0x1fe3199eb477d93dULL, -7172.8446753003045}},
+      {"calibrated.tdq-constant", {0x571f3f5bcb811d32ULL, -200.76189735186881}},
+      {"learned.lsq", {0x1798699ca86ba8deULL, 610.60645142238354}},
+      {"learned.pact", {0x5f88c1d9be811ba5ULL, 610.04938858528612}},
+      {"learned.nipq", {0xcf2f4908cee32a47ULL, 598.59703254394117}},
+      {"learned.tdq", {0x2b1b1927e22edc5fULL, -6515.0402418097783}},
+      {"learned.table", {0xbbaa62b293166635ULL, 97795.551749217178}},
+      {"learned.dynamic", {0x9ce03febc7a001e3ULL, 581.34624981629895}},
+      {"learned.ptq4dm", {0xd01c995a0ade9627ULL, -58.912065034630359}},
+      {"shipped.lsq-w4a4", {0x2375ec1d37c7f2cfULL, -861.30897498549893}},
+      {"shipped.pact-w4a4", {0x866c1c7850ce6ff3ULL, -868.21911370102316}},
+      {"shipped.nipq-w4a4", {0x2e5ef29e00d7d941ULL, -819.54943475587061}},
+      {"shipped.tdq-w4a4", {0x168abfd065480c0eULL, -896.67951085098321}},
+  };
+  return table;
+}
+
+enum class MachineKind { kEpycAvx512, kEpycAvx2, kOther };
+
+// oneDNN dispatches on the exact AVX-512 feature set, so the AVX-512 kind is that set; the AVX2
+// kind has no AVX-512 at all.
+MachineKind machine_kind() {
   static const std::string kPinnedAvx512 =
       "avx512_bf16 avx512_bitalg avx512_vbmi2 avx512_vnni avx512_vp2intersect avx512_vpopcntdq "
       "avx512bw avx512cd avx512dq avx512f avx512ifma avx512vbmi avx512vl";
@@ -88,13 +119,18 @@ bool pinning_machine() {
   }
   std::istringstream words(flags);
   std::vector<std::string> avx512;
+  bool avx2 = false;
   for (std::string word; words >> word;) {
     if (word.rfind("avx512", 0) == 0) avx512.push_back(word);
+    avx2 = avx2 || word == "avx2";
   }
   std::sort(avx512.begin(), avx512.end());
   std::string joined;
   for (const auto& word : avx512) joined += (joined.empty() ? "" : " ") + word;
-  return model.find("AMD EPYC") != std::string::npos && joined == kPinnedAvx512;
+  if (model.find("AMD EPYC") == std::string::npos) return MachineKind::kOther;
+  if (joined == kPinnedAvx512) return MachineKind::kEpycAvx512;
+  if (avx512.empty() && avx2) return MachineKind::kEpycAvx2;
+  return MachineKind::kOther;
 }
 
 void expect_pinned(const std::string& name, const Fingerprint& print) {
@@ -103,13 +139,15 @@ void expect_pinned(const std::string& name, const Fingerprint& print) {
               << std::setprecision(17) << print.sum << "}},\n";
     return;
   }
-  const auto it = pinned().find(name);
-  ASSERT_NE(it, pinned().end()) << name << " is not pinned (run with TDQ_PRINT_PINNED=1)";
-  if (pinning_machine()) {
+  const MachineKind kind = machine_kind();
+  const PinnedTable& table = kind == MachineKind::kEpycAvx2 ? pinned_avx2() : pinned_avx512();
+  const auto it = table.find(name);
+  ASSERT_NE(it, table.end()) << name << " is not pinned (run with TDQ_PRINT_PINNED=1)";
+  if (kind != MachineKind::kOther) {
     EXPECT_EQ(print.hash, it->second.hash)
         << name << ": output changed (sum " << print.sum << ", pinned " << it->second.sum << ")";
   } else {
-    EXPECT_NEAR(print.sum, it->second.sum, 1e-4 * std::max(1.0, std::abs(it->second.sum))) << name;
+    EXPECT_NEAR(print.sum, it->second.sum, 0.03 * std::max(1.0, std::abs(it->second.sum))) << name;
   }
 }
 
