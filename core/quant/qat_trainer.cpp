@@ -142,8 +142,10 @@ QatResult train_on_ranks(UNetImpl& model, QuantizedModel& twin, const at::Tensor
     auto generator = at::make_generator<at::CPUGeneratorImpl>(step_seed(config.seed, -1, 0));
     const at::Tensor index =
         at::randint(n, {config.batch_size}, generator, at::TensorOptions().dtype(at::kLong));
-    const InitialSteps initial = statistics_initial_steps(
-        model, twin, images.index_select(0, index), schedule, options.init_passes, config.seed);
+    // Split over the ranks like the training batches (the same steps on every rank).
+    const InitialSteps initial =
+        statistics_initial_steps(model, twin, images.index_select(0, index), schedule,
+                                 options.init_passes, config.seed, dist);
     twin.set_static_steps(initial.steps);
     if (twin.config().tdq_init == TdqInit::PerStep) twin.fit_temporal(initial.per_sample);
     if (method == QuantMethod::Table) twin.init_step_table(options.bake_timesteps);

@@ -69,9 +69,10 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   // The front is of whole configs: at the searched budget it predicts what the search chose.
   const auto search_json = read_json_file(path("search") + "/run.json");
   for (const auto& point : search_json.at("weight").at("pareto").at("points")) {
-    if (point.at("budget_mean_bits").get<double>() == 6.0)
+    if (point.at("budget_mean_bits").get<double>() == 6.0) {
       EXPECT_NEAR(point.at("predicted").get<double>(), search_json.at("predicted").get<double>(),
                   1e-12);
+    }
   }
 
   // `tdq quantize --config` places exactly the searched bits.
