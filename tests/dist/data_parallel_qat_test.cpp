@@ -13,39 +13,20 @@
 #include "core/model/model_io.h"
 #include "core/quant/data_parallel_qat.h"
 #include "tests/dist/dist_support.h"
+#include "tests/dist/twin_on_ranks.h"
 #include "tests/support/quant_fixture.h"
 #include "tests/support/temp_dir.h"
 
 namespace tdq {
 namespace {
 
-class DataParallelQat : public test::QuantizedTwin {
+class DataParallelQat : public test::TwinOnRanks {
  protected:
-  void SetUp() override {
-    if (!distributed_support()) GTEST_SKIP() << "built without TDQ_WITH_DISTRIBUTED";
-    // One intra-op thread: the two ranks share this process's cores, and a single thread keeps
-    // oneDNN's summation order the same in every run.
-    threads_before = at::get_num_threads();
-    at::set_num_threads(1);
-  }
-  void TearDown() override {
-    if (threads_before > 0) at::set_num_threads(threads_before);
-  }
   static at::Tensor images() { return test::qat_images(); }
   static QatOptions options(std::int64_t steps) {
     QatOptions o = test::tiny_qat_options(steps);
     o.train.log_every = 1;  // every step's loss, to compare ranks step by step
     return o;
-  }
-  // A model with the fixture model's weights: each rank needs its own (training freezes and
-  // unfreezes the model's parameters).
-  UNet copy_of_model() {
-    UNet copy(test::tiny_unet_config());
-    at::NoGradGuard no_grad;
-    auto source = named_parameters_map(*model);
-    for (auto& [name, tensor] : named_parameters_map(*copy)) tensor.copy_(source.at(name));
-    copy->eval();
-    return copy;
   }
   // Largest |a - b| over every tensor of two twins' states, relative to the tensor's largest |a|.
   static double state_difference(const QuantizedModel& a, const QuantizedModel& b) {
@@ -77,7 +58,6 @@ class DataParallelQat : public test::QuantizedTwin {
     for (int r = 1; r < world_size; ++r) EXPECT_EQ(state_difference(*twins[0], *twins[r]), 0.0);
     return std::move(twins[0]);
   }
-  int threads_before = 0;
 };
 
 TEST_F(DataParallelQat, TwoRanksMatchOneProcess) {

@@ -14,23 +14,13 @@
 #include "core/model/model_io.h"
 #include "core/quant/step_init.h"
 #include "tests/dist/dist_support.h"
+#include "tests/dist/twin_on_ranks.h"
 #include "tests/support/quant_fixture.h"
 
 namespace tdq {
 namespace {
 
-class ShardedStepInit : public test::QuantizedTwin {
- protected:
-  void SetUp() override {
-    if (!distributed_support()) GTEST_SKIP() << "built without TDQ_WITH_DISTRIBUTED";
-    threads_before = at::get_num_threads();
-    at::set_num_threads(1);
-  }
-  void TearDown() override {
-    if (threads_before > 0) at::set_num_threads(threads_before);
-  }
-  int threads_before = 0;
-};
+class ShardedStepInit : public test::TwinOnRanks {};
 
 TEST_F(ShardedStepInit, TwoRanksSplitTheWorkAndGetOneProcessSteps) {
   QuantizedModel twin(*model, w4a4(QuantMethod::Lsq));
@@ -41,13 +31,8 @@ TEST_F(ShardedStepInit, TwoRanksSplitTheWorkAndGetOneProcessSteps) {
 
   std::mutex mutex;
   std::vector<InitialSteps> ranks(2);
-  std::vector<UNet> models;  // one per rank, as separate processes have
-  for (int rank = 0; rank < 2; ++rank) {
-    models.emplace_back(test::tiny_unet_config());
-    at::NoGradGuard no_grad;
-    const auto source = named_parameters_map(*model);
-    for (auto& [name, tensor] : named_parameters_map(*models.back())) tensor.copy_(source.at(name));
-  }
+  std::vector<UNet> models;
+  for (int rank = 0; rank < 2; ++rank) models.push_back(copy_of_model());
   test::on_ranks(2, [&](const DistContext& dist) {
     InitialSteps mine = statistics_initial_steps(*models[static_cast<std::size_t>(dist.rank)], twin,
                                                  batch, schedule, kPasses, 7, dist);
