@@ -1300,4 +1300,19 @@ Spearman rank correlation of predicted and measured: %2</translation>
         <translation>Layer x time-window sensitivity: %1</translation>
     </message>
 </context>
+<context>
+    <name>tdq::views::SettingsCheck</name>
+    <message>
+        <source>Settings file %1 cannot be read; using the defaults</source>
+        <translation>Settings file %1 cannot be read; using the defaults</translation>
+    </message>
+    <message>
+        <source>Settings file %1 is damaged; using what could be read and the defaults for the rest</source>
+        <translation>Settings file %1 is damaged; using what could be read and the defaults for the rest</translation>
+    </message>
+    <message>
+        <source>Settings file %1: no translation for language &apos;%2&apos; (%3); using English</source>
+        <translation>Settings file %1: no translation for language &apos;%2&apos; (%3); using English</translation>
+    </message>
+</context>
 </TS>

@@ -1290,4 +1290,19 @@ Spearman rank correlation of predicted and measured: %2</source>
         <translation>层 × 时间窗口敏感度：%1</translation>
     </message>
 </context>
+<context>
+    <name>tdq::views::SettingsCheck</name>
+    <message>
+        <source>Settings file %1 cannot be read; using the defaults</source>
+        <translation>无法读取设置文件 %1；使用默认设置</translation>
+    </message>
+    <message>
+        <source>Settings file %1 is damaged; using what could be read and the defaults for the rest</source>
+        <translation>设置文件 %1 已损坏；使用能读取的部分，其余使用默认设置</translation>
+    </message>
+    <message>
+        <source>Settings file %1: no translation for language &apos;%2&apos; (%3); using English</source>
+        <translation>设置文件 %1：没有语言 &apos;%2&apos; 的翻译（%3）；使用英文</translation>
+    </message>
+</context>
 </TS>

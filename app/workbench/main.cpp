@@ -3,6 +3,7 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QImage>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
 
@@ -10,6 +11,7 @@
 
 #include "views/command_line.h"
 #include "views/main_window.h"
+#include "views/settings_check.h"
 #include "views/translator.h"
 
 namespace {
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("TDQ"));
   QApplication::setApplicationName(QStringLiteral("TDQ Workbench"));
   QApplication::setApplicationVersion(QStringLiteral(TDQ_VERSION));
+  // First of all reads of the settings: see settings_problem().
+  const QSettings::Status settings_status = QSettings().status();
 
   using tdq::views::CommandLine;
   // Parsed twice: the first pass finds --lang, the second builds the help and error texts again
@@ -46,6 +50,10 @@ int main(int argc, char** argv) {
   }
 
   tdq::views::MainWindow window;
+  if (const QString problem = tdq::views::settings_problem(settings_status); !problem.isEmpty()) {
+    print(stderr, tdq::views::CommandLine::tr("tdq-workbench: %1\n").arg(problem));
+    window.statusBar()->showMessage(problem);
+  }
   if (!command_line.export_report.isEmpty()) {
     if (!window.open_run(command_line.export_report, /*remember=*/false)) {
       print(stderr, tdq::views::CommandLine::tr("tdq-workbench: cannot export the report: %1\n")

@@ -31,16 +31,23 @@ std::vector<std::filesystem::path> model_candidates(const std::filesystem::path&
   return out;
 }
 
-// The first candidate folder holding the model the run was made for.
+// The first candidate folder holding the model the run was made for. When none does, the message
+// names the first folder that holds another model: "not found" alone would send the user looking
+// for a folder that is right there.
 LoadedModel find_model(const std::filesystem::path& run, const std::filesystem::path& written,
                        const std::string& sha256) {
+  std::string other;
   for (const auto& dir : model_candidates(run, written)) {
     if (!std::filesystem::exists(dir / kConfigFile)) continue;
     LoadedModel model = load_model(dir);
     if (model.weights_sha256 == sha256) return model;
+    if (other.empty()) {
+      other = "; " + dir.string() + " holds another model (sha256 " +
+              model.weights_sha256.substr(0, 12) + "...)";
+    }
   }
   throw ConfigError((run / kRunJson).string() + ": its model " + written.string() + " (sha256 " +
-                    sha256.substr(0, 12) + "...) is not found");
+                    sha256.substr(0, 12) + "...) is not found" + other);
 }
 
 template <class T>
