@@ -8,6 +8,7 @@
 #include "app/cli/cli_support.h"
 #include "core/common/errors.h"
 #include "core/common/runtime.h"
+#include "core/dist/dist_context.h"
 #include "core/quant/quant_run.h"
 #include "core/record/analysis_io.h"
 #include "core/record/schedule_coverage.h"
@@ -38,7 +39,11 @@ std::string percent(const nlohmann::json& v) {
   return text;
 }
 
-void run_analyze(const AnalyzeCliOptions& o) {
+void run_analyze(const AnalyzeCliOptions& given) {
+  // Under torchrun or --nproc every rank runs this; one process is the world of size 1.
+  const DistContext dist = connect_dist(dist_env_from_process());
+  AnalyzeCliOptions o = given;
+  if (!is_root(dist)) o.common.quiet = true;  // one progress bar and one report: rank 0's
   apply_common_options(o.common);
   note_stale_temporaries(o.out, o.common);
   const c10::Device device = parse_device(o.common.device);
@@ -64,7 +69,8 @@ void run_analyze(const AnalyzeCliOptions& o) {
   }
   const auto start = std::chrono::steady_clock::now();
   const AnalysisRun run = run_analysis(loaded, twin.get(), o.quant, linear_schedule(), options,
-                                       make_progress_bar("analyze", o.common));
+                                       make_progress_bar("analyze", o.common), dist);
+  if (!is_root(dist)) return;  // every rank holds the record; rank 0 alone writes and reports
   const auto written = write_analysis_run(run, o.out);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -138,6 +144,7 @@ void add_analyze_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(0, 8))
       ->capture_default_str();
   add_common_options(*c, o->common);
+  add_nproc_option(*c);
   c->callback([o, &action] { action = [o] { run_analyze(*o); }; });
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 // Which consecutive batches of a sharded run a rank takes.
 #include <cstdint>
+#include <string>
+
+#include "core/common/errors.h"
 
 #include "core/dist/dist_context.h"
 
@@ -16,6 +19,18 @@ struct BatchShard {
 // single process takes its accumulator's shift from, and so that rank order is sample order.
 inline BatchShard batch_shard(std::int64_t batches, const DistContext& dist) {
   return {batches * dist.rank / dist.world_size, batches * (dist.rank + 1) / dist.world_size};
+}
+
+// The same, for a run whose batch count the user chose: ConfigError on `field` (value `value`) when
+// there are fewer batches than ranks, since a rank without a batch has nothing to reduce.
+inline BatchShard checked_batch_shard(std::int64_t batches, const DistContext& dist,
+                                      const std::string& field, const std::string& value) {
+  if (batches < dist.world_size) {
+    throw ConfigError(field, value,
+                      "gives " + std::to_string(batches) + " batch(es) for " +
+                          std::to_string(dist.world_size) + " ranks: each rank needs one");
+  }
+  return batch_shard(batches, dist);
 }
 
 }  // namespace tdq

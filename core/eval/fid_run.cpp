@@ -136,12 +136,8 @@ FidResult run_fid(UNetImpl& model, const NoiseSchedule& schedule, FeatureExtract
   if (options.steps.empty()) throw ConfigError("fid.steps", "", "no step count given");
   check(options, extractor, reference);
   const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
-  if (batches < dist.world_size) {
-    throw ConfigError("fid.count", std::to_string(options.count),
-                      "gives " + std::to_string(batches) + " batch(es) for " +
-                          std::to_string(dist.world_size) + " ranks: each rank needs one");
-  }
-  const BatchShard shard = batch_shard(batches, dist);
+  const BatchShard shard =
+      checked_batch_shard(batches, dist, "fid.count", std::to_string(options.count));
   for (std::int64_t steps : options.steps) {
     for (std::uint64_t seed : options.seeds) {
       if (fp_points && !fp_points->count({steps, seed})) {

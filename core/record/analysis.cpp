@@ -8,10 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/errors.h"
+#include "core/dist/shard.h"
 #include "core/quant/quant_config.h"
 #include "core/record/clip_bounds.h"
 #include "core/record/layer_summary.h"
 #include "core/record/oracle_analysis.h"
+#include "core/record/reduce_record.h"
 #include "core/record/scale_curves.h"
 
 namespace tdq {
@@ -193,7 +195,8 @@ Analysis make_analysis(const SideBySideRecord& record, const UNetImpl& model,
 
 AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
                          const std::string& quant_run, const NoiseSchedule& schedule,
-                         const AnalyzeOptions& options, const ProgressFn& progress) {
+                         const AnalyzeOptions& options, const ProgressFn& progress,
+                         const DistContext& dist) {
   if (options.edge_samples < 1) {
     throw ConfigError("analysis.edge_samples", std::to_string(options.edge_samples),
                       "must be positive");
@@ -206,7 +209,14 @@ AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
       (edge_count + options.record.batch_size - 1) / options.record.batch_size;
   const std::int64_t main_batches =
       (options.record.count + options.record.batch_size - 1) / options.record.batch_size;
-  const std::int64_t total = (edge_batches + main_batches) * steps;
+  // This rank's share of the record; the edge pass is small and every rank makes it whole, so
+  // every rank has the same bin edges without a collective.
+  SideBySideOptions mine = options.record;
+  const BatchShard shard =
+      checked_batch_shard(main_batches, dist, "record.count", std::to_string(options.record.count));
+  mine.first_batch = shard.first;
+  mine.end_batch = shard.end;
+  const std::int64_t total = (edge_batches + shard.end - shard.first) * steps;
 
   // Pass 1: each layer's min..max over every step of the first samples (FP, same seeds).
   SideBySideOptions edge = options.record;
@@ -220,11 +230,11 @@ AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
         return !progress || progress({p.done, total, "edges " + p.message});
       });
   // Pass 2: the record.
-  const SideBySideRecord record = record_side_by_side(
-      unet, twin, schedule, options.record, histogram_ranges(ranges_only.fp),
-      [&](const ProgressInfo& p) {
+  SideBySideRecord record = record_side_by_side(
+      unet, twin, schedule, mine, histogram_ranges(ranges_only.fp), [&](const ProgressInfo& p) {
         return !progress || progress({edge_batches * steps + p.done, total, p.message});
       });
+  all_reduce_record(dist, record, options.record.count, options.record.keep_images);
 
   AnalysisInfo info;
   info.model_dir = model.dir.string();
@@ -244,6 +254,7 @@ AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
   info.seconds_edges = ranges_only.seconds;
   if (twin) info.calibration_timesteps = options.calibration_timesteps;
   info.oracle_bits = options.oracle_bits;
+  info.world_size = dist.world_size;
   AnalysisRun run;
   run.analysis = make_analysis(record, unet, twin, info);
   // What a perfect time-dependent interval could gain over the best static one, per layer.
@@ -275,7 +286,8 @@ nlohmann::json to_json(const AnalysisInfo& i) {
              "over all "
              "steps, widened 5% each side); values outside go to under/overflow buckets"}}},
           {"seconds", {{"edges", i.seconds_edges}, {"record", i.seconds_record}}},
-          {"accumulator_bytes", i.accumulator_bytes}};
+          {"accumulator_bytes", i.accumulator_bytes},
+          {"world_size", i.world_size}};
 }
 
 nlohmann::json summary_json(const Analysis& a) {

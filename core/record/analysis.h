@@ -9,6 +9,7 @@
 
 #include "core/common/progress.h"
 #include "core/diffusion/noise_schedule.h"
+#include "core/dist/dist_context.h"
 #include "core/model/model_io.h"
 #include "core/quant/quantized_model.h"
 #include "core/record/side_by_side.h"
@@ -54,7 +55,8 @@ struct AnalysisInfo {
   std::vector<std::int64_t> calibration_timesteps;  // quantize run's, empty when FP only
   int oracle_bits = 0;                              // AnalyzeOptions::oracle_bits
   double seconds_edges = 0, seconds_record = 0;
-  std::int64_t accumulator_bytes = 0;
+  std::int64_t accumulator_bytes = 0;  // per rank
+  int world_size = 1;                  // ranks that shared the record (`--nproc`)
 };
 
 // The result of `tdq analyze`: plain values. `arrays` are the contents of stats.safetensors:
@@ -92,9 +94,13 @@ struct AnalysisRun {
   at::Tensor fp_images, quant_images;   // for the sample grids
   std::vector<StepImages> step_images;  // for the step slider (samples/steps/)
 };
+// With several ranks (`dist`), each records its consecutive share of the batches with the noise
+// one process gives them, and the accumulators are reduced (core/record/reduce_record.h): every
+// rank returns the whole run. ConfigError on record.count when there are fewer batches than ranks.
 AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
                          const std::string& quant_run, const NoiseSchedule& schedule,
-                         const AnalyzeOptions& options, const ProgressFn& progress = {});
+                         const AnalyzeOptions& options, const ProgressFn& progress = {},
+                         const DistContext& dist = {});
 
 // Builds the value struct from a record (no I/O).
 Analysis make_analysis(const SideBySideRecord& record, const UNetImpl& model,

@@ -174,6 +174,8 @@ AnalysisInfo info_from_json(const nlohmann::json& j, const std::filesystem::path
   i.seconds_edges = json_field<double>(j, "/seconds/edges", file);
   i.seconds_record = json_field<double>(j, "/seconds/record", file);
   i.accumulator_bytes = json_field<std::int64_t>(j, "/accumulator_bytes", file);
+  // Absent in runs made before 2026-12-03, all by one process.
+  i.world_size = j.contains("world_size") ? json_field<int>(j, "/world_size", file) : 1;
   return i;
 }
 

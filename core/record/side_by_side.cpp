@@ -113,13 +113,24 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
                    options.seed, c10::kCPU);
   const double eta = sampler_eta(options.sampler.kind);
   const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
+  if (options.first_batch < 0 || options.first_batch > batches) {
+    throw ConfigError("record.first_batch", std::to_string(options.first_batch),
+                      "must be in 0.." + std::to_string(batches));
+  }
+  if (options.end_batch != -1 &&
+      (options.end_batch < options.first_batch || options.end_batch > batches)) {
+    throw ConfigError(
+        "record.end_batch", std::to_string(options.end_batch),
+        "must be -1 or in " + std::to_string(options.first_batch) + ".." + std::to_string(batches));
+  }
+  const std::int64_t end_batch = options.end_batch < 0 ? batches : options.end_batch;
+  rec.first_image = std::min(options.first_batch * options.batch_size, options.keep_images);
   std::vector<at::Tensor> fp_kept, quant_kept;
-  std::int64_t kept = 0;
   std::vector<at::Tensor> fp_inputs;
   const auto snapshot_steps =
       step_image_indices(steps, options.step_images > 0 ? options.step_image_every : 0);
   std::size_t next_snapshot = 0;
-  for (std::int64_t b = 0; b < batches; ++b) {
+  for (std::int64_t b = options.first_batch; b < end_batch; ++b) {
     const std::int64_t begin = b * options.batch_size;
     const std::int64_t size = std::min(options.batch_size, options.count - begin);
     const std::uint64_t seed = batch_noise_seed(options.seed, b);
@@ -172,14 +183,16 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
         snapshot->fp_x0 = first(f.x0, options.step_images);
       }
       x_fp = f.x_prev;
-      report_progress(progress, {b * steps + k + 1, batches * steps, "t=" + std::to_string(t)});
+      report_progress(progress,
+                      {(b - options.first_batch) * steps + k + 1,
+                       (end_batch - options.first_batch) * steps, "t=" + std::to_string(t)});
     }
     fp_inputs.clear();
-    const std::int64_t keep = std::min(size, options.keep_images - kept);
+    // Samples [begin, begin + size) of which the first keep_images are kept.
+    const std::int64_t keep = std::min(size, options.keep_images - begin);
     if (keep > 0) {
       fp_kept.push_back(x_fp.narrow(0, 0, keep).to(c10::kCPU));
       if (twin) quant_kept.push_back(x_q.narrow(0, 0, keep).to(c10::kCPU));
-      kept += keep;
     }
   }
   if (!fp_kept.empty()) rec.fp_images = at::cat(fp_kept, 0);

@@ -25,6 +25,11 @@ struct SideBySideOptions {
   // snapshots whatever the step count; 0: none. Memory: snapshots x step_images x 4 images.
   std::int64_t step_image_every = -1;
   std::int64_t step_images = 16;
+  // The batches to record, [first_batch, end_batch) (end -1: to the last): a rank's share of a
+  // multi-process run (core/dist/shard.h), with the noise one process gives those batches. Images
+  // are kept by sample index, so a share that holds none of the first samples keeps none.
+  std::int64_t first_batch = 0;
+  std::int64_t end_batch = -1;
 };
 
 // x_t (before the step) and the predicted x_0 at one sampling step, FP and quantized trajectory
@@ -52,8 +57,10 @@ struct SideBySideRecord {
   std::vector<double> eps_sq_local, eps_sq_trajectory, xt_sq;
   std::vector<std::int64_t> values;
   std::vector<std::int64_t> fallbacks;  // per step: twin forwards whose interval was a fallback
-  at::Tensor fp_images, quant_images;   // [<= keep_images, C, H, W] final samples, CPU
-  std::vector<StepImages> step_images;  // first batch only, steps of step_image_indices
+  // Final samples [<= keep_images, C, H, W] on the CPU: samples first_image, first_image + 1, ...
+  at::Tensor fp_images, quant_images;
+  std::int64_t first_image = 0;
+  std::vector<StepImages> step_images;  // batch 0 only, steps of step_image_indices
   double seconds = 0;
 
   std::size_t accumulator_bytes() const { return fp.bytes() + local.bytes() + trajectory.bytes(); }
