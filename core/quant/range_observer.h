@@ -10,7 +10,8 @@
 namespace tdq {
 
 // Running min/max of every layer input, overall and per time step, collected while the FP model
-// samples (calibration). Observes only: the model computes exactly as without hooks.
+// samples (calibration) or runs over a calibration set, whose batches mix time steps (each sample
+// then counts for its own t). Observes only: the model computes exactly as without hooks.
 class RangeObserver : public LayerHooks {
  public:
   explicit RangeObserver(std::vector<LayerInfo> layers)
@@ -28,8 +29,13 @@ class RangeObserver : public LayerHooks {
   // timestep -> per-layer ranges
   const std::map<std::int64_t, std::vector<Range>>& per_timestep() const { return per_timestep_; }
 
+  // For merging the observers of several ranks (core/quant/reduce_ranges.h).
+  std::vector<Range>& overall() { return overall_; }
+  std::vector<Range>& at_timestep(std::int64_t t);  // unseen ranges when t was not observed
+
  private:
-  std::int64_t timestep_ = -1;
+  std::int64_t timestep_ = -1;       // the forward's time step when all samples share one, else -1
+  std::vector<std::int64_t> mixed_;  // per sample, when they do not
   std::vector<LayerInfo> layers_;
   std::vector<Range> overall_;
   std::map<std::int64_t, std::vector<Range>> per_timestep_;
