@@ -81,7 +81,6 @@ PtqResult train(const QuantizeJob& job, const std::filesystem::path& out, UNetIm
   const auto& history = trained.history;
   result.metrics = {{"calibration_seconds", history.seconds},
                     {"qat_steps", history.step},
-                    {"world_size", dist.world_size},
                     {"qat_seconds", history.seconds},
                     {"history", to_json(history)},
                     {"final_loss", history.losses.empty() ? nlohmann::json()
@@ -99,7 +98,7 @@ std::filesystem::path quantize_checkpoint(const std::filesystem::path& out) {
 
 namespace {
 
-// quantize_model on the ranks of `dist` (QAT only when there are several).
+// quantize_model on the ranks of `dist`: QAT data-parallel, PTQ with its sampling split.
 QuantizeOutcome quantize_on_ranks(const QuantizeJob& job, LoadedModel& loaded,
                                   const std::filesystem::path& out, const ProgressFn& progress,
                                   const DistContext& dist) {
@@ -110,9 +109,11 @@ QuantizeOutcome quantize_on_ranks(const QuantizeJob& job, LoadedModel& loaded,
   SamplerConfig sampler;
   sampler.kind = job.sampler;
   sampler.steps = job.calib_steps;
-  PtqResult result = trains(job) ? train(job, out, *loaded.model, twin, sampler, progress, dist)
-                                 : quantize_post_training(*loaded.model, twin, linear_schedule(),
-                                                          ptq_options(job, sampler), progress);
+  PtqResult result = trains(job)
+                         ? train(job, out, *loaded.model, twin, sampler, progress, dist)
+                         : quantize_post_training(*loaded.model, twin, linear_schedule(),
+                                                  ptq_options(job, sampler), progress, dist);
+  result.metrics["world_size"] = dist.world_size;
   // s(t) max/min over the sampling schedule per quantizer: a TDQ that learned a static interval
   // shows at once (1.0 for static methods).
   const auto schedule_steps = sampling_timesteps(sampler, linear_schedule().num_timesteps);
@@ -142,11 +143,6 @@ std::filesystem::path run_quantize_job(const QuantizeJob& job, const std::filesy
 
 std::filesystem::path run_quantize_job(const QuantizeJob& job, const std::filesystem::path& out,
                                        const ProgressFn& progress, const DistContext& dist) {
-  if (is_distributed(dist) && !trains(job)) {
-    throw ConfigError("quant.method", to_string(job.quant.method),
-                      "is post-training: multi-process runs shard QAT only (calibration is not "
-                      "sharded); run it in one process");
-  }
   require_new_run_folder(out);
   LoadedModel loaded = load_model(job.model_dir.empty() ? default_model_dir() : job.model_dir);
   loaded.model->to(parse_device(job.device));

@@ -8,6 +8,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/memory_budget.h"
+#include "core/dist/shard.h"
 
 namespace tdq {
 
@@ -57,7 +58,7 @@ std::vector<std::int64_t> draw_calibration_steps(CalibrationSetKind kind,
 
 CalibrationSet build_calibration_set(UNetImpl& model, const NoiseSchedule& schedule,
                                      const CalibrationSetOptions& options,
-                                     const ProgressFn& progress) {
+                                     const ProgressFn& progress, const DistContext& dist) {
   const auto at_least_1 = [](const char* field, std::int64_t value) {
     if (value < 1) throw ConfigError(field, std::to_string(value), "must be at least 1");
   };
@@ -80,12 +81,15 @@ CalibrationSet build_calibration_set(UNetImpl& model, const NoiseSchedule& sched
       options.seed, c10::kCPU);
   const auto steps = static_cast<std::int64_t>(timesteps.size());
   const std::int64_t batches = (options.trajectories + options.batch_size - 1) / options.batch_size;
+  const BatchShard shard = checked_batch_shard(batches, dist, "calibration_set.trajectories",
+                                               std::to_string(options.trajectories));
   std::vector<at::Tensor> xs;
   std::vector<std::int64_t> ts;
-  for (std::int64_t b = 0; b < batches; ++b) {
+  for (std::int64_t b = 0; b < shard.end; ++b) {
     const std::int64_t begin = b * options.batch_size;
     const std::int64_t size = std::min(options.batch_size, options.trajectories - begin);
     // wanted[k]: which samples of this batch keep x_t at step index k (a sample may repeat a step).
+    // Every rank draws the steps of the batches before its share too: the draws are one sequence.
     std::vector<std::vector<std::int64_t>> wanted(static_cast<std::size_t>(steps));
     for (std::int64_t i = 0; i < size; ++i) {
       for (std::int64_t k : draw_calibration_steps(options.kind, timesteps, schedule.num_timesteps,
@@ -93,6 +97,7 @@ CalibrationSet build_calibration_set(UNetImpl& model, const NoiseSchedule& sched
         wanted[static_cast<std::size_t>(k)].push_back(i);
       }
     }
+    if (b < shard.first) continue;
     auto keep = [&](const SamplerStep& step) {
       const auto& samples = wanted.at(static_cast<std::size_t>(step.index));
       if (samples.empty()) return;
@@ -102,13 +107,29 @@ CalibrationSet build_calibration_set(UNetImpl& model, const NoiseSchedule& sched
     };
     auto denoise = [&](const at::Tensor& x, const at::Tensor& t) { return model.forward(x, t); };
     auto batch_progress = [&](const ProgressInfo& info) {
-      return !progress ||
-             progress({b * steps + info.done, batches * steps, "calibration trajectories"});
+      return !progress || progress({(b - shard.first) * steps + info.done,
+                                    (shard.end - shard.first) * steps, "calibration trajectories"});
     };
     run_sampler(denoise, schedule, options.sampler, noise.narrow(0, begin, size).to(device),
                 options.seed + 7919ULL * static_cast<std::uint64_t>(b + 1), batch_progress, keep);
   }
   CalibrationSet set{at::cat(xs, 0), at::tensor(ts, at::kLong)};
+  if (is_distributed(dist)) {
+    // Batch b holds x_t of its trajectories at timesteps_per_trajectory steps each, in the order
+    // one process keeps them: the shares are consecutive slices of the whole set. Each rank writes
+    // its slice into zeros, and the sum is every slice exactly (x + 0 is x).
+    const std::int64_t per = options.timesteps_per_trajectory;
+    const std::int64_t offset = shard.first * options.batch_size * per;
+    CalibrationSet all{
+        at::zeros({options.trajectories * per, set.x.size(1), set.x.size(2), set.x.size(3)},
+                  set.x.options()),
+        at::zeros({options.trajectories * per}, at::kLong)};
+    all.x.narrow(0, offset, set.size()).copy_(set.x);
+    all.t.narrow(0, offset, set.size()).copy_(set.t);
+    std::vector<at::Tensor> tensors = {all.x, all.t};
+    all_reduce_sum(dist, tensors);
+    set = std::move(all);
+  }
   if (!at::isfinite(set.x).all().item<bool>()) {
     throw Error("calibration set: the FP model's trajectories contain NaN or Inf");
   }

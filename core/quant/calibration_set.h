@@ -9,6 +9,7 @@
 #include "core/common/progress.h"
 #include "core/diffusion/noise_schedule.h"
 #include "core/diffusion/sampler.h"
+#include "core/dist/dist_context.h"
 #include "core/model/unet.h"
 
 namespace tdq {
@@ -44,9 +45,12 @@ std::vector<std::int64_t> draw_calibration_steps(CalibrationSetKind kind,
                                                  std::int64_t num_timesteps, std::int64_t count,
                                                  std::mt19937_64& rng);
 
-// Samples the FP model's trajectories and keeps x_t at the drawn steps of each.
+// Samples the FP model's trajectories and keeps x_t at the drawn steps of each. With several ranks
+// each samples its consecutive share of the batches (the one-process noise and drawn steps) and the
+// set is gathered in batch order: every rank returns the one-process set, bit for bit.
+// ConfigError on calibration_set.trajectories when there are fewer batches than ranks.
 CalibrationSet build_calibration_set(UNetImpl& model, const NoiseSchedule& schedule,
                                      const CalibrationSetOptions& options,
-                                     const ProgressFn& progress = {});
+                                     const ProgressFn& progress = {}, const DistContext& dist = {});
 
 }  // namespace tdq

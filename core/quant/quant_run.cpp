@@ -9,8 +9,10 @@
 #include "core/common/json_file.h"
 #include "core/common/stopwatch.h"
 #include "core/diffusion/generate.h"
+#include "core/dist/shard.h"
 #include "core/model/safetensors.h"
 #include "core/quant/range_observer.h"
+#include "core/quant/reduce_ranges.h"
 #include "core/run/run_folder.h"
 
 namespace tdq {
@@ -18,28 +20,46 @@ namespace tdq {
 constexpr const char* kQuantState = "quant.safetensors";
 
 void calibrate(UNetImpl& model, QuantizedModel& twin, const NoiseSchedule& schedule,
-               const CalibrationOptions& options, const ProgressFn& progress) {
+               const CalibrationOptions& options, const ProgressFn& progress,
+               const DistContext& dist) {
   RangeObserver observer(model.layers());
   GenerateOptions generate;
   generate.count = options.samples;
   generate.batch_size = options.batch_size;
   generate.seed = options.seed;
   generate.sampler = options.sampler;
+  if (options.batch_size > 0) {
+    const BatchShard shard =
+        checked_batch_shard((options.samples + options.batch_size - 1) / options.batch_size, dist,
+                            "generate.count", std::to_string(options.samples));
+    generate.first_batch = shard.first;
+    generate.end_batch = shard.end;
+  }
   const auto device = model.parameters().front().device();
   generate_samples(model, schedule, generate, device, progress, &observer);
-  twin.calibrate(observer, sampling_timesteps(options.sampler, schedule.num_timesteps));
+  const auto timesteps = sampling_timesteps(options.sampler, schedule.num_timesteps);
+  all_reduce_ranges(dist, observer, timesteps);
+  twin.calibrate(observer, timesteps);
 }
 
-RangeObserver observe_ranges(UNetImpl& model, const CalibrationSet& set, std::int64_t batch_size) {
+RangeObserver observe_ranges(UNetImpl& model, const CalibrationSet& set, std::int64_t batch_size,
+                             const DistContext& dist) {
   RangeObserver observer(model.layers());
   at::NoGradGuard no_grad;
   model.eval();
   const auto device = model.parameters().front().device();
-  for (std::int64_t begin = 0; begin < set.size(); begin += batch_size) {
-    const std::int64_t size = std::min(batch_size, set.size() - begin);
+  const std::int64_t batches = (set.size() + batch_size - 1) / batch_size;
+  const BatchShard shard = batch_shard(batches, dist);
+  for (std::int64_t b = shard.first; b < shard.end; ++b) {
+    const std::int64_t begin = b * batch_size, size = std::min(batch_size, set.size() - begin);
     model.forward(set.x.narrow(0, begin, size).to(device), set.t.narrow(0, begin, size).to(device),
                   &observer);
   }
+  // Every time step of the set: a rank may have seen only some of them.
+  const at::Tensor unique = std::get<0>(at::_unique(set.t, /*sorted=*/true));
+  all_reduce_ranges(dist, observer,
+                    std::vector<std::int64_t>(unique.data_ptr<std::int64_t>(),
+                                              unique.data_ptr<std::int64_t>() + unique.numel()));
   return observer;
 }
 
@@ -56,7 +76,7 @@ nlohmann::json describe(const SamplerConfig& sampler, std::int64_t num_timesteps
 
 PtqResult quantize_post_training(UNetImpl& model, QuantizedModel& twin,
                                  const NoiseSchedule& schedule, const PtqOptions& options,
-                                 const ProgressFn& progress) {
+                                 const ProgressFn& progress, const DistContext& dist) {
   const QuantMethod method = twin.config().method;
   if (is_qat_method(method)) {
     throw ConfigError("quant.method", to_string(method),
@@ -67,16 +87,16 @@ PtqResult quantize_post_training(UNetImpl& model, QuantizedModel& twin,
   if (method == QuantMethod::Dynamic) {
     result.calibration = {{"set", "none"}};
   } else if (method == QuantMethod::MinMax || method == QuantMethod::Table) {
-    calibrate(model, twin, schedule, options.sampling, progress);
+    calibrate(model, twin, schedule, options.sampling, progress, dist);
     result.calibration = describe(options.sampling.sampler, schedule.num_timesteps);
     result.calibration.update({{"set", "every-sampler-step"},
                                {"samples", options.sampling.samples},
                                {"seed", options.sampling.seed}});
   } else {
     // PTQ4DM and TDQ-PTQ: MinMax initial steps on the calibration set, then block reconstruction.
-    const CalibrationSet set = build_calibration_set(model, schedule, options.set, progress);
+    const CalibrationSet set = build_calibration_set(model, schedule, options.set, progress, dist);
     result.metrics["calibration_set_seconds"] = seconds_since(start);
-    twin.calibrate(observe_ranges(model, set, options.set.batch_size),
+    twin.calibrate(observe_ranges(model, set, options.set.batch_size, dist),
                    sampling_timesteps(options.set.sampler, schedule.num_timesteps));
     const auto reconstruction_start = std::chrono::steady_clock::now();
     const auto blocks = reconstruct_blocks(model, twin, set, options.reconstruction, progress);

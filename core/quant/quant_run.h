@@ -8,6 +8,7 @@
 #include "core/common/progress.h"
 #include "core/diffusion/noise_schedule.h"
 #include "core/diffusion/sampler.h"
+#include "core/dist/dist_context.h"
 #include "core/model/model_io.h"
 #include "core/quant/calibration_set.h"
 #include "core/quant/quantized_model.h"
@@ -24,12 +25,18 @@ struct CalibrationOptions {
   SamplerConfig sampler;
 };
 
-// Runs the calibration and sets the twin's intervals for the sampler's schedule.
+// Runs the calibration and sets the twin's intervals for the sampler's schedule. With several
+// ranks each samples its consecutive share of the batches (the one-process noise) and the ranges
+// are merged, so every rank sets the one-process intervals.
 void calibrate(UNetImpl& model, QuantizedModel& twin, const NoiseSchedule& schedule,
-               const CalibrationOptions& options, const ProgressFn& progress = {});
+               const CalibrationOptions& options, const ProgressFn& progress = {},
+               const DistContext& dist = {});
 
-// Min/max of every layer input over a calibration set, in batches; NaN/Inf names the layer.
-RangeObserver observe_ranges(UNetImpl& model, const CalibrationSet& set, std::int64_t batch_size);
+// Min/max of every layer input over a calibration set, in batches (each sample at its own t);
+// NaN/Inf names the layer. With several ranks each observes its share of the batches and the
+// ranges are merged on every rank.
+RangeObserver observe_ranges(UNetImpl& model, const CalibrationSet& set, std::int64_t batch_size,
+                             const DistContext& dist = {});
 
 struct PtqOptions {
   CalibrationOptions sampling;  // minmax, table
@@ -44,10 +51,13 @@ struct PtqResult {
 };
 
 // Calibrates (and for PTQ4DM/TDQ-PTQ reconstructs) the twin by its config's method. Dynamic needs
-// nothing; QAT methods are refused (they train, see the QAT trainer).
+// nothing; QAT methods are refused (they train, see the QAT trainer). With several ranks the
+// sampling (calibration trajectories, the calibration set) and the range observation are split
+// over them; block reconstruction, sequential over blocks, runs whole on every rank from the same
+// set and seed, so every rank ends with the same twin.
 PtqResult quantize_post_training(UNetImpl& model, QuantizedModel& twin,
                                  const NoiseSchedule& schedule, const PtqOptions& options,
-                                 const ProgressFn& progress = {});
+                                 const ProgressFn& progress = {}, const DistContext& dist = {});
 
 // Writes a run folder (run.json + quant.safetensors), atomically.
 std::filesystem::path write_quantize_run(const LoadedModel& model, const QuantizedModel& twin,

@@ -1,6 +1,7 @@
-// `tdq quantize --nproc 2` (data-parallel QAT) against one process through the real binary: the
+// `tdq quantize --nproc 2` against one process through the real binary. Data-parallel QAT: the
 // same losses and quantizer state to float tolerance, one run folder with world_size 2 and no
-// checkpoint left; PTQ methods refused with several ranks.
+// checkpoint left. PTQ with its sampling split over the ranks: the same quantizer state bit for
+// bit; too few calibration batches for the ranks refused naming --calib.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -65,11 +66,37 @@ TEST_F(QuantizeNproc, TwoRanksTrainTheOneProcessTwin) {
   EXPECT_FALSE(std::filesystem::exists(run_checkpoint(dir / "two")));
 }
 
-TEST_F(QuantizeNproc, PostTrainingMethodsAreRefused) {
+// 65 calibration samples (MinMax) or trajectories (PTQ4DM): batches of 64 and 1, one per rank. The
+// ranges are exact unions and the reconstruction runs whole on each rank from the gathered set, so
+// nothing may differ. (TDQ-PTQ's per-step start reads the same merged ranges:
+// tests/dist/reduce_ranges_test.cpp.)
+TEST_F(QuantizeNproc, PostTrainingCalibrationSplitGivesTheOneProcessTwin) {
+  for (const std::string method : {"minmax", "ptq4dm"}) {
+    SCOPED_TRACE(method);
+    const std::string name = method.substr(0, method.find(' '));
+    const std::string args =
+        base(method) + " --calib 65 --calib-steps 4 --calib-t 3 --iters 4 --recon-batch 8";
+    const CliResult one = run_tdq(args + " --out " + (dir / (name + "-one")).string(), dir);
+    ASSERT_EQ(one.code, 0) << one.err;
+    const CliResult two =
+        run_tdq(args + " --nproc 2 --out " + (dir / (name + "-two")).string(), dir);
+    ASSERT_EQ(two.code, 0) << two.err;
+    EXPECT_EQ(read_run_json(dir / (name + "-two")).at("metrics").at("world_size"), 2);
+    const SafetensorsFile qa = read_safetensors(dir / (name + "-one") / "quant.safetensors");
+    const SafetensorsFile qb = read_safetensors(dir / (name + "-two") / "quant.safetensors");
+    ASSERT_EQ(qa.tensors.size(), qb.tensors.size());
+    for (const auto& [key, t] : qa.tensors) {
+      ASSERT_TRUE(qb.tensors.count(key)) << key;
+      EXPECT_TRUE(t.equal(qb.tensors.at(key))) << key;
+    }
+  }
+}
+
+TEST_F(QuantizeNproc, FewerCalibrationBatchesThanRanksIsAUsageError) {
   const CliResult run = run_tdq(
       base("minmax") + " --calib 2 --calib-steps 4 --nproc 2 --out " + (dir / "run").string(), dir);
   EXPECT_EQ(run.code, 2) << run.err;
-  EXPECT_NE(run.err.find("--method minmax: is post-training"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("--calib 2: gives 1 batch(es) for 2 ranks"), std::string::npos) << run.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "run"));
 }
 
