@@ -6,6 +6,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/memory_budget.h"
+#include "core/dist/shard.h"
 
 namespace tdq {
 
@@ -19,17 +20,8 @@ void check(const GenerateOptions& options) {
     throw ConfigError("generate.batch_size", std::to_string(options.batch_size),
                       "must be positive");
   }
-  const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
-  if (options.first_batch < 0 || options.first_batch > batches) {
-    throw ConfigError("generate.first_batch", std::to_string(options.first_batch),
-                      "must be in 0.." + std::to_string(batches));
-  }
-  if (options.end_batch != -1 &&
-      (options.end_batch < options.first_batch || options.end_batch > batches)) {
-    throw ConfigError(
-        "generate.end_batch", std::to_string(options.end_batch),
-        "must be -1 or in " + std::to_string(options.first_batch) + ".." + std::to_string(batches));
-  }
+  requested_batches(options.first_batch, options.end_batch,
+                    (options.count + options.batch_size - 1) / options.batch_size, "generate");
 }
 
 // Runs the sampler on each batch's initial noise (`noise_of(batch, begin, size)`), with the batch's

@@ -33,4 +33,19 @@ inline BatchShard checked_batch_shard(std::int64_t batches, const DistContext& d
   return batch_shard(batches, dist);
 }
 
+// The batches a caller asked for, [first, end) with end -1 meaning the last: ConfigError on
+// `<section>.first_batch` or `<section>.end_batch` when they do not lie in 0..batches in order.
+inline BatchShard requested_batches(std::int64_t first, std::int64_t end, std::int64_t batches,
+                                    const std::string& section) {
+  if (first < 0 || first > batches) {
+    throw ConfigError(section + ".first_batch", std::to_string(first),
+                      "must be in 0.." + std::to_string(batches));
+  }
+  if (end != -1 && (end < first || end > batches)) {
+    throw ConfigError(section + ".end_batch", std::to_string(end),
+                      "must be -1 or in " + std::to_string(first) + ".." + std::to_string(batches));
+  }
+  return {first, end < 0 ? batches : end};
+}
+
 }  // namespace tdq

@@ -12,6 +12,7 @@
 #include "core/common/errors.h"
 #include "core/common/memory_budget.h"
 #include "core/diffusion/generate.h"
+#include "core/dist/shard.h"
 
 namespace tdq {
 
@@ -113,17 +114,8 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
                    options.seed, c10::kCPU);
   const double eta = sampler_eta(options.sampler.kind);
   const std::int64_t batches = (options.count + options.batch_size - 1) / options.batch_size;
-  if (options.first_batch < 0 || options.first_batch > batches) {
-    throw ConfigError("record.first_batch", std::to_string(options.first_batch),
-                      "must be in 0.." + std::to_string(batches));
-  }
-  if (options.end_batch != -1 &&
-      (options.end_batch < options.first_batch || options.end_batch > batches)) {
-    throw ConfigError(
-        "record.end_batch", std::to_string(options.end_batch),
-        "must be -1 or in " + std::to_string(options.first_batch) + ".." + std::to_string(batches));
-  }
-  const std::int64_t end_batch = options.end_batch < 0 ? batches : options.end_batch;
+  const std::int64_t end_batch =
+      requested_batches(options.first_batch, options.end_batch, batches, "record").end;
   rec.first_image = std::min(options.first_batch * options.batch_size, options.keep_images);
   std::vector<at::Tensor> fp_kept, quant_kept;
   std::vector<at::Tensor> fp_inputs;

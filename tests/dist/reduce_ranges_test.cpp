@@ -6,38 +6,24 @@
 #include "core/quant/range_observer.h"
 #include "core/quant/reduce_ranges.h"
 #include "tests/dist/dist_support.h"
+#include "tests/support/two_layer_observer.h"
 
 namespace tdq {
 namespace {
-
-std::vector<LayerInfo> two_layers() {
-  LayerInfo a, b;
-  a.index = 0;
-  a.path = "down.conv";
-  b.index = 1;
-  b.path = "up.conv";
-  return {a, b};
-}
-
-void observe(RangeObserver& observer, const at::Tensor& x, const at::Tensor& t) {
-  observer.on_forward(t);
-  observer.on_input(0, x);
-  observer.on_input(1, 2 * x);
-}
 
 TEST(ReduceRanges, RanksMergeIntoTheOneProcessRanges) {
   if (!distributed_support()) GTEST_SKIP() << "built without TDQ_WITH_DISTRIBUTED";
   at::manual_seed(5);
   const at::Tensor x = at::randn({8, 2, 3, 3});
   const at::Tensor t = at::tensor({5, 5, 9, 9, 5, 9, 9, 9}, at::kLong);
-  RangeObserver one(two_layers());
-  observe(one, x, t);
-  std::vector<RangeObserver> ranks(2, RangeObserver(two_layers()));
+  RangeObserver one(test::two_layers());
+  test::observe(one, x, t);
+  std::vector<RangeObserver> ranks(2, RangeObserver(test::two_layers()));
   test::on_ranks(2, [&](const DistContext& dist) {
     // Rank 0 sees only t=5 and t=9's first half, rank 1 the rest: each misses a step somewhere.
     RangeObserver& mine = ranks[static_cast<std::size_t>(dist.rank)];
     const std::int64_t begin = dist.rank == 0 ? 0 : 4;
-    observe(mine, x.narrow(0, begin, 4), t.narrow(0, begin, 4));
+    test::observe(mine, x.narrow(0, begin, 4), t.narrow(0, begin, 4));
     all_reduce_ranges(dist, mine, {5, 9, 13});
   });
   for (const RangeObserver& merged : ranks) {

@@ -8,35 +8,21 @@
 
 #include "core/common/errors.h"
 #include "core/quant/range_observer.h"
+#include "tests/support/two_layer_observer.h"
 
 namespace tdq {
 namespace {
-
-std::vector<LayerInfo> two_layers() {
-  LayerInfo a, b;
-  a.index = 0;
-  a.path = "down.conv";
-  b.index = 1;
-  b.path = "up.conv";
-  return {a, b};
-}
-
-void observe(RangeObserver& observer, const at::Tensor& x, const at::Tensor& t) {
-  observer.on_forward(t);
-  observer.on_input(0, x);
-  observer.on_input(1, 2 * x);
-}
 
 TEST(RangeObserver, MixedTimestepsGoEachToTheirOwnStep) {
   at::manual_seed(3);
   const at::Tensor x = at::randn({6, 2, 3, 3});
   const at::Tensor t = at::tensor({90, 90, 10, 50, 10, 90}, at::kLong);
-  RangeObserver mixed(two_layers());
-  observe(mixed, x, t);
-  RangeObserver separate(two_layers());
+  RangeObserver mixed(test::two_layers());
+  test::observe(mixed, x, t);
+  RangeObserver separate(test::two_layers());
   for (std::int64_t step : {10, 50, 90}) {
     const at::Tensor rows = (t == step).nonzero().reshape({-1});
-    observe(separate, x.index_select(0, rows), t.index_select(0, rows));
+    test::observe(separate, x.index_select(0, rows), t.index_select(0, rows));
   }
   ASSERT_EQ(mixed.per_timestep().size(), 3u);
   for (const auto& [step, ranges] : separate.per_timestep()) {
@@ -60,7 +46,7 @@ TEST(RangeObserver, MixedTimestepsGoEachToTheirOwnStep) {
 }
 
 TEST(RangeObserver, NanNamesLayerAndStep) {
-  RangeObserver observer(two_layers());
+  RangeObserver observer(test::two_layers());
   at::Tensor x = at::zeros({2, 1, 2, 2});
   x[1][0][0][0] = std::numeric_limits<float>::quiet_NaN();
   observer.on_forward(at::tensor({40, 70}, at::kLong));
