@@ -67,6 +67,9 @@ TEST_F(RobustnessMatrixGui, EveryDamagedRunGivesOneLineInTheStatusBarAndTheDocSa
 // Settings files as a user, another version or a full disk leaves them. The workbench is started
 // for real (its main() reads the settings) with a screenshot, so that it exits by itself.
 TEST_F(RobustnessMatrixGui, DamagedSettingsFilesNeverKeepTheWorkbenchFromStarting) {
+  // NUL and other control bytes; the length comes from the literal (the sanitizer build once
+  // caught a hand-counted one reading past it).
+  static constexpr char kGarbage[] = "\x00\xff\x13[General\n\x01=\x02\n";
   const QString program = qEnvironmentVariable("TDQ_BIN_DIR") + QStringLiteral("/tdq-workbench");
   if (!QFileInfo(program).isExecutable()) GTEST_SKIP() << "tdq-workbench not built";
   const struct {
@@ -75,7 +78,7 @@ TEST_F(RobustnessMatrixGui, DamagedSettingsFilesNeverKeepTheWorkbenchFromStartin
     bool message;  // whether the user is told
   } faults[] = {
       {"empty", "", false},
-      {"binary garbage", QByteArray("\x00\xff\x13[General\n\x01=\x02\n", 22), false},
+      {"binary garbage", QByteArray(kGarbage, sizeof kGarbage - 1), false},
       {"malformed (unclosed section)", "[mainWindow\nstate=7\n", true},
       {"unknown language", "[General]\nlanguage=tlh\n", true},
       {"wrong types (window layout, recent runs)",
