@@ -8,6 +8,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/memory_budget.h"
+#include "core/dist/gather.h"
 #include "core/dist/shard.h"
 
 namespace tdq {
@@ -116,19 +117,11 @@ CalibrationSet build_calibration_set(UNetImpl& model, const NoiseSchedule& sched
   CalibrationSet set{at::cat(xs, 0), at::tensor(ts, at::kLong)};
   if (is_distributed(dist)) {
     // Batch b holds x_t of its trajectories at timesteps_per_trajectory steps each, in the order
-    // one process keeps them: the shares are consecutive slices of the whole set. Each rank writes
-    // its slice into zeros, and the sum is every slice exactly (x + 0 is x).
+    // one process keeps them: the shares are consecutive slices of the whole set.
     const std::int64_t per = options.timesteps_per_trajectory;
     const std::int64_t offset = shard.first * options.batch_size * per;
-    CalibrationSet all{
-        at::zeros({options.trajectories * per, set.x.size(1), set.x.size(2), set.x.size(3)},
-                  set.x.options()),
-        at::zeros({options.trajectories * per}, at::kLong)};
-    all.x.narrow(0, offset, set.size()).copy_(set.x);
-    all.t.narrow(0, offset, set.size()).copy_(set.t);
-    std::vector<at::Tensor> tensors = {all.x, all.t};
-    all_reduce_sum(dist, tensors);
-    set = std::move(all);
+    set = {all_gather_slices(dist, set.x, offset, options.trajectories * per),
+           all_gather_slices(dist, set.t, offset, options.trajectories * per)};
   }
   if (!at::isfinite(set.x).all().item<bool>()) {
     throw Error("calibration set: the FP model's trajectories contain NaN or Inf");

@@ -55,11 +55,13 @@ RangeObserver observe_ranges(UNetImpl& model, const CalibrationSet& set, std::in
     model.forward(set.x.narrow(0, begin, size).to(device), set.t.narrow(0, begin, size).to(device),
                   &observer);
   }
-  // Every time step of the set: a rank may have seen only some of them.
-  const at::Tensor unique = std::get<0>(at::_unique(set.t, /*sorted=*/true));
-  all_reduce_ranges(dist, observer,
-                    std::vector<std::int64_t>(unique.data_ptr<std::int64_t>(),
-                                              unique.data_ptr<std::int64_t>() + unique.numel()));
+  if (is_distributed(dist)) {
+    // Every time step of the set: a rank may have seen only some of them.
+    const at::Tensor unique = std::get<0>(at::_unique(set.t, /*sorted=*/true));
+    all_reduce_ranges(dist, observer,
+                      std::vector<std::int64_t>(unique.data_ptr<std::int64_t>(),
+                                                unique.data_ptr<std::int64_t>() + unique.numel()));
+  }
   return observer;
 }
 

@@ -2,7 +2,7 @@
 
 #include <ATen/ATen.h>
 
-#include <algorithm>
+#include "core/dist/gather.h"
 
 namespace tdq {
 
@@ -15,21 +15,20 @@ void all_reduce_ranges(const DistContext& dist, RangeObserver& observer,
     return g == 0 ? observer.overall()
                   : observer.at_timestep(timesteps[static_cast<std::size_t>(g - 1)]);
   };
-  // Each rank fills its own row (min, max, seen); after the sum, row r holds rank r's ranges.
-  at::Tensor table = at::zeros({dist.world_size, groups, layers, 3}, at::kDouble);
-  auto rows = table.accessor<double, 4>();
+  at::Tensor mine = at::zeros({groups, layers, 3}, at::kDouble);  // min, max, seen
+  auto m = mine.accessor<double, 3>();
   for (std::int64_t g = 0; g < groups; ++g) {
     const auto& ranges = ranges_of(g);
     for (std::int64_t l = 0; l < layers; ++l) {
       const auto& r = ranges[static_cast<std::size_t>(l)];
       if (!r.seen) continue;
-      rows[dist.rank][g][l][0] = r.min;
-      rows[dist.rank][g][l][1] = r.max;
-      rows[dist.rank][g][l][2] = 1;
+      m[g][l][0] = r.min;
+      m[g][l][1] = r.max;
+      m[g][l][2] = 1;
     }
   }
-  std::vector<at::Tensor> tensors = {table};
-  all_reduce_sum(dist, tensors);
+  const at::Tensor gathered = all_gather_rows(dist, mine);
+  const auto rows = gathered.accessor<double, 4>();
   for (std::int64_t g = 0; g < groups; ++g) {
     auto& ranges = ranges_of(g);
     for (std::int64_t l = 0; l < layers; ++l) {

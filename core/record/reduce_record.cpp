@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/dist/gather.h"
+
 namespace tdq {
 
 namespace {
@@ -20,11 +22,10 @@ void reduce_stream(const DistContext& dist, StreamRecord& stream) {
   const std::int64_t buckets = stream.bins() > 0 ? stream.bins() + 2 : 0;
   at::Tensor ints = at::zeros({cells, kIntFields + buckets}, at::kLong);
   at::Tensor sums = at::zeros({cells, kDoubleFields}, at::kDouble);
-  // Each rank fills its own row: after the sum, row r holds rank r's extremes.
-  at::Tensor extremes = at::zeros({dist.world_size, cells, 2}, at::kDouble);
+  at::Tensor extremes = at::empty({cells, 2}, at::kDouble);  // min, max
   auto i = ints.accessor<std::int64_t, 2>();
   auto d = sums.accessor<double, 2>();
-  auto e = extremes.accessor<double, 3>();
+  auto e = extremes.accessor<double, 2>();
   for (std::int64_t l = 0; l < layers; ++l) {
     for (std::int64_t k = 0; k < steps; ++k) {
       const LayerStepAccumulator& a = stream.at(l, k);
@@ -40,12 +41,14 @@ void reduce_stream(const DistContext& dist, StreamRecord& stream) {
       d[c][2] = a.error_in;
       d[c][3] = a.error_out;
       d[c][4] = a.reference_squares;
-      e[dist.rank][c][0] = a.min;
-      e[dist.rank][c][1] = a.max;
+      e[c][0] = a.min;
+      e[c][1] = a.max;
     }
   }
-  std::vector<at::Tensor> tensors = {ints, sums, extremes};
+  std::vector<at::Tensor> tensors = {ints, sums};
   all_reduce_sum(dist, tensors);
+  const at::Tensor gathered = all_gather_rows(dist, extremes);  // [rank, cell, min|max]
+  const auto rows = gathered.accessor<double, 3>();
   for (std::int64_t l = 0; l < layers; ++l) {
     for (std::int64_t k = 0; k < steps; ++k) {
       LayerStepAccumulator& a = stream.at(l, k);
@@ -64,8 +67,8 @@ void reduce_stream(const DistContext& dist, StreamRecord& stream) {
       a.min = std::numeric_limits<double>::infinity();
       a.max = -std::numeric_limits<double>::infinity();
       for (int r = 0; r < dist.world_size; ++r) {
-        a.min = std::min(a.min, e[r][c][0]);
-        a.max = std::max(a.max, e[r][c][1]);
+        a.min = std::min(a.min, rows[r][c][0]);
+        a.max = std::max(a.max, rows[r][c][1]);
       }
     }
   }
@@ -88,12 +91,9 @@ at::Tensor gather_images(const DistContext& dist, const at::Tensor& local, std::
   if (is_root(dist)) shape.copy_(at::tensor(local.sizes().slice(1), at::kLong));
   broadcast(dist, shape);
   const auto s = shape.accessor<std::int64_t, 1>();
-  at::Tensor all = at::zeros({keep, s[0], s[1], s[2]}, at::kFloat);
-  if (local.defined() && local.size(0) > 0)
-    all.narrow(0, first, local.size(0)).copy_(local.to(at::kFloat));
-  std::vector<at::Tensor> tensors = {all};
-  all_reduce_sum(dist, tensors);  // every sample comes from one rank: x + 0 is exactly x
-  return all;
+  const at::Tensor mine =
+      local.defined() ? local.to(at::kFloat) : at::zeros({0, s[0], s[1], s[2]}, at::kFloat);
+  return all_gather_slices(dist, mine, first, keep);
 }
 
 }  // namespace
