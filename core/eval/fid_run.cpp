@@ -11,6 +11,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/stopwatch.h"
+#include "core/dist/gather.h"
 #include "core/dist/reduce_gaussian.h"
 #include "core/dist/shard.h"
 
@@ -70,7 +71,7 @@ FidResult score_points(FeatureExtractor& extractor, const GaussianStats& referen
       point.seed = seed;
       GaussianAccumulator accumulator;
       std::vector<at::Tensor> probabilities;
-      std::vector<std::int64_t> firsts;  // the sample index of each batch of probabilities
+      std::int64_t first_sample = -1;  // of this process's first batch of probabilities
       images_of(point, [&](const at::Tensor& images, std::int64_t first) {
         const auto feature_start = Clock::now();
         FeatureBatch batch = extractor.extract(images);
@@ -79,24 +80,18 @@ FidResult score_points(FeatureExtractor& extractor, const GaussianStats& referen
         accumulator.add(batch.features);
         point.stats_seconds += seconds_since(stats_start);
         if (batch.probabilities.defined()) {
+          if (probabilities.empty()) first_sample = first;
           probabilities.push_back(batch.probabilities);
-          firsts.push_back(first);
         }
       });
       const auto stats_start = Clock::now();
       if (is_distributed(dist)) {
         accumulator = all_reduce_gaussian(dist, accumulator, extractor.dim());
         // Every rank has batches (run_fid checks), so all agree whether there are probabilities.
-        // Each fills its rows of a zero matrix in sample order; the sum is every row exactly.
+        // A rank's batches are consecutive samples (core/dist/shard.h): one slice of the whole.
         if (!probabilities.empty()) {
-          at::Tensor all = at::zeros({options.count, probabilities.front().size(1)},
-                                     probabilities.front().options().device(at::kCPU));
-          for (std::size_t i = 0; i < probabilities.size(); ++i) {
-            all.narrow(0, firsts[i], probabilities[i].size(0)).copy_(probabilities[i]);
-          }
-          std::vector<at::Tensor> parts = {all};
-          all_reduce_sum(dist, parts);
-          probabilities = {parts[0]};
+          probabilities = {all_gather_slices(dist, at::cat(probabilities, 0).to(at::kCPU),
+                                             first_sample, options.count)};
         }
       }
       point.stats = accumulator.stats();
