@@ -127,6 +127,13 @@ void run_quantize(const QuantizeOptions& given) {
           << spread.at("max_ratio").get<double>() << "; " << spread.at("layers_at_least_1.2")
           << " of " << spread.at("quantizers") << " quantizers vary by >= 1.2x\n";
   }
+  const nlohmann::json moves = json.at("metrics").value("activation_step_moves", nlohmann::json());
+  if (!moves.is_null()) {
+    human << "learned activation steps moved from their statistics start by a median of "
+          << 100 * moves.at("median_move").get<double>() << "%, at most "
+          << 100 * moves.at("max_move").get<double>() << "%; " << moves.at("moved_at_least_5pct")
+          << " of " << moves.at("quantizers") << " by >= 5%\n";
+  }
   print_result(o.common,
                {{"out", run.string()},
                 {"method", to_string(job.quant.method)},
@@ -134,7 +141,8 @@ void run_quantize(const QuantizeOptions& given) {
                 {"a_bits", job.quant.a_bits},
                 {"quantized_layers", quantized},
                 {"calibration_seconds", seconds},
-                {"interval_spread", spread}},
+                {"interval_spread", spread},
+                {"activation_step_moves", moves}},
                human.str());
 }
 
@@ -217,7 +225,11 @@ void add_quantize_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   c->add_flag("--tdq-constant-t", o->job.quant.tdq_constant_t,
               "TDQ control: the MLPs see one constant t (isolates what knowing t buys)");
-  c->add_option("--tdq-lr-scale", o->job.tdq_lr_scale, "TDQ QAT: the MLPs' lr is --lr x this")
+  c->add_option("--tdq-lr-scale", o->job.lr_scales.tdq_mlps, "TDQ QAT: the MLPs' lr is --lr x this")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  c->add_option("--act-lr-scale", o->job.lr_scales.activation_steps,
+                "QAT: the learned activation steps' lr (LSQ, PACT, NIPQ, table) is --lr x this")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   c->add_option("--calib-steps", o->job.calib_steps,

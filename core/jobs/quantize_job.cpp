@@ -52,7 +52,7 @@ QatOptions qat_options(const QuantizeJob& job, const SamplerConfig& sampler) {
   qat.train.log_every = std::max<std::int64_t>(1, std::min<std::int64_t>(50, job.qat_steps / 10));
   qat.train.checkpoint_every = job.checkpoint_every;
   qat.max_seconds = job.max_seconds;
-  qat.tdq_lr_scale = job.tdq_lr_scale;
+  qat.lr_scales = job.lr_scales;
   qat.bake_timesteps = sampling_timesteps(sampler, linear_schedule().num_timesteps);
   return qat;
 }
@@ -76,6 +76,7 @@ PtqResult train(const QuantizeJob& job, const std::filesystem::path& out, UNetIm
       {"set", "qat"},
       {"data", {{"dir", data_dir.string()}, {"split", "train"}, {"images", data.images.size(0)}}},
       {"train_config", to_json(qat.train)},
+      {"lr_scales", to_json(qat.lr_scales)},
       {"init", {{"rule", "statistics"}, {"passes", qat.init_passes}}},
       {"baked_timesteps", qat.bake_timesteps}};
   const auto& history = trained.history;
@@ -85,6 +86,8 @@ PtqResult train(const QuantizeJob& job, const std::filesystem::path& out, UNetIm
                     {"history", to_json(history)},
                     {"final_loss", history.losses.empty() ? nlohmann::json()
                                                           : nlohmann::json(history.losses.back())}};
+  const nlohmann::json moves = step_movement_json(trained.activation_step_moves);
+  if (!moves.is_null()) result.metrics["activation_step_moves"] = moves;
   return result;
 }
 

@@ -41,9 +41,9 @@ struct QuantizeJob {
   // QAT (lsq, pact, nipq, tdq; dynamic and table train too when qat_steps > 0).
   std::int64_t qat_steps = 0;
   std::int64_t qat_batch = 64;
-  double lr = 2e-4;  // weights and TDQ MLPs; quantizer steps use lr / 10
-  double tdq_lr_scale = QatOptions{}.tdq_lr_scale;  // TDQ MLPs use lr x this
-  std::int64_t warmup = -1;                         // linear warm-up steps; -1: 5 % of qat_steps
+  double lr = 2e-4;          // weights; steps and TDQ MLPs use lr x their lr_scales
+  QatLrScales lr_scales;     // recorded in run.json and the checkpoint
+  std::int64_t warmup = -1;  // linear warm-up steps; -1: 5 % of qat_steps
   double ema = 0.999;
   double max_seconds = 0;          // stop after this much training time (0: all steps)
   std::filesystem::path data_dir;  // Fashion-MNIST; empty: the default

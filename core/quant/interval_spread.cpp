@@ -4,6 +4,15 @@
 
 namespace tdq {
 
+namespace {
+
+double median_of_sorted(const std::vector<double>& sorted) {
+  const std::size_t n = sorted.size();
+  return n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+}
+
+}  // namespace
+
 std::vector<IntervalSpread> interval_spread(const QuantizedModel& twin,
                                             const std::vector<std::int64_t>& timesteps) {
   std::vector<IntervalSpread> out;
@@ -34,7 +43,7 @@ nlohmann::json interval_spread_json(const std::vector<IntervalSpread>& spread,
   }
   std::sort(ratios.begin(), ratios.end());
   const std::size_t n = ratios.size();
-  const double median = n % 2 ? ratios[n / 2] : 0.5 * (ratios[n / 2 - 1] + ratios[n / 2]);
+  const double median = median_of_sorted(ratios);
   const auto at_least =
       std::count_if(ratios.begin(), ratios.end(), [](double r) { return r >= 1.2; });
   return {{"timesteps", timesteps},
@@ -44,6 +53,20 @@ nlohmann::json interval_spread_json(const std::vector<IntervalSpread>& spread,
           {"max_ratio", ratios.back()},
           {"layers_at_least_1.2", at_least},
           {"layers", layers}};
+}
+
+nlohmann::json step_movement_json(const std::map<std::string, double>& moves) {
+  if (moves.empty()) return nullptr;
+  std::vector<double> sorted;
+  for (const auto& [name, move] : moves) sorted.push_back(move);
+  std::sort(sorted.begin(), sorted.end());
+  const auto at_least =
+      std::count_if(sorted.begin(), sorted.end(), [](double m) { return m >= 0.05; });
+  return {{"quantizers", sorted.size()},
+          {"median_move", median_of_sorted(sorted)},
+          {"max_move", sorted.back()},
+          {"moved_at_least_5pct", at_least},
+          {"steps", moves}};
 }
 
 }  // namespace tdq

@@ -1,8 +1,10 @@
 #pragma once
-// How much a quantizer's activation interval changes over a sampling schedule: max/min of s(t).
-// A TDQ run whose ratios are all ~1 learned a static quantizer; `tdq quantize` and run.json report
-// it so that is visible at once.
+// How much a quantizer's activation interval changes: over a sampling schedule (max/min of s(t);
+// a TDQ run whose ratios are all ~1 learned a static quantizer) and over training (how far a
+// learned static step moved from its statistics start; a step that stayed put learned nothing).
+// `tdq quantize` and run.json report both so that either is visible at once.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,5 +28,9 @@ std::vector<IntervalSpread> interval_spread(const QuantizedModel& twin,
 //  "layers_at_least_1.2": count, "quantizers": count}; null when there are no such layers.
 nlohmann::json interval_spread_json(const std::vector<IntervalSpread>& spread,
                                     std::size_t timesteps);
+
+// {"quantizers": count, "median_move", "max_move", "moved_at_least_5pct": count, "steps": {name:
+// move}} from each learned step's move |s_end / s_start - 1| (largest element); null when empty.
+nlohmann::json step_movement_json(const std::map<std::string, double>& moves);
 
 }  // namespace tdq

@@ -90,21 +90,33 @@ void LearningSession::reseed(std::uint64_t seed) {
   state_->noise = at::make_generator<at::CPUGeneratorImpl>(seed);
 }
 
-Learnable LearningSession::steps() const {
+Learnable LearningSession::activation_steps() const {
   Learnable out;
-  const auto& placement = model_->slots_;
   for (std::size_t i = 0; i < state_->slots.size(); ++i) {
     const LearningSlot& slot = state_->slots[i];
-    if (!slot.active) continue;
-    if (slot.interval.defined()) {
-      out.names.push_back(model_->rule_->trainable_prefix() + placement[i].path);
-      out.tensors.push_back(slot.interval);
-    }
-    if (slot.weight_log_step.defined()) {
-      out.names.push_back("weight." + placement[i].path);
-      out.tensors.push_back(slot.weight_log_step);
-    }
+    if (!slot.active || !slot.interval.defined()) continue;
+    out.names.push_back(model_->rule_->trainable_prefix() + model_->slots_[i].path);
+    out.tensors.push_back(slot.interval);
   }
+  return out;
+}
+
+Learnable LearningSession::weight_steps() const {
+  Learnable out;
+  for (std::size_t i = 0; i < state_->slots.size(); ++i) {
+    const LearningSlot& slot = state_->slots[i];
+    if (!slot.active || !slot.weight_log_step.defined()) continue;
+    out.names.push_back("weight." + model_->slots_[i].path);
+    out.tensors.push_back(slot.weight_log_step);
+  }
+  return out;
+}
+
+Learnable LearningSession::steps() const {
+  Learnable out = activation_steps();
+  Learnable weight = weight_steps();
+  out.names.insert(out.names.end(), weight.names.begin(), weight.names.end());
+  out.tensors.insert(out.tensors.end(), weight.tensors.begin(), weight.tensors.end());
   return out;
 }
 

@@ -46,9 +46,11 @@ class LearningSession {
   // leaves the twin as it was).
   ~LearningSession();
 
-  Learnable steps() const;    // "act.<path>", "table.<path>", "weight.<path>" log steps
-  Learnable tdq() const;      // "tdq.<path>.<parameter>"
-  Learnable weights() const;  // "w.<path>"
+  Learnable steps() const;             // activation_steps() then weight_steps()
+  Learnable activation_steps() const;  // "act.<path>", "table.<path>" log steps
+  Learnable weight_steps() const;      // "weight.<path>" log steps
+  Learnable tdq() const;               // "tdq.<path>.<parameter>"
+  Learnable weights() const;           // "w.<path>"
   // QDrop masks and NIPQ noise come from a generator seeded by `seed`: reseeding per training step
   // makes a resumed run identical to an uninterrupted one.
   void reseed(std::uint64_t seed);

@@ -27,12 +27,22 @@ std::uint64_t step_seed(std::uint64_t seed, std::int64_t step, std::uint64_t str
   return seed * 1000003ULL + static_cast<std::uint64_t>(step) * 7919ULL + stream;
 }
 
+}  // namespace
+
+nlohmann::json to_json(const QatLrScales& scales) {
+  return {{"activation_steps", scales.activation_steps},
+          {"weight_steps", scales.weight_steps},
+          {"tdq_mlps", scales.tdq_mlps}};
+}
+
+namespace {
+
 // Every learnable tensor by name, in one place for AdamW groups, EMA and checkpoints.
 struct Trainables {
-  Learnable steps, tdq, weights;
+  Learnable activation_steps, weight_steps, tdq, weights;
   std::map<std::string, at::Tensor> all() const {
     std::map<std::string, at::Tensor> out;
-    for (const auto* group : {&steps, &tdq, &weights}) {
+    for (const auto* group : {&activation_steps, &weight_steps, &tdq, &weights}) {
       for (std::size_t i = 0; i < group->names.size(); ++i)
         out[group->names[i]] = group->tensors[i];
     }
@@ -67,6 +77,7 @@ void save_qat_checkpoint(const std::filesystem::path& file,
   tensors.merge(with_prefix("adam.", optimizer.state()));
   const nlohmann::json state = {{"history", to_json(history)},
                                 {"train_config", to_json(options.train)},
+                                {"lr_scales", to_json(options.lr_scales)},
                                 {"optimizer_steps", optimizer.steps_taken()}};
   write_safetensors(file, tensors, {{"qat_state", state.dump()}});
 }
@@ -86,6 +97,14 @@ TrainHistory load_qat_checkpoint(const std::filesystem::path& file,
       throw ConfigError(
           file.string() +
           ": checkpoint used another seed or batch size; resume with the same values");
+    }
+    // A resumed run must learn at the rates it started with, or it is neither run.
+    if (!state.contains("lr_scales") || state.at("lr_scales") != to_json(options.lr_scales)) {
+      throw ConfigError(
+          file.string() + ": checkpoint was trained with other learning-rate scales (" +
+          (state.contains("lr_scales") ? state.at("lr_scales").dump() : "not recorded") +
+          ", asked: " + to_json(options.lr_scales).dump() +
+          "); resume with the same values or delete it to start again");
     }
     at::NoGradGuard no_grad;
     for (auto& [name, tensor] : params) {
@@ -158,13 +177,17 @@ QatResult train_on_ranks(UNetImpl& model, QuantizedModel& twin, const at::Tensor
   }
   // Ends without keeping anything when training throws.
   LearningSession session = twin.begin_learning(slots, 0.0, config.seed, /*learn_weights=*/true);
-  const Trainables trainables{session.steps(), session.tdq(), session.weights()};
+  const Trainables trainables{session.activation_steps(), session.weight_steps(), session.tdq(),
+                              session.weights()};
   std::map<std::string, at::Tensor> params = trainables.all();
   std::map<std::string, at::Tensor> ema;
   for (const auto& [name, t] : params) ema[name] = t.detach().clone();
   AdamW optimizer(
-      {AdamW::Group{trainables.steps.names, trainables.steps.tensors, options.step_lr_scale, 0.0},
-       AdamW::Group{trainables.tdq.names, trainables.tdq.tensors, options.tdq_lr_scale, 0.01},
+      {AdamW::Group{trainables.activation_steps.names, trainables.activation_steps.tensors,
+                    options.lr_scales.activation_steps, 0.0},
+       AdamW::Group{trainables.weight_steps.names, trainables.weight_steps.tensors,
+                    options.lr_scales.weight_steps, 0.0},
+       AdamW::Group{trainables.tdq.names, trainables.tdq.tensors, options.lr_scales.tdq_mlps, 0.01},
        AdamW::Group{trainables.weights.names, trainables.weights.tensors, 1.0,
                     config.weight_decay}});
   std::vector<at::Tensor> all_tensors;
@@ -172,6 +195,10 @@ QatResult train_on_ranks(UNetImpl& model, QuantizedModel& twin, const at::Tensor
 
   QatResult result;
   TrainHistory& history = result.history;
+  std::map<std::string, at::Tensor> step_start;  // before a checkpoint replaces them
+  for (std::size_t i = 0; i < trainables.activation_steps.names.size(); ++i)
+    step_start[trainables.activation_steps.names[i]] =
+        trainables.activation_steps.tensors[i].detach().clone();
   {
     if (!checkpoint.empty() && std::filesystem::exists(checkpoint)) {
       history = load_qat_checkpoint(checkpoint, params, ema, optimizer, options);
@@ -274,6 +301,10 @@ QatResult train_on_ranks(UNetImpl& model, QuantizedModel& twin, const at::Tensor
     {
       at::NoGradGuard no_grad;
       for (auto& [name, tensor] : params) tensor.copy_(ema.at(name));
+      for (const auto& [name, start] : step_start) {
+        result.activation_step_moves[name] =
+            (params.at(name).detach() - start).exp().sub(1.0).abs().max().item<double>();
+      }
     }
   }
   session.end();

@@ -4,6 +4,8 @@
 // loss on real images.
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <string>
 #include <vector>
 
 #include <ATen/Tensor.h>
@@ -16,6 +18,17 @@
 
 namespace tdq {
 
+// Learning-rate multipliers of the AdamW groups against train.lr: what carries each method's
+// activation interval gets its own, chosen per method by the same held-out sweep
+// (scripts/lr-sweep, docs/method.md section 7), so that no method is held back by its rate.
+struct QatLrScales {
+  // LSQ, PACT, NIPQ and table log steps (0.1: the released code's step group).
+  double activation_steps = 0.1;
+  double weight_steps = 0.1;  // LSQ weight log steps of every method (the released code's)
+  double tdq_mlps = 5.0;      // TDQ MLPs: 5 cut held-out MSE by 40% against 1 (default model)
+};
+nlohmann::json to_json(const QatLrScales& scales);
+
 struct QatOptions {
   TrainConfig train;      // steps, batch, lr, warm-up, EMA, clip, seed, checkpoint_every
   int init_passes = 100;  // the statistics rule's passes over one batch
@@ -25,21 +38,21 @@ struct QatOptions {
   // time budget; history.step says how many steps were done. Past the warm-up the learning rate
   // is constant, so stopping early only shortens training.
   double max_seconds = 0;
-  // Learning-rate multipliers of the AdamW groups against train.lr: activation and weight steps
-  // (0.1, the released code's), TDQ MLPs (docs/method.md: chosen by held-out noise MSE,
-  // scripts/tdq-lr-sweep: 5 cut it by 40% against 1 on the default model).
-  double step_lr_scale = 0.1;
-  double tdq_lr_scale = 5.0;
+  QatLrScales lr_scales;
 };
 
 struct QatResult {
   TrainHistory history;
   bool resumed = false;
+  // Each learned activation step's move from its statistics start, |s_end / s_start - 1| (largest
+  // element of a table), by trainable name: did the method's interval learn?
+  std::map<std::string, double> activation_step_moves;
 };
 
 // Trains the twin's quantized weights (copies; the FP model is never written), weight steps,
-// activation steps or TDQ MLPs with AdamW in three groups: steps lr x step_lr_scale wd 0, TDQ MLPs
-// lr x tdq_lr_scale wd 0.01, weights lr wd 0.01 (`train.weight_decay`). FP-kept layers, biases and
+// activation steps or TDQ MLPs with AdamW in four groups: activation and weight steps (lr x their
+// `lr_scales`, wd 0), TDQ MLPs (lr x lr_scales.tdq_mlps, wd 0.01), weights (lr, wd
+// `train.weight_decay`). FP-kept layers, biases and
 // norms stay frozen (ours: a run then stores only quantizer state and integer weights). EMA over
 // everything that learns; the twin ends with the EMA values. Batch, t, noise, dropout and NIPQ
 // noise of each step come from (seed, step), so a run resumed from `checkpoint` equals an

@@ -35,7 +35,8 @@ std::string flags_of(const QuantizeJob& job) {
         << " --iters " << job.iters << " --recon-batch " << job.recon_batch;
   if (job.qat_steps > 0) {
     flags << " --qat-steps " << job.qat_steps << " --batch " << job.qat_batch << " --data "
-          << job.data_dir.string();
+          << job.data_dir.string() << " --act-lr-scale " << job.lr_scales.activation_steps
+          << " --tdq-lr-scale " << job.lr_scales.tdq_mlps;
   }
   return flags.str();
 }
@@ -132,6 +133,22 @@ TEST_F(QuantizeRecipe, QatRunsAreTheSameFromTheCliAndTheJob) {
   EXPECT_EQ(run.at("calibration").at("data").at("split"), "train");
   EXPECT_EQ(run.at("calibration").at("data").at("images"), 8);
   EXPECT_TRUE(run.at("metrics").contains("final_loss"));
+}
+
+// A QAT run records the learning-rate multipliers it trained with and how far its learned
+// activation steps moved; the CLI flag reaches the same job as the core field.
+TEST_F(QuantizeRecipe, QatRunsRecordTheirRatesAndHowFarTheStepsMoved) {
+  QuantizeJob lsq = job(QuantMethod::Lsq);
+  lsq.qat_steps = 3;
+  lsq.qat_batch = 4;
+  lsq.lr_scales.activation_steps = 30;
+  expect_same_runs(lsq, "lsq");
+  const auto run = nlohmann::json::parse(read_file_bytes(dir / "lsq-cli" / "run.json"));
+  EXPECT_EQ(run.at("calibration").at("lr_scales").at("activation_steps"), 30.0);
+  EXPECT_EQ(run.at("calibration").at("lr_scales").at("tdq_mlps"), QatLrScales{}.tdq_mlps);
+  const auto& moves = run.at("metrics").at("activation_step_moves");
+  EXPECT_EQ(moves.at("quantizers"), moves.at("steps").size());
+  EXPECT_GT(moves.at("max_move").get<double>(), 0.0);
 }
 
 TEST_F(QuantizeRecipe, ATrainingMethodWithoutStepsNamesTheField) {

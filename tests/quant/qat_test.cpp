@@ -113,6 +113,71 @@ TEST_F(Qat, ResumedRunEqualsUninterruptedRun) {
   for (const auto& [name, t] : a) EXPECT_TRUE(at::equal(t, b.at(name))) << name;
 }
 
+// Largest |log(a / b)| over the state tensors whose names start with `prefix` and end in ".scale".
+double largest_log_ratio(const TensorMap& a, const TensorMap& b, const std::string& prefix) {
+  double largest = 0;
+  int compared = 0;
+  for (const auto& [name, t] : a) {
+    if (name.rfind(prefix, 0) != 0 || name.size() < 6 || name.substr(name.size() - 6) != ".scale")
+      continue;
+    largest = std::max(largest, at::log(t / b.at(name)).abs().max().item<double>());
+    ++compared;
+  }
+  EXPECT_GT(compared, 0) << prefix;
+  return largest;
+}
+
+// Each method's interval carrier learns at its own rate (issue 13: LSQ's and PACT's steps were held
+// to a few percent by the steps' rate while TDQ's MLPs had theirs chosen): the activation-step
+// multiplier moves activation steps and leaves weight steps to theirs, and the other way round.
+TEST_F(Qat, ActivationAndWeightStepsLearnAtTheirOwnRates) {
+  auto trained = [&](double activation, double weight) {
+    QuantizedModel twin(*model, w4a4(QuantMethod::Lsq));
+    QatOptions o = options(12);
+    o.lr_scales.activation_steps = activation;
+    o.lr_scales.weight_steps = weight;
+    const QatResult result = train_quantized(*model, twin, images(), schedule, o, {});
+    // The reported moves say the same as the states compared below.
+    EXPECT_EQ(result.activation_step_moves.size(), test::quantized_layers(twin));
+    double largest_move = 0;
+    for (const auto& [name, move] : result.activation_step_moves)
+      largest_move = std::max(largest_move, move);
+    if (activation > 1) {
+      EXPECT_GT(largest_move, 0.05);
+    } else {
+      EXPECT_LT(largest_move, 1e-6);
+    }
+    return twin.state();
+  };
+  const TensorMap frozen = trained(1e-12, 1e-12);  // both stay at their statistics start
+  const TensorMap act_only = trained(10.0, 1e-12);
+  const TensorMap weight_only = trained(1e-12, 10.0);
+  EXPECT_GT(largest_log_ratio(act_only, frozen, "act."), 0.05);
+  EXPECT_LT(largest_log_ratio(act_only, frozen, "act."), 12 * 10 * options(12).train.lr)
+      << "Adam moves a log step by about the learning rate per step at most";
+  EXPECT_LT(largest_log_ratio(act_only, frozen, "weight."), 1e-6);
+  EXPECT_GT(largest_log_ratio(weight_only, frozen, "weight."), 0.05);
+  EXPECT_LT(largest_log_ratio(weight_only, frozen, "act."), 1e-6);
+}
+
+TEST_F(Qat, AResumeAtOtherLearningRatesIsRefused) {
+  test::TempDir dir;
+  const auto checkpoint = dir / "qat.safetensors";
+  QuantizedModel first(*model, w4a4(QuantMethod::Pact));
+  train_quantized(*model, first, images(), schedule, options(3), checkpoint);
+  ASSERT_TRUE(std::filesystem::exists(checkpoint));
+  QuantizedModel resumed(*model, w4a4(QuantMethod::Pact));
+  QatOptions other = options(6);
+  other.lr_scales.activation_steps *= 10;
+  try {
+    train_quantized(*model, resumed, images(), schedule, other, checkpoint);
+    FAIL() << "resumed at other learning rates";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("learning-rate scales"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(checkpoint.string()), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(Qat, NonFiniteLossNamesTheStepAndKeepsTheCheckpoint) {
   test::TempDir dir;
   const auto checkpoint = dir / "qat.safetensors";

@@ -34,6 +34,12 @@ inline int first_quantized_layer(const QuantizedModel& twin) {
   throw std::runtime_error("no quantized layer");
 }
 
+inline std::size_t quantized_layers(const QuantizedModel& twin) {
+  std::size_t n = 0;
+  for (const auto& slot : twin.slots()) n += slot.quantized;
+  return n;
+}
+
 class QuantizedTwin : public ::testing::Test {
  protected:
   QuantizedTwin() : model(test::tiny_unet_config()) { model->eval(); }
