@@ -229,8 +229,9 @@ void add_quantize_command(CLI::App& app, Action& action) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   c->add_option("--act-lr-scale", o->job.lr_scales.activation_steps,
-                "QAT: the learned activation steps' lr (LSQ, PACT, NIPQ, table) is --lr x this")
-      ->check(CLI::PositiveNumber)
+                "QAT: the learned activation steps' lr (LSQ, PACT, NIPQ, table) is --lr x this; 0: "
+                "the method's measured default (README, Learning rates)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   c->add_option("--calib-steps", o->job.calib_steps,
                 "Sampler steps of the calibration (and table) schedule")

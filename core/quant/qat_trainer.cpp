@@ -29,6 +29,27 @@ std::uint64_t step_seed(std::uint64_t seed, std::int64_t step, std::uint64_t str
 
 }  // namespace
 
+double default_activation_step_lr_scale(QuantMethod method) {
+  // scripts/lr-sweep, 2026-12-03 (README "Learning rates"): the lowest held-out noise MSE of
+  // each method's grid, the grid extended while its best was at the top edge.
+  switch (method) {
+    case QuantMethod::Lsq:
+      return 1000.0;
+    case QuantMethod::Pact:
+      return 0.1;
+    case QuantMethod::Nipq:
+      return 1000.0;
+    default:
+      return 0.1;
+  }
+}
+
+QatLrScales resolved_lr_scales(QatLrScales scales, QuantMethod method) {
+  if (scales.activation_steps == 0)
+    scales.activation_steps = default_activation_step_lr_scale(method);
+  return scales;
+}
+
 nlohmann::json to_json(const QatLrScales& scales) {
   return {{"activation_steps", scales.activation_steps},
           {"weight_steps", scales.weight_steps},
@@ -71,13 +92,14 @@ std::string first_non_finite(const std::map<std::string, at::Tensor>& tensors) {
 void save_qat_checkpoint(const std::filesystem::path& file,
                          const std::map<std::string, at::Tensor>& params,
                          const std::map<std::string, at::Tensor>& ema, const AdamW& optimizer,
-                         const QatOptions& options, const TrainHistory& history) {
+                         const QatOptions& options, const QatLrScales& rates,
+                         const TrainHistory& history) {
   auto tensors = with_prefix("param.", params);
   tensors.merge(with_prefix("ema.", ema));
   tensors.merge(with_prefix("adam.", optimizer.state()));
   const nlohmann::json state = {{"history", to_json(history)},
                                 {"train_config", to_json(options.train)},
-                                {"lr_scales", to_json(options.lr_scales)},
+                                {"lr_scales", to_json(rates)},
                                 {"optimizer_steps", optimizer.steps_taken()}};
   write_safetensors(file, tensors, {{"qat_state", state.dump()}});
 }
@@ -85,7 +107,7 @@ void save_qat_checkpoint(const std::filesystem::path& file,
 TrainHistory load_qat_checkpoint(const std::filesystem::path& file,
                                  std::map<std::string, at::Tensor>& params,
                                  std::map<std::string, at::Tensor>& ema, AdamW& optimizer,
-                                 const QatOptions& options) {
+                                 const QatOptions& options, const QatLrScales& rates) {
   const SafetensorsFile saved = read_safetensors(file);
   auto meta = saved.metadata.find("qat_state");
   if (meta == saved.metadata.end()) throw FormatError(file, "not a QAT checkpoint (no qat_state)");
@@ -99,11 +121,11 @@ TrainHistory load_qat_checkpoint(const std::filesystem::path& file,
           ": checkpoint used another seed or batch size; resume with the same values");
     }
     // A resumed run must learn at the rates it started with, or it is neither run.
-    if (!state.contains("lr_scales") || state.at("lr_scales") != to_json(options.lr_scales)) {
+    if (!state.contains("lr_scales") || state.at("lr_scales") != to_json(rates)) {
       throw ConfigError(
           file.string() + ": checkpoint was trained with other learning-rate scales (" +
           (state.contains("lr_scales") ? state.at("lr_scales").dump() : "not recorded") +
-          ", asked: " + to_json(options.lr_scales).dump() +
+          ", asked: " + to_json(rates).dump() +
           "); resume with the same values or delete it to start again");
     }
     at::NoGradGuard no_grad;
@@ -133,6 +155,7 @@ QatResult train_on_ranks(UNetImpl& model, QuantizedModel& twin, const at::Tensor
                          const DistContext& dist) {
   const TrainConfig& config = options.train;
   const QuantMethod method = twin.config().method;
+  const QatLrScales rates = resolved_lr_scales(options.lr_scales, method);
   if (!is_qat_method(method) && method != QuantMethod::Dynamic && method != QuantMethod::Table) {
     throw ConfigError("quant.method", to_string(method),
                       "is post-training only; quantization-aware training needs lsq, pact, nipq, "
@@ -182,14 +205,13 @@ QatResult train_on_ranks(UNetImpl& model, QuantizedModel& twin, const at::Tensor
   std::map<std::string, at::Tensor> params = trainables.all();
   std::map<std::string, at::Tensor> ema;
   for (const auto& [name, t] : params) ema[name] = t.detach().clone();
-  AdamW optimizer(
-      {AdamW::Group{trainables.activation_steps.names, trainables.activation_steps.tensors,
-                    options.lr_scales.activation_steps, 0.0},
-       AdamW::Group{trainables.weight_steps.names, trainables.weight_steps.tensors,
-                    options.lr_scales.weight_steps, 0.0},
-       AdamW::Group{trainables.tdq.names, trainables.tdq.tensors, options.lr_scales.tdq_mlps, 0.01},
-       AdamW::Group{trainables.weights.names, trainables.weights.tensors, 1.0,
-                    config.weight_decay}});
+  AdamW optimizer({AdamW::Group{trainables.activation_steps.names,
+                                trainables.activation_steps.tensors, rates.activation_steps, 0.0},
+                   AdamW::Group{trainables.weight_steps.names, trainables.weight_steps.tensors,
+                                rates.weight_steps, 0.0},
+                   AdamW::Group{trainables.tdq.names, trainables.tdq.tensors, rates.tdq_mlps, 0.01},
+                   AdamW::Group{trainables.weights.names, trainables.weights.tensors, 1.0,
+                                config.weight_decay}});
   std::vector<at::Tensor> all_tensors;
   for (const auto& [name, t] : params) all_tensors.push_back(t);
 
@@ -201,7 +223,7 @@ QatResult train_on_ranks(UNetImpl& model, QuantizedModel& twin, const at::Tensor
         trainables.activation_steps.tensors[i].detach().clone();
   {
     if (!checkpoint.empty() && std::filesystem::exists(checkpoint)) {
-      history = load_qat_checkpoint(checkpoint, params, ema, optimizer, options);
+      history = load_qat_checkpoint(checkpoint, params, ema, optimizer, options, rates);
       history.resumes += 1;
       result.resumed = true;
     }
@@ -290,7 +312,7 @@ QatResult train_on_ranks(UNetImpl& model, QuantizedModel& twin, const at::Tensor
       if (!checkpoint.empty() && is_root(dist) &&
           (history.step % config.checkpoint_every == 0 || history.step == config.steps)) {
         history.seconds = elapsed();
-        save_qat_checkpoint(checkpoint, params, ema, optimizer, options, history);
+        save_qat_checkpoint(checkpoint, params, ema, optimizer, options, rates, history);
       }
       char message[96];
       std::snprintf(message, sizeof message, "loss %.4f lr %.2e", loss_value,

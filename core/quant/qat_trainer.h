@@ -22,11 +22,18 @@ namespace tdq {
 // activation interval gets its own, chosen per method by the same held-out sweep
 // (scripts/lr-sweep, docs/method.md section 7), so that no method is held back by its rate.
 struct QatLrScales {
-  // LSQ, PACT, NIPQ and table log steps (0.1: the released code's step group).
-  double activation_steps = 0.1;
+  // Learned activation log steps (LSQ, PACT, NIPQ, table); 0: the method's measured default,
+  // default_activation_step_lr_scale().
+  double activation_steps = 0;
   double weight_steps = 0.1;  // LSQ weight log steps of every method (the released code's)
-  double tdq_mlps = 5.0;      // TDQ MLPs: 5 cut held-out MSE by 40% against 1 (default model)
+  double tdq_mlps = 5.0;      // TDQ MLPs (the sweep's choice, README)
 };
+// The activation-step multiplier the sweep chose for `method`; the table, never swept, keeps the
+// released code's 0.1.
+double default_activation_step_lr_scale(QuantMethod method);
+// `scales` with a 0 replaced by the method's default: what trains, and what run.json and the
+// checkpoint record.
+QatLrScales resolved_lr_scales(QatLrScales scales, QuantMethod method);
 nlohmann::json to_json(const QatLrScales& scales);
 
 struct QatOptions {

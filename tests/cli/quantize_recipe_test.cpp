@@ -143,12 +143,20 @@ TEST_F(QuantizeRecipe, QatRunsRecordTheirRatesAndHowFarTheStepsMoved) {
   lsq.qat_batch = 4;
   lsq.lr_scales.activation_steps = 30;
   expect_same_runs(lsq, "lsq");
+  QuantizeJob nipq = job(QuantMethod::Nipq);
+  nipq.qat_steps = 1;
+  nipq.qat_batch = 4;
+  expect_same_runs(nipq, "nipq");
   const auto run = nlohmann::json::parse(read_file_bytes(dir / "lsq-cli" / "run.json"));
   EXPECT_EQ(run.at("calibration").at("lr_scales").at("activation_steps"), 30.0);
   EXPECT_EQ(run.at("calibration").at("lr_scales").at("tdq_mlps"), QatLrScales{}.tdq_mlps);
   const auto& moves = run.at("metrics").at("activation_step_moves");
   EXPECT_EQ(moves.at("quantizers"), moves.at("steps").size());
   EXPECT_GT(moves.at("max_move").get<double>(), 0.0);
+  // Left at 0, the rate is the method's measured default, and run.json says which.
+  const auto nipq_run = nlohmann::json::parse(read_file_bytes(dir / "nipq-cli" / "run.json"));
+  EXPECT_EQ(nipq_run.at("calibration").at("lr_scales").at("activation_steps"),
+            default_activation_step_lr_scale(QuantMethod::Nipq));
 }
 
 TEST_F(QuantizeRecipe, ATrainingMethodWithoutStepsNamesTheField) {

@@ -167,10 +167,16 @@ TEST_F(Qat, AResumeAtOtherLearningRatesIsRefused) {
   train_quantized(*model, first, images(), schedule, options(3), checkpoint);
   ASSERT_TRUE(std::filesystem::exists(checkpoint));
   QuantizedModel resumed(*model, w4a4(QuantMethod::Pact));
+  // The method's default, given explicitly, is the same rate: that resume is accepted.
+  QatOptions same = options(4);
+  same.lr_scales.activation_steps = default_activation_step_lr_scale(QuantMethod::Pact);
+  EXPECT_TRUE(train_quantized(*model, resumed, images(), schedule, same, checkpoint).resumed);
   QatOptions other = options(6);
-  other.lr_scales.activation_steps *= 10;
+  other.lr_scales.activation_steps =
+      10 * resolved_lr_scales({}, QuantMethod::Pact).activation_steps;
+  QuantizedModel again(*model, w4a4(QuantMethod::Pact));
   try {
-    train_quantized(*model, resumed, images(), schedule, other, checkpoint);
+    train_quantized(*model, again, images(), schedule, other, checkpoint);
     FAIL() << "resumed at other learning rates";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("learning-rate scales"), std::string::npos) << e.what();
@@ -187,7 +193,7 @@ TEST_F(Qat, NonFiniteLossNamesTheStepAndKeepsTheCheckpoint) {
   // An absurd learning rate overflows the weights within a step or two.
   QuantizedModel again(*model, w4a4(QuantMethod::Lsq));
   QatOptions diverging = options(6);
-  diverging.train.lr = 1e38;
+  diverging.train.lr = 1e33;  // x the groups' multipliers (up to 100) stays within float
   diverging.train.grad_clip = 0;
   try {
     train_quantized(*model, again, images(), schedule, diverging, checkpoint);
