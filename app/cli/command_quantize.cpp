@@ -196,7 +196,7 @@ void add_quantize_command(CLI::App& app, Action& action) {
                 "QAT (lsq, pact, nipq, tdq; dynamic, table): training steps")
       ->check(CLI::Range(0, 100000000));
   c->add_option("--lr", o->job.lr,
-                "QAT learning rate of the weights (steps and TDQ MLPs: x their --*-lr-scale)")
+                "QAT learning rate of the weights; steps and TDQ MLPs use lr x their multipliers")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   c->add_option("--batch", o->job.qat_batch, "QAT batch size")
