@@ -76,7 +76,7 @@ PtqResult train(const QuantizeJob& job, const std::filesystem::path& out, UNetIm
       {"set", "qat"},
       {"data", {{"dir", data_dir.string()}, {"split", "train"}, {"images", data.images.size(0)}}},
       {"train_config", to_json(qat.train)},
-      {"lr_scales", to_json(resolved_lr_scales(qat.lr_scales, job.quant.method))},
+      {"lr_scales", to_json(trained.lr_scales)},
       {"init", {{"rule", "statistics"}, {"passes", qat.init_passes}}},
       {"baked_timesteps", qat.bake_timesteps}};
   const auto& history = trained.history;

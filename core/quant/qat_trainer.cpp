@@ -216,6 +216,7 @@ QatResult train_on_ranks(UNetImpl& model, QuantizedModel& twin, const at::Tensor
   for (const auto& [name, t] : params) all_tensors.push_back(t);
 
   QatResult result;
+  result.lr_scales = rates;
   TrainHistory& history = result.history;
   std::map<std::string, at::Tensor> step_start;  // before a checkpoint replaces them
   for (std::size_t i = 0; i < trainables.activation_steps.names.size(); ++i)

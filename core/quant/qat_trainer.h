@@ -51,6 +51,7 @@ struct QatOptions {
 struct QatResult {
   TrainHistory history;
   bool resumed = false;
+  QatLrScales lr_scales;  // the rates it trained at (resolved_lr_scales), for run.json
   // Each learned activation step's move from its statistics start, |s_end / s_start - 1| (largest
   // element of a table), by trainable name: did the method's interval learn?
   std::map<std::string, double> activation_step_moves;
@@ -59,9 +60,9 @@ struct QatResult {
 // Trains the twin's quantized weights (copies; the FP model is never written), weight steps,
 // activation steps or TDQ MLPs with AdamW in four groups: activation and weight steps (lr x their
 // `lr_scales`, wd 0), TDQ MLPs (lr x lr_scales.tdq_mlps, wd 0.01), weights (lr, wd
-// `train.weight_decay`). FP-kept layers, biases and
-// norms stay frozen (ours: a run then stores only quantizer state and integer weights). EMA over
-// everything that learns; the twin ends with the EMA values. Batch, t, noise, dropout and NIPQ
+// `train.weight_decay`). FP-kept layers, biases and norms stay frozen (ours: a run then stores only
+// quantizer state and integer weights). EMA over everything that learns; the twin ends with the
+// EMA values. Batch, t, noise, dropout and NIPQ
 // noise of each step come from (seed, step), so a run resumed from `checkpoint` equals an
 // uninterrupted one. A non-finite loss or parameter stops with the step and the quantizer that
 // produced it; the last checkpoint stays as it was.
