@@ -72,6 +72,7 @@ constexpr FieldFlag kFieldFlags[] = {
     {"", "search.weight_bits", "--weight-candidates"},
     {"", "search.input_bits", "--input-candidates"},
     {"", "search.validate", "--validate"},
+    {"", "search.input_windows", "--input-windows"},
     {"", "dist.nproc", "--nproc"},
 };
 

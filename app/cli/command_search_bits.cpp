@@ -58,9 +58,14 @@ void run_search_bits(const SearchBitsCliOptions& o) {
   for (const char* kind : {"weight", "input"}) {
     const auto& k = run.at(kind);
     if (!k.at("searched").get<bool>()) continue;
-    human << kind << " bits: mean " << k.at("mean_bits").get<double>() << " of candidates "
+    human << kind << " bits" << (k.at("per_window").get<bool>() ? " per time window" : "")
+          << ": mean " << k.at("mean_bits").get<double>() << " of candidates "
           << k.at("candidates").dump() << ", predicted noise MSE "
-          << k.at("predicted").get<double>() << "\n";
+          << k.at("predicted").get<double>();
+    if (k.at("predicted_lower_bound") != k.at("predicted"))
+      human << " (no mix in the budget below " << k.at("predicted_lower_bound").get<double>()
+            << ")";
+    human << "\n";
   }
   nlohmann::json result = {{"out", written.string()},
                            {"config", (written / "config.json").string()},
@@ -94,7 +99,8 @@ void add_search_bits_command(CLI::App& app, Action& action) {
   CLI::App* c = app.add_subcommand(
       "search-bits",
       "Choose per-layer weight/activation bits under a mean-bit budget from a sensitivity run "
-      "(exact), write the quantize config and the Pareto front; --validate measures it");
+      "(exact; per time window: greedy with a bound), write the quantize config and the Pareto "
+      "front; --validate measures it");
   c->add_option("--sensitivity", o->sensitivity, "Sensitivity run folder")->required();
   c->add_option("--out", o->out, "Run folder to create")->required();
   c->add_option("--weight-budget", o->weight_budget,
@@ -107,6 +113,9 @@ void add_search_bits_command(CLI::App& app, Action& action) {
                 "Weight bit widths to choose from, fp for kept FP (default: all the run measured)");
   c->add_option("--input-candidates", o->input_candidates,
                 "Activation bit widths to choose from, fp for kept FP (default: all measured)");
+  c->add_flag("--input-windows", o->job.search.input_windows,
+              "Activation bits per layer and time window of the sensitivity run (a width per "
+              "window costs nothing at sampling); minmax, ptq4dm, table and dynamic runs");
   c->add_flag("--validate", o->job.validate,
               "Quantize and measure the searched config, every uniform candidate and random mixes "
               "of the same budget (PTQ methods)");

@@ -26,11 +26,12 @@ struct Searched {
   bool searched = false;  // false: the base config's bits everywhere
 };
 
-Searched search(const SensitivityRun& run, bool weights, const BitBudget& budget) {
+Searched search(const SensitivityRun& run, bool weights, const BitBudget& budget,
+                bool per_window = false) {
   Searched s;
   const int base = weights ? run.base_config.w_bits : run.base_config.a_bits;
   if (budget.mean_bits) {
-    s.problem = bit_problem(run, weights, budget.candidates);
+    s.problem = bit_problem(run, weights, budget.candidates, per_window);
     s.choice = search_kind(s.problem, *budget.mean_bits,
                            weights ? "search.weight_budget" : "search.input_budget");
     s.searched = true;
@@ -44,9 +45,22 @@ Searched search(const SensitivityRun& run, bool weights, const BitBudget& budget
 // The best allocation at every mean bit width from the smallest candidate to the largest. Its
 // predicted error is of the whole config: this kind's best mix plus `other` (the other kind's
 // predicted damage as chosen), so validated configs' measured errors sit on the same scale.
+// Per window, where the Pareto set is too large to hold, each point is the greedy search at that
+// budget, with the bound on its distance to the optimum.
 nlohmann::json pareto_trace(const BitProblem& p, double step, double other) {
-  const auto front = pareto_allocations(p.items);
   nlohmann::json points = nlohmann::json::array();
+  if (p.windows > 1) {
+    for (double m = p.bits.front(); m <= p.bits.back() + 1e-9; m += step) {
+      const BitChoice c = search_kind(p, m, "search.pareto_step");
+      points.push_back({{"budget_mean_bits", m},
+                        {"mean_bits", c.mean_bits},
+                        {"predicted", c.predicted + other},
+                        {"lower_bound", c.lower_bound + other}});
+    }
+    return {
+        {"solver", "greedy (LP relaxation)"}, {"other_kind_predicted", other}, {"points", points}};
+  }
+  const auto front = pareto_allocations(p.items);
   const double total = static_cast<double>(p.total_size);
   for (double m = p.bits.front(); m <= p.bits.back() + 1e-9; m += step) {
     const auto budget = static_cast<std::int64_t>(std::floor(m * total + 1e-9));
@@ -58,7 +72,8 @@ nlohmann::json pareto_trace(const BitProblem& p, double step, double other) {
     points.push_back(
         {{"budget_mean_bits", m}, {"mean_bits", c.mean_bits}, {"predicted", c.predicted + other}});
   }
-  return {{"pareto_optimal_allocations", front.size()},
+  return {{"solver", "exact (Pareto dynamic programming)"},
+          {"pareto_optimal_allocations", front.size()},
           {"other_kind_predicted", other},
           {"points", points}};
 }
@@ -72,12 +87,23 @@ struct Candidate {
 
 nlohmann::json choice_json(const SensitivityRun& run, const Searched& s) {
   nlohmann::json layers = nlohmann::json::array();
-  for (std::size_t row = 0; row < s.choice.bits.size(); ++row)
-    layers.push_back({{"path", run.result.layers[row].path}, {"bits", s.choice.bits[row]}});
+  const auto windows = static_cast<std::size_t>(s.problem.windows);
+  for (std::size_t row = 0; row < run.result.layers.size(); ++row) {
+    nlohmann::json layer = {{"path", run.result.layers[row].path}};
+    if (windows == 1) {
+      layer["bits"] = s.choice.bits.at(row);
+    } else {  // "fp" as kFpBits, one per window of the sensitivity run, noisiest first
+      layer["bits_per_window"] = std::vector<int>(s.choice.bits.begin() + row * windows,
+                                                  s.choice.bits.begin() + (row + 1) * windows);
+    }
+    layers.push_back(layer);
+  }
   return {{"searched", s.searched},
+          {"per_window", windows > 1},
           {"candidates", s.problem.bits},
           {"mean_bits", s.choice.mean_bits},
           {"predicted", s.choice.predicted},
+          {"predicted_lower_bound", s.choice.lower_bound},
           {"layers", layers}};
 }
 
@@ -114,8 +140,16 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
     throw ConfigError("search.random_mixes", std::to_string(job.random_mixes), "must be >= 0");
   }
   const SensitivityRun run = read_sensitivity_run(job.sensitivity_run);
+  if (job.search.input_windows && !job.search.input.mean_bits) {
+    throw ConfigError("search.input_windows", "true", "bits per time window need an input budget");
+  }
+  if (job.search.input_windows && !supports_window_bits(run.base_config.method)) {
+    throw ConfigError("search.input_windows", to_string(run.base_config.method),
+                      "the sensitivity run's base method cannot take bits per time window "
+                      "(minmax, ptq4dm, table and dynamic can)");
+  }
   const Searched w = search(run, true, job.search.weight);
-  const Searched a = search(run, false, job.search.input);
+  const Searched a = search(run, false, job.search.input, job.search.input_windows);
   const QuantConfig config = searched_config(run, w.choice.bits, a.choice.bits);
 
   nlohmann::json json = run_envelope("bit-search");

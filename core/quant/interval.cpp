@@ -32,6 +32,20 @@ Interval interval_from_range(const RangeObserver::Range& range, const kernels::G
   return interval;
 }
 
+Interval interval_at_bits(const Interval& interval, const kernels::GridSpec& grid, int bits) {
+  kernels::GridSpec to = grid;
+  to.bits = bits;
+  const double ratio = static_cast<double>(grid.qmax()) / static_cast<double>(to.qmax());
+  Interval out;
+  out.scale = std::max(static_cast<float>(interval.scale * ratio), kMinScale);
+  if (grid.kind == kernels::GridKind::Asymmetric) {
+    const double qmax = static_cast<double>(to.qmax());
+    out.zero_point =
+        static_cast<float>(std::clamp(std::round(interval.zero_point / ratio), 0.0, qmax));
+  }
+  return out;
+}
+
 at::Tensor per_sample_view(const at::Tensor& values, const at::Tensor& x) {
   std::vector<std::int64_t> shape(static_cast<std::size_t>(x.dim()), 1);
   shape[0] = values.numel();

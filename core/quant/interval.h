@@ -30,6 +30,11 @@ inline kernels::GridSpec weight_grid(int bits) {
 // The MinMax interval covering `range` on `grid`; asymmetric grids keep zero exact.
 Interval interval_from_range(const RangeObserver::Range& range, const kernels::GridSpec& grid);
 
+// The interval covering the same range as `interval` on `grid` with `bits` instead (scale times
+// the ratio of the grids' qmax; an asymmetric zero point moves with it): per-window bits
+// (WindowBits) reuse the interval calibrated at the layer's bits.
+Interval interval_at_bits(const Interval& interval, const kernels::GridSpec& grid, int bits);
+
 // The entry of `table` at t, or at the nearest time step it holds (ties: the larger t).
 template <class Value>
 const Value& nearest_entry(const std::map<std::int64_t, Value>& table, std::int64_t t) {

@@ -76,6 +76,17 @@ bool is_qat_method(QuantMethod method) {
          method == QuantMethod::Tdq;
 }
 
+const WindowBits* window_bits_at(const std::vector<WindowBits>& windows, std::int64_t t) {
+  for (const auto& w : windows) {
+    if (t >= w.t_min) return &w;
+  }
+  return windows.empty() ? nullptr : &windows.back();  // t < 0: not known; the least noisy entry
+}
+
+bool supports_window_bits(QuantMethod method) {
+  return !is_qat_method(method) && interval_kind(method) != IntervalKind::Temporal;
+}
+
 bool glob_match(const std::string& pattern, const std::string& path) {
   return ::fnmatch(pattern.c_str(), path.c_str(), 0) == 0;
 }
@@ -96,6 +107,29 @@ void check_bits(int bits, const std::string& field) {
     throw ConfigError(
         field, std::to_string(bits),
         "bits must be in " + std::to_string(kMinBits) + ".." + std::to_string(kMaxBits));
+  }
+}
+
+void check_window_bits(const LayerOverride& o, QuantMethod method) {
+  const std::string field = "quant.overrides '" + o.pattern + "' a_bits_windows";
+  if (o.a_bits || o.a_fp || o.skip)
+    throw ConfigError("quant.overrides", o.pattern, "gives the input bits twice (a_bits_windows)");
+  if (!supports_window_bits(method)) {
+    throw ConfigError(field, to_string(method),
+                      "bits per time window need a PTQ method without s(t) (minmax, ptq4dm, "
+                      "table, dynamic)");
+  }
+  for (std::size_t i = 0; i < o.a_bits_windows.size(); ++i) {
+    const WindowBits& w = o.a_bits_windows[i];
+    if (!w.fp) check_bits(w.bits, field + "[" + std::to_string(i) + "].bits");
+    if (i > 0 && w.t_min >= o.a_bits_windows[i - 1].t_min) {
+      throw ConfigError(field, std::to_string(w.t_min),
+                        "t_min must fall from entry to entry (entry " + std::to_string(i) + ")");
+    }
+  }
+  if (o.a_bits_windows.back().t_min != 0) {
+    throw ConfigError(field, std::to_string(o.a_bits_windows.back().t_min),
+                      "the last entry must start at t_min 0 so that every time step has bits");
   }
 }
 
@@ -121,6 +155,7 @@ std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers
       throw ConfigError("quant.overrides", o.pattern, "gives a tensor bits and FP at once");
     if (o.w_bits) check_bits(*o.w_bits, "quant.overrides '" + o.pattern + "' w_bits");
     if (o.a_bits) check_bits(*o.a_bits, "quant.overrides '" + o.pattern + "' a_bits");
+    if (!o.a_bits_windows.empty()) check_window_bits(o, config.method);
   }
   std::vector<QuantizerSlot> slots;
   for (const auto& layer : layers) {
@@ -140,7 +175,9 @@ std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers
       if (o.a_bits) slot.a_bits = *o.a_bits;
       if (o.w_bits || o.w_fp) slot.weight_fp = o.w_fp;
       if (o.a_bits || o.a_fp) slot.input_fp = o.a_fp;
-      if (!o.skip && (o.w_bits || o.a_bits || o.w_fp || o.a_fp)) slot.quantized = true;
+      if (o.a_bits || o.a_fp || !o.a_bits_windows.empty()) slot.input_windows = o.a_bits_windows;
+      if (!o.skip && (o.w_bits || o.a_bits || o.w_fp || o.a_fp || !o.a_bits_windows.empty()))
+        slot.quantized = true;
     }
     if (config.grid == GridChoice::Asymmetric) {
       slot.input_grid = kernels::GridKind::Asymmetric;
@@ -153,6 +190,14 @@ std::vector<QuantizerSlot> place_quantizers(const std::vector<LayerInfo>& layers
   return slots;
 }
 
+nlohmann::json to_json(const std::vector<WindowBits>& windows) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& w : windows)
+    out.push_back(
+        {{"t_min", w.t_min}, {"bits", w.fp ? nlohmann::json("fp") : nlohmann::json(w.bits)}});
+  return out;
+}
+
 nlohmann::json to_json(const QuantConfig& c) {
   nlohmann::json overrides = nlohmann::json::array();
   for (const auto& o : c.overrides) {
@@ -161,6 +206,7 @@ nlohmann::json to_json(const QuantConfig& c) {
     if (o.a_bits) j["a_bits"] = *o.a_bits;
     if (o.w_fp) j["w_fp"] = true;
     if (o.a_fp) j["a_fp"] = true;
+    if (!o.a_bits_windows.empty()) j["a_bits_windows"] = to_json(o.a_bits_windows);
     overrides.push_back(j);
   }
   return {{"method", to_string(c.method)},
@@ -211,6 +257,18 @@ QuantConfig quant_config_from_json(const nlohmann::json& j) {
       if (o.contains("a_bits")) entry.a_bits = o.at("a_bits").get<int>();
       entry.w_fp = o.value("w_fp", false);
       entry.a_fp = o.value("a_fp", false);
+      for (const auto& w : o.value("a_bits_windows", nlohmann::json::array())) {
+        key = "overrides[].a_bits_windows";
+        WindowBits window;
+        window.t_min = w.at("t_min").get<std::int64_t>();
+        const auto& bits = w.at("bits");
+        window.fp = bits.is_string();
+        if (window.fp && bits.get<std::string>() != "fp")
+          throw ConfigError("quant config: a_bits_windows bits must be a number or \"fp\"");
+        if (!window.fp) window.bits = bits.get<int>();
+        entry.a_bits_windows.push_back(window);
+      }
+      key = "overrides";
       c.overrides.push_back(entry);
     }
     key = "tdq";

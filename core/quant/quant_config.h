@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,22 @@ enum class TdqInit { Static, PerStep };
 // The code's default grids (symmetric, unsigned after SiLU) or the standard asymmetric grid.
 enum class GridChoice { CodeDefault, Asymmetric };
 
+// (ours, issue 15) Activation bits that follow time: from diffusion time step `t_min` upward, up
+// to the next entry's t_min, the input takes `bits` (or stays FP). A list runs from the largest
+// t_min down to 0, so every t has one entry; `tdq search-bits --input-windows` writes them.
+struct WindowBits {
+  std::int64_t t_min = 0;
+  int bits = 8;
+  bool fp = false;
+};
+// The entry that holds at t (t >= its t_min, the first such in the list); nullptr for an empty
+// list.
+const WindowBits* window_bits_at(const std::vector<WindowBits>& windows, std::int64_t t);
+// Per-window bits rescale the calibrated interval to the window's bits (same covered range), so
+// they need a method whose sampling interval is a calibrated range or the input's own; the
+// temporal methods bake s(t) and QAT methods learn at one width.
+bool supports_window_bits(QuantMethod method);
+
 // Per-layer exception, matched against module paths with shell globs ("up_blocks.*.conv1").
 struct LayerOverride {
   std::string pattern;
@@ -53,6 +70,8 @@ struct LayerOverride {
   // Only the weight (input) FP, the other tensor quantized: what `tdq search-bits` writes for an
   // FP candidate. Calibration still runs for the FP tensor; its interval is never applied.
   bool w_fp = false, a_fp = false;
+  // Input bits per time window instead of a_bits / a_fp (calibration at the layer's a_bits).
+  std::vector<WindowBits> a_bits_windows = {};
 };
 
 // Bit widths a quantizer takes. Not 2: the symmetric grid (n = 2^b - 1 levels, [-(n/2-1) s,
@@ -85,6 +104,8 @@ struct QuantConfig {
 };
 
 nlohmann::json to_json(const QuantConfig& config);
+// [{"t_min": t, "bits": b or "fp"}, ...]: how configs and run.json's layers list them.
+nlohmann::json to_json(const std::vector<WindowBits>& windows);
 QuantConfig quant_config_from_json(const nlohmann::json& json);  // ConfigError naming the key
 
 // What one conv/linear gets.
@@ -94,6 +115,7 @@ struct QuantizerSlot {
   bool quantized = false;
   int w_bits = 8, a_bits = 8;
   bool weight_fp = false, input_fp = false;  // LayerOverride::w_fp / a_fp: that tensor stays FP
+  std::vector<WindowBits> input_windows;  // LayerOverride::a_bits_windows; empty: a_bits at every t
   kernels::GridKind input_grid = kernels::GridKind::Symmetric;
 };
 

@@ -140,6 +140,7 @@ std::filesystem::path write_quantize_run(const LoadedModel& model, const Quantiz
                       {"w_fp", slot.weight_fp},
                       {"a_fp", slot.input_fp},
                       {"grid", kernels::to_string(slot.input_grid)}});
+    if (!slot.input_windows.empty()) layers.back()["a_bits_windows"] = to_json(slot.input_windows);
   }
   nlohmann::json run = run_envelope("quantize");
   run.update({{"model", {{"dir", model.dir.string()}, {"sha256", model.weights_sha256}}},
@@ -171,13 +172,14 @@ void check_recorded_layers(const std::filesystem::path& run, const nlohmann::jso
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const QuantizerSlot& slot = twin.slots()[i];
     const nlohmann::json& entry = layers[i];
-    const bool same = entry.is_object() && entry.value("path", "") == slot.path &&
-                      entry.value("quantized", !slot.quantized) == slot.quantized &&
-                      entry.value("w_bits", -1) == slot.w_bits &&
-                      entry.value("a_bits", -1) == slot.a_bits &&
-                      entry.value("w_fp", false) == slot.weight_fp &&
-                      entry.value("a_fp", false) == slot.input_fp &&
-                      entry.value("grid", "") == kernels::to_string(slot.input_grid);
+    const bool same =
+        entry.is_object() && entry.value("path", "") == slot.path &&
+        entry.value("quantized", !slot.quantized) == slot.quantized &&
+        entry.value("w_bits", -1) == slot.w_bits && entry.value("a_bits", -1) == slot.a_bits &&
+        entry.value("w_fp", false) == slot.weight_fp &&
+        entry.value("a_fp", false) == slot.input_fp &&
+        entry.value("grid", "") == kernels::to_string(slot.input_grid) &&
+        entry.value("a_bits_windows", nlohmann::json::array()) == to_json(slot.input_windows);
     if (!same) {
       throw FormatError(file, "key layers/" + std::to_string(i) + " (" +
                                   entry.value("path", std::string("?")) + ": " + entry.dump() +

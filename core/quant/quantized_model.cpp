@@ -13,6 +13,21 @@
 
 namespace tdq {
 
+namespace {
+
+// The slot's quantizer at other input bits: the same covered range (interval_at_bits) for the
+// static interval and every per-step one.
+ActivationQuantizer at_bits(const ActivationQuantizer& q, int bits) {
+  if (bits == q.grid.bits) return q;
+  ActivationQuantizer out = q;
+  out.grid.bits = bits;
+  out.fixed = interval_at_bits(q.fixed, q.grid, bits);
+  for (auto& [t, interval] : out.by_timestep) interval = interval_at_bits(interval, q.grid, bits);
+  return out;
+}
+
+}  // namespace
+
 QuantizedModel::QuantizedModel(const UNetImpl& model, QuantConfig config)
     : config_(std::move(config)),
       slots_(place_quantizers(model.layers(), config_)),
@@ -129,8 +144,12 @@ at::Tensor QuantizedModel::on_input(int layer, const at::Tensor& input) {
   const auto index = static_cast<std::size_t>(layer);
   if (!slots_.at(index).quantized || slots_[index].input_fp) return input;
   const ActivationQuantizer& q = quantizers_[index].activation;
-  if (!rule_->calibrates()) return rule_->quantize(index, q, input, timesteps_);
-  if (!q.calibrated) throw Error("quantizer of " + slots_[index].path + " is not calibrated");
+  if (rule_->calibrates() && !q.calibrated)
+    throw Error("quantizer of " + slots_[index].path + " is not calibrated");
+  if (!rule_->calibrates() && slots_[index].input_windows.empty())
+    return rule_->quantize(index, q, input, timesteps_);
+  // Learning (block reconstruction) trains the interval at the slot's a_bits; per-window bits
+  // apply it rescaled at sampling.
   if (learning() && learning_->slots[index].active) {
     try {
       kernels::GridSpec grid = q.grid;
@@ -143,7 +162,39 @@ at::Tensor QuantizedModel::on_input(int layer, const at::Tensor& input) {
       throw Error("activation quantizer of " + slots_[index].path + ": " + e.what());
     }
   }
+  if (!slots_[index].input_windows.empty()) return quantize_by_window(index, input);
   return rule_->quantize(index, q, input, timesteps_);
+}
+
+at::Tensor QuantizedModel::quantize_by_window(std::size_t index, const at::Tensor& input) {
+  const auto& windows = slots_[index].input_windows;
+  const ActivationQuantizer& q = quantizers_[index].activation;
+  const auto apply = [&](const WindowBits& w, const at::Tensor& x, const at::Tensor& timesteps) {
+    return w.fp ? x : rule_->quantize(index, at_bits(q, w.bits), x, timesteps);
+  };
+  const std::int64_t n = timesteps_.defined() ? timesteps_.numel() : 0;
+  if (n == 0) return apply(*window_bits_at(windows, -1), input, timesteps_);
+  const auto* t = timesteps_.data_ptr<std::int64_t>();
+  std::vector<const WindowBits*> entry(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i)
+    entry[static_cast<std::size_t>(i)] = window_bits_at(windows, t[i]);
+  const bool one = std::all_of(entry.begin(), entry.end(), [&](auto e) { return e == entry[0]; });
+  if (one || n != input.size(0)) return apply(*entry[0], input, timesteps_);
+  // Samples at different time steps (block reconstruction's calibration batches): each group of
+  // samples in one window takes that window's bits.
+  at::Tensor out = at::empty_like(input);
+  for (const auto& w : windows) {
+    std::vector<std::int64_t> rows;
+    for (std::int64_t i = 0; i < n; ++i)
+      if (entry[static_cast<std::size_t>(i)] == &w) rows.push_back(i);
+    if (rows.empty()) continue;
+    const at::Tensor index_cpu = at::tensor(rows, at::kLong);
+    const at::Tensor on_device = index_cpu.to(input.device());
+    out.index_copy_(
+        0, on_device,
+        apply(w, input.index_select(0, on_device), timesteps_.index_select(0, index_cpu)));
+  }
+  return out;
 }
 
 at::Tensor QuantizedModel::on_weight(int layer, const at::Tensor& weight) {
@@ -204,11 +255,21 @@ QuantizedModel::ActivationCurve QuantizedModel::activation_curve(
   if (!slots_.at(index).quantized || slots_[index].input_fp || !rule_->calibrates()) return curve;
   const ActivationQuantizer& q = quantizers_[index].activation;
   if (!q.calibrated) return curve;
-  for (const Interval& interval : rule_->intervals(index, q, timesteps)) {
+  const auto add = [&](const Interval& interval, const kernels::GridSpec& at) {
     curve.scale.push_back(interval.scale);
-    kernels::GridSpec grid = q.grid;
+    kernels::GridSpec grid = at;
     grid.zero_point = interval.zero_point;
     curve.grid.push_back(grid);
+  };
+  const auto& windows = slots_[index].input_windows;
+  if (windows.empty()) {
+    for (const Interval& interval : rule_->intervals(index, q, timesteps)) add(interval, q.grid);
+    return curve;
+  }
+  for (const std::int64_t t : timesteps) {  // per-window bits: 0 where the input stays FP
+    const WindowBits& w = *window_bits_at(windows, t);
+    const ActivationQuantizer at = at_bits(q, w.fp ? q.grid.bits : w.bits);
+    add(w.fp ? Interval{0.0f, 0.0f} : rule_->interval(index, at, t), at.grid);
   }
   return curve;
 }

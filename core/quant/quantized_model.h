@@ -88,8 +88,8 @@ class QuantizedModel : public LayerHooks {
   std::map<std::string, at::Tensor> state() const;
   void load_state(const std::map<std::string, at::Tensor>& state);
 
-  // Activation step in use for a layer at a time step (for s(t) views), 0 when not quantized or
-  // dynamic; and the grid with its zero point.
+  // Activation step in use for a layer at a time step (for s(t) views), 0 when not quantized,
+  // dynamic or FP at that t (per-window bits); and the grid with its zero point and bits.
   double activation_scale(int layer, std::int64_t t) const;
   kernels::GridSpec activation_grid(int layer, std::int64_t t) const;
   // Both at each of `timesteps` in one query (curves over a schedule); empty where
@@ -105,6 +105,8 @@ class QuantizedModel : public LayerHooks {
   // The weight a slot samples with: `weights` fake-quantized with `scale` (CPU), on the device.
   void set_weight(std::size_t index, const at::Tensor& weights, const at::Tensor& scale);
   TemporalIntervals* temporal() const;
+  // on_input at sampling for a slot with per-window bits (QuantizerSlot::input_windows).
+  at::Tensor quantize_by_window(std::size_t index, const at::Tensor& input);
   TwinSlots twin_slots() { return {slots_, quantizers_}; }
   ConstTwinSlots twin_slots() const { return {slots_, quantizers_}; }
 

@@ -88,4 +88,89 @@ Allocation best_allocation(const std::vector<std::vector<ChoiceOption>>& items,
   return *best;
 }
 
+BoundedAllocation greedy_allocation(const std::vector<std::vector<ChoiceOption>>& items,
+                                    std::int64_t budget) {
+  // Per item: option indices on the lower convex hull of (cost, damage), cheapest first, where
+  // each further point removes damage at a falling rate per unit cost.
+  std::vector<std::vector<std::size_t>> hulls(items.size());
+  std::int64_t cheapest = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& options = items[i];
+    if (options.empty())
+      throw Error("bit allocation: item " + std::to_string(i) + " has no option");
+    std::vector<std::size_t> order(options.size());
+    for (std::size_t o = 0; o < order.size(); ++o) order[o] = o;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return options[a].cost != options[b].cost ? options[a].cost < options[b].cost
+                                                : options[a].damage < options[b].damage;
+    });
+    auto& hull = hulls[i];
+    for (std::size_t o : order) {
+      if (!hull.empty() && options[o].damage >= options[hull.back()].damage) continue;  // dominated
+      // Pop points above the segment from the one before them to o (not convex).
+      while (hull.size() >= 2) {
+        const ChoiceOption &a = options[hull[hull.size() - 2]], &b = options[hull.back()],
+                           &c = options[o];
+        const double left = (b.damage - a.damage) / static_cast<double>(b.cost - a.cost);
+        const double right = (c.damage - b.damage) / static_cast<double>(c.cost - b.cost);
+        if (right <= left)
+          hull.pop_back();  // b removes less per cost than the way past it
+        else
+          break;
+      }
+      hull.push_back(o);
+    }
+    cheapest += options[hull.front()].cost;
+  }
+  if (cheapest > budget) {
+    throw ConfigError("search.budget", std::to_string(budget),
+                      "below the cheapest allocation (" + std::to_string(cheapest) + ")");
+  }
+  struct Upgrade {
+    std::size_t item, step;  // hull[step - 1] -> hull[step]
+    double rate;             // damage removed per unit cost
+  };
+  std::vector<Upgrade> upgrades;
+  BoundedAllocation out;
+  Allocation& a = out.allocation;
+  a.option.resize(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& hull = hulls[i];
+    a.option[i] = hull.front();
+    a.cost += items[i][hull.front()].cost;
+    a.damage += items[i][hull.front()].damage;
+    for (std::size_t k = 1; k < hull.size(); ++k) {
+      const ChoiceOption &from = items[i][hull[k - 1]], &to = items[i][hull[k]];
+      upgrades.push_back(
+          {i, k, (from.damage - to.damage) / static_cast<double>(to.cost - from.cost)});
+    }
+  }
+  // Within an item the rates fall along the hull, so this order takes an item's upgrades in turn.
+  std::stable_sort(upgrades.begin(), upgrades.end(),
+                   [](const Upgrade& x, const Upgrade& y) { return x.rate > y.rate; });
+  std::vector<std::size_t> at(items.size(), 0);  // hull position reached per item
+  std::vector<bool> stuck(items.size(), false);  // an upgrade of it did not fit: keep it there
+  bool bound_found = false;
+  for (const Upgrade& u : upgrades) {
+    if (stuck[u.item] || at[u.item] + 1 != u.step) continue;
+    const auto& hull = hulls[u.item];
+    const ChoiceOption &from = items[u.item][hull[u.step - 1]], &to = items[u.item][hull[u.step]];
+    const std::int64_t extra = to.cost - from.cost;
+    if (a.cost + extra > budget) {
+      if (!bound_found) {  // the LP takes this upgrade in part and stops
+        out.lower_bound = a.damage - u.rate * static_cast<double>(budget - a.cost);
+        bound_found = true;
+      }
+      stuck[u.item] = true;
+      continue;
+    }
+    a.option[u.item] = hull[u.step];
+    a.cost += extra;
+    a.damage += to.damage - from.damage;
+    at[u.item] = u.step;
+  }
+  if (!bound_found) out.lower_bound = a.damage;  // every upgrade fit: the greedy is the optimum
+  return out;
+}
+
 }  // namespace tdq

@@ -30,4 +30,17 @@ std::vector<Allocation> pareto_allocations(const std::vector<std::vector<ChoiceO
 Allocation best_allocation(const std::vector<std::vector<ChoiceOption>>& items,
                            std::int64_t budget);
 
+// For problems whose Pareto set is too large to hold (per layer x time window bits: hundreds of
+// items): the greedy solution of the LP relaxation (Sinha & Zoltners 1979). Each item's options
+// are reduced to their lower convex hull; upgrades are taken in order of damage removed per cost
+// while they fit. `lower_bound` is the LP optimum, which no allocation within the budget beats, so
+// damage - lower_bound bounds the distance to the exact optimum. ConfigError (search.budget) as
+// best_allocation.
+struct BoundedAllocation {
+  Allocation allocation;
+  double lower_bound = 0;
+};
+BoundedAllocation greedy_allocation(const std::vector<std::vector<ChoiceOption>>& items,
+                                    std::int64_t budget);
+
 }  // namespace tdq

@@ -16,10 +16,28 @@ std::string joined(const std::vector<int>& bits) {
   return s.str();
 }
 
+// A layer's row of per-window input bits as WindowBits, noisiest window first.
+std::vector<WindowBits> window_bits(const SensitivityRun& run, const std::vector<int>& a_bits,
+                                    std::size_t layer) {
+  const auto& windows = run.result.windows;
+  if (a_bits.size() != run.result.layers.size() * windows.size())
+    throw Error("searched_config: one input width per layer or per layer and window expected");
+  std::vector<WindowBits> out;
+  for (std::size_t w = 0; w < windows.size(); ++w) {
+    const int bits = a_bits[layer * windows.size() + w];
+    WindowBits entry;
+    entry.t_min = w + 1 < windows.size() ? windows[w].t_last : 0;
+    entry.fp = bits == kFpBits;
+    entry.bits = entry.fp ? run.base_config.a_bits : bits;
+    out.push_back(entry);
+  }
+  return out;
+}
+
 }  // namespace
 
-BitProblem bit_problem(const SensitivityRun& run, bool weights,
-                       const std::vector<int>& candidates) {
+BitProblem bit_problem(const SensitivityRun& run, bool weights, const std::vector<int>& candidates,
+                       bool per_window) {
   const SensitivityResult& r = run.result;
   const auto& measured = weights ? r.weight_bits : r.input_bits;
   const char* field = weights ? "search.weight_bits" : "search.input_bits";
@@ -28,6 +46,8 @@ BitProblem bit_problem(const SensitivityRun& run, bool weights,
                       "the sensitivity run measured whole twins only; measure per layer");
   }
   BitProblem p;
+  if (per_window && weights) throw Error("bit_problem: weights have no time windows");
+  p.windows = per_window ? static_cast<std::int64_t>(r.windows.size()) : 1;
   p.bits = candidates.empty() ? measured : candidates;
   std::sort(p.bits.begin(), p.bits.end());
   p.bits.erase(std::unique(p.bits.begin(), p.bits.end()), p.bits.end());
@@ -50,14 +70,35 @@ BitProblem bit_problem(const SensitivityRun& run, bool weights,
   for (std::size_t row = 0; row < r.layers.size(); ++row) {
     const auto& layer = r.layers[row];
     const std::int64_t size = weights ? layer.parameters : layer.input_elements;
-    p.total_size += size;
-    std::vector<ChoiceOption> options;
-    for (std::size_t c = 0; c < p.bits.size(); ++c) {
-      const double d =
-          column[c] < 0 ? 0.0 : mean_damage(damage, column[c], static_cast<std::int64_t>(row));
-      options.push_back({p.bits[c] * size, d});
+    const auto layer_row = static_cast<std::int64_t>(row);
+    if (!per_window) {
+      p.total_size += size;
+      std::vector<ChoiceOption> options;
+      for (std::size_t c = 0; c < p.bits.size(); ++c) {
+        const double d = column[c] < 0 ? 0.0 : mean_damage(damage, column[c], layer_row);
+        options.push_back({p.bits[c] * size, d});
+      }
+      p.items.push_back(std::move(options));
+      continue;
     }
-    p.items.push_back(std::move(options));
+    for (std::int64_t w = 0; w < p.windows; ++w) {
+      const auto& window = r.windows[static_cast<std::size_t>(w)];
+      const std::int64_t window_size = size * (window.last_step - window.first_step + 1);
+      p.total_size += window_size;
+      std::vector<ChoiceOption> options;
+      for (std::size_t c = 0; c < p.bits.size(); ++c) {
+        // [seeds, bits, layers, windows]: mean over seeds, this window's share of the layer mean.
+        const double d = column[c] < 0 ? 0.0
+                                       : damage.select(1, column[c])
+                                                 .select(1, layer_row)
+                                                 .select(1, w)
+                                                 .mean()
+                                                 .item<double>() /
+                                             static_cast<double>(p.windows);
+        options.push_back({p.bits[c] * window_size, d});
+      }
+      p.items.push_back(std::move(options));
+    }
   }
   return p;
 }
@@ -68,6 +109,7 @@ BitChoice to_choice(const BitProblem& problem, const Allocation& allocation) {
     c.bits.push_back(problem.bits[allocation.option[row]]);
   }
   c.predicted = allocation.damage;
+  c.lower_bound = allocation.damage;
   c.mean_bits = static_cast<double>(allocation.cost) / static_cast<double>(problem.total_size);
   return c;
 }
@@ -84,7 +126,11 @@ BitChoice search_kind(const BitProblem& problem, double mean_bits, const char* f
   // Costs are integers (bits x size): the budget is the largest one the mean allows.
   const auto budget = static_cast<std::int64_t>(
       std::floor(mean_bits * static_cast<double>(problem.total_size) + 1e-9));
-  return to_choice(problem, best_allocation(problem.items, budget));
+  if (problem.windows == 1) return to_choice(problem, best_allocation(problem.items, budget));
+  const BoundedAllocation greedy = greedy_allocation(problem.items, budget);
+  BitChoice c = to_choice(problem, greedy.allocation);
+  c.lower_bound = greedy.lower_bound;
+  return c;
 }
 
 BitChoice uniform_choice(const BitProblem& problem, int bits) {
@@ -138,11 +184,28 @@ QuantConfig searched_config(const SensitivityRun& run, const std::vector<int>& w
       o.w_fp = true;
     else if (w_bits[row] != config.w_bits)
       o.w_bits = w_bits[row];
-    if (a_bits.at(row) == kFpBits)
-      o.a_fp = true;
-    else if (a_bits[row] != config.a_bits)
-      o.a_bits = a_bits[row];
-    if (o.w_bits || o.a_bits || o.w_fp || o.a_fp) config.overrides.push_back(o);
+    if (a_bits.size() == layers.size()) {
+      if (a_bits.at(row) == kFpBits)
+        o.a_fp = true;
+      else if (a_bits[row] != config.a_bits)
+        o.a_bits = a_bits[row];
+    } else {
+      o.a_bits_windows = window_bits(run, a_bits, row);
+      const int first = a_bits.at(row * run.result.windows.size());
+      const bool same =
+          std::all_of(o.a_bits_windows.begin(), o.a_bits_windows.end(), [&](const WindowBits& w) {
+            return w.fp == o.a_bits_windows[0].fp && w.bits == o.a_bits_windows[0].bits;
+          });
+      if (same) {  // one width at every t: a plain override (or none)
+        o.a_bits_windows.clear();
+        if (first == kFpBits)
+          o.a_fp = true;
+        else if (first != config.a_bits)
+          o.a_bits = first;
+      }
+    }
+    if (o.w_bits || o.a_bits || o.w_fp || o.a_fp || !o.a_bits_windows.empty())
+      config.overrides.push_back(o);
   }
   return config;
 }

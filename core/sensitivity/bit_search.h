@@ -27,6 +27,9 @@ struct BitBudget {
 
 struct BitSearchOptions {
   BitBudget weight, input;
+  // (ours) Input bits per layer x time window of the sensitivity run instead of per layer (a
+  // baked per-window width costs nothing at sampling; WindowBits). Solved by greedy_allocation.
+  bool input_windows = false;
 };
 
 // One kind's choice: bits per sensitivity row, the predicted damage and the mean bits it costs.
@@ -34,17 +37,24 @@ struct BitChoice {
   std::vector<int> bits;
   double predicted = 0;
   double mean_bits = 0;
+  double lower_bound =
+      0;  // no choice within the budget predicts less (the exact search: predicted)
 };
 
 // The knapsack of one kind: options per row are the candidate bits (ascending), cost bits x size,
 // damage the mean measured damage. ConfigError (search.weight_bits / search.input_bits) for a
-// candidate the run did not measure or an empty set.
+// candidate the run did not measure or an empty set. Per window (inputs only), the rows are layer
+// x window (row = layer * windows + window), a row's size its input elements times the window's
+// sampling steps and its damage the window's share of the layer's mean, so a uniform choice costs
+// and predicts the same in both forms.
 struct BitProblem {
   std::vector<int> bits;                         // the candidates
   std::vector<std::vector<ChoiceOption>> items;  // per row
   std::int64_t total_size = 0;                   // sum of sizes (parameters or input elements)
+  std::int64_t windows = 1;                      // rows per layer
 };
-BitProblem bit_problem(const SensitivityRun& run, bool weights, const std::vector<int>& candidates);
+BitProblem bit_problem(const SensitivityRun& run, bool weights, const std::vector<int>& candidates,
+                       bool per_window = false);
 
 // The allocation as bits per row, with its predicted damage and mean bits.
 BitChoice to_choice(const BitProblem& problem, const Allocation& allocation);
@@ -58,7 +68,9 @@ BitChoice uniform_choice(const BitProblem& problem, int bits);
 // random move up one candidate while the budget allows (the control a searched mix must beat).
 BitChoice random_choice(const BitProblem& problem, double mean_bits, std::mt19937_64& rng);
 
-// The base config with one override per row whose bits differ from it.
+// The base config with one override per layer whose bits differ from it; input bits per layer x
+// window (a_bits of layers x windows entries) become WindowBits starting at each window's
+// smallest t (the last at 0), or a plain a_bits where a layer's windows agree.
 QuantConfig searched_config(const SensitivityRun& run, const std::vector<int>& w_bits,
                             const std::vector<int>& a_bits);
 

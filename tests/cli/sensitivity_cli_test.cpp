@@ -109,6 +109,32 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   const nlohmann::json with_fp = read_json_file(path("with-fp") + "/run.json");
   for (const auto& layer : with_fp.at("layers")) fp_weights += layer.value("w_fp", false);
   EXPECT_GT(fp_weights, 0);
+  // Input bits per layer x time window: validated like any mix, quantized as is, listed per layer.
+  const CliResult windows = run_tdq(search +
+                                        " --input-budget 6 --input-windows --validate "
+                                        "--random-mixes 1 --out " +
+                                        path("windows"),
+                                    dir);
+  ASSERT_EQ(windows.code, 0) << windows.err;
+  const auto input = read_json_file(path("windows") + "/run.json").at("input");
+  EXPECT_TRUE(input.at("per_window").get<bool>());
+  EXPECT_LE(input.at("mean_bits").get<double>(), 6.0);
+  EXPECT_LE(input.at("predicted_lower_bound").get<double>(), input.at("predicted").get<double>());
+  int varying = 0;
+  for (const auto& layer : input.at("layers")) {
+    const auto bits = layer.at("bits_per_window").get<std::vector<int>>();
+    ASSERT_EQ(bits.size(), 2u);  // --windows 2
+    varying += bits[0] != bits[1];
+  }
+  EXPECT_GT(varying, 0);
+  EXPECT_EQ(last_json_line(windows.out).at("validation").at("configs").size(), 4u);
+  ASSERT_EQ(quantize("by-window", "--config " + path("windows") + "/config.json").code, 0);
+  int listed = 0;
+  const nlohmann::json by_window = read_json_file(path("by-window") + "/run.json");
+  for (const auto& layer : by_window.at("layers")) listed += layer.contains("a_bits_windows");
+  EXPECT_EQ(listed, varying);
+  refused(search + " --weight-budget 6 --input-windows --out " + path("x"),
+          "--input-windows true: bits per time window need an input budget");
   refused(search + " --weight-budget 3 --out " + path("x"),
           "--weight-budget 3: below the smallest");
   refused(search + " --weight-budget 6 --weight-candidates 4,5 --out " + path("x"),

@@ -1,6 +1,8 @@
 // The exact multiple-choice knapsack of `tdq search-bits`, checked against brute force.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <random>
 
@@ -95,6 +97,59 @@ TEST(BitAllocation, ImpossibleBudgetNamesTheCheapestCost) {
   EXPECT_EQ(best_allocation(items, 40).option, (std::vector<std::size_t>{0, 0}));
   EXPECT_EQ(best_allocation(items, 50).option, (std::vector<std::size_t>{0, 1}));
   EXPECT_THROW(pareto_allocations({{}}), Error);
+}
+
+// Options in any order, some dominated and some off the convex hull: what the greedy must prune.
+Items unordered_items(std::mt19937_64& rng, std::size_t count) {
+  std::uniform_int_distribution<std::int64_t> cost(1, 60);
+  std::uniform_real_distribution<double> damage(0.0, 1.0);
+  Items items(count);
+  for (auto& item : items) {
+    const std::size_t options = 1 + rng() % 4;
+    for (std::size_t o = 0; o < options; ++o) item.push_back({cost(rng), damage(rng)});
+  }
+  return items;
+}
+
+TEST(BitAllocation, GreedyStaysWithinBudgetAndItsBoundHoldsTheOptimum) {
+  std::mt19937_64 rng(11);
+  int exact = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    const Items items =
+        trial % 2 ? random_items(rng, 2 + trial % 5) : unordered_items(rng, 2 + trial % 6);
+    std::int64_t lo = 0, hi = 0;
+    for (const auto& item : items) {
+      std::int64_t cheapest = item[0].cost, dearest = item[0].cost;
+      for (const auto& o : item) {
+        cheapest = std::min(cheapest, o.cost);
+        dearest = std::max(dearest, o.cost);
+      }
+      lo += cheapest;
+      hi += dearest;
+    }
+    const std::int64_t b = std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+    const BoundedAllocation g = greedy_allocation(items, b);
+    const double optimum = brute_force(items, b);
+    EXPECT_LE(g.allocation.cost, b) << "trial " << trial;
+    EXPECT_GE(g.allocation.damage, optimum - 1e-12) << "trial " << trial;
+    EXPECT_LE(g.lower_bound, optimum + 1e-12) << "trial " << trial;
+    std::int64_t cost = 0;
+    double damage = 0;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      cost += items[i][g.allocation.option[i]].cost;
+      damage += items[i][g.allocation.option[i]].damage;
+    }
+    EXPECT_EQ(cost, g.allocation.cost);
+    EXPECT_NEAR(damage, g.allocation.damage, 1e-12);
+    exact += std::abs(g.allocation.damage - optimum) < 1e-12;
+  }
+  EXPECT_GT(exact, 100);  // mostly optimal on small cases; the bound covers the rest
+  // Every upgrade fits: the greedy is the optimum and says so; none fits: ConfigError.
+  const Items items = {{{30, 1.0}, {60, 0.5}}, {{10, 2.0}, {20, 1.0}}};
+  const BoundedAllocation all = greedy_allocation(items, 80);
+  EXPECT_DOUBLE_EQ(all.allocation.damage, 1.5);
+  EXPECT_DOUBLE_EQ(all.lower_bound, 1.5);
+  EXPECT_THROW(greedy_allocation(items, 39), ConfigError);
 }
 
 }  // namespace

@@ -105,6 +105,53 @@ TEST(BitSearch, FpIsACandidateThatCostsThirtyTwoBitsAndDamagesNothing) {
   EXPECT_EQ(config.overrides[1].w_bits, 4);
 }
 
+// Input bits per layer x time window: two windows, where layer a's input is sensitive only in the
+// noisy one; the per-window search spends the bits there and beats every per-layer choice.
+TEST(BitSearch, PerWindowBitsGoWhereTheDamageIs) {
+  SensitivityRun run = made_up_run();
+  auto& r = run.result;
+  r.timesteps = {900, 600, 300, 0};
+  r.windows = {{0, 1, 900, 600}, {2, 3, 300, 0}};
+  // [seeds, bits 4/8, layers, windows]
+  r.input_damage = at::tensor({4.0, 0.0, 1.0, 1.0, 1.0, 1.0,   // 4 bits
+                               0.1, 0.0, 0.1, 0.1, 0.1, 0.1},  // 8 bits
+                              at::kDouble)
+                       .reshape({1, 2, 3, 2})
+                       .repeat({2, 1, 1, 1});
+  const BitProblem per_layer = bit_problem(run, false, {});
+  const BitProblem per_window = bit_problem(run, false, {}, true);
+  ASSERT_EQ(per_window.items.size(), 6u);
+  EXPECT_EQ(per_window.total_size, 150 * 4);  // 50 input elements x 3 layers x 4 steps
+  // A uniform choice costs and predicts the same either way.
+  EXPECT_DOUBLE_EQ(uniform_choice(per_window, 4).predicted, uniform_choice(per_layer, 4).predicted);
+  EXPECT_DOUBLE_EQ(uniform_choice(per_window, 8).mean_bits, 8.0);
+  // Mean 4 2/3 bits: one layer at 8 (per layer), or layer a's noisy window and one more window.
+  const double budget = 4.0 + 4.0 / 3.0 + 1e-9;
+  const BitChoice layers = search_kind(per_layer, budget, "search.input_budget");
+  const BitChoice windows = search_kind(per_window, budget, "search.input_budget");
+  EXPECT_EQ(windows.bits[0], 8);  // layer a, noisy window
+  EXPECT_EQ(windows.bits[1], 4);  // layer a, quiet window: no damage to remove
+  EXPECT_LE(windows.mean_bits, budget);
+  EXPECT_LT(windows.predicted, layers.predicted);
+  EXPECT_LE(windows.lower_bound, windows.predicted);
+
+  // The config: a window list where a layer's windows differ, a plain width where they agree.
+  std::vector<int> bits(6, 4);
+  bits[0] = 8;
+  bits[4] = bits[5] = kFpBits;
+  const QuantConfig config = searched_config(run, std::vector<int>(3, 8), bits);
+  ASSERT_EQ(config.overrides.size(), 3u);
+  const auto& a = config.overrides[0].a_bits_windows;
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].t_min, 600);  // the noisy window's smallest t
+  EXPECT_EQ(a[0].bits, 8);
+  EXPECT_EQ(a[1].t_min, 0);
+  EXPECT_EQ(a[1].bits, 4);
+  EXPECT_EQ(config.overrides[1].a_bits, 4);
+  EXPECT_TRUE(config.overrides[1].a_bits_windows.empty());
+  EXPECT_TRUE(config.overrides[2].a_fp);
+}
+
 TEST(BitSearch, SpearmanRanks) {
   EXPECT_DOUBLE_EQ(*spearman({1, 2, 3, 4}, {10, 20, 30, 400}), 1.0);
   EXPECT_DOUBLE_EQ(*spearman({1, 2, 3}, {3, 2, 1}), -1.0);

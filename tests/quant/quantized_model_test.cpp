@@ -86,7 +86,106 @@ TEST(QuantConfigJson, RoundTripAndMissingKey) {
   EXPECT_THROW(quant_config_from_json(broken), ConfigError);
 }
 
+TEST(Placement, WindowBitsAreCheckedAndRoundTrip) {
+  UNet model(test::tiny_unet_config());
+  QuantConfig config;
+  LayerOverride o;
+  o.pattern = "up_blocks.*.conv1";
+  o.a_bits_windows = {{600, 4, false}, {200, 8, true}, {0, 6, false}};
+  config.overrides = {o};
+  const auto slots = place_quantizers(model->layers(), config);
+  const auto& windows = slot_of(slots, "up_blocks.0.resnets.0.conv1").input_windows;
+  ASSERT_EQ(windows.size(), 3u);
+  EXPECT_EQ(window_bits_at(windows, 999)->bits, 4);
+  EXPECT_EQ(window_bits_at(windows, 600)->bits, 4);
+  EXPECT_TRUE(window_bits_at(windows, 599)->fp);
+  EXPECT_EQ(window_bits_at(windows, 0)->bits, 6);
+  EXPECT_TRUE(slot_of(slots, "down_blocks.0.resnets.0.conv1").input_windows.empty());
+  const nlohmann::json json = to_json(config);
+  EXPECT_EQ(json.at("overrides")[0].at("a_bits_windows")[1].at("bits"), "fp");
+  EXPECT_EQ(to_json(quant_config_from_json(json)), json);
+
+  const auto refused = [&](QuantConfig c, const std::string& text) {
+    try {
+      place_quantizers(model->layers(), c);
+      FAIL() << "accepted; expected: " << text;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+    }
+  };
+  QuantConfig bad = config;
+  bad.overrides[0].a_bits_windows[2].t_min = 10;
+  refused(bad, "t_min 0");
+  bad = config;
+  std::swap(bad.overrides[0].a_bits_windows[0], bad.overrides[0].a_bits_windows[1]);
+  refused(bad, "fall from entry to entry");
+  bad = config;
+  bad.overrides[0].a_bits_windows[0].bits = 9;
+  refused(bad, "a_bits_windows[0].bits");
+  bad = config;
+  bad.overrides[0].a_bits = 4;
+  refused(bad, "gives the input bits twice");
+  bad = config;
+  bad.method = QuantMethod::Tdq;
+  refused(bad, "bits per time window need a PTQ method");
+  nlohmann::json words = json;
+  words["overrides"][0]["a_bits_windows"][0]["bits"] = "six";
+  EXPECT_THROW(quant_config_from_json(words), ConfigError);
+}
+
 using test::QuantizedTwin;
+
+// Bits per time window: at each t the twin quantizes as a twin with that window's bits (the
+// calibrated interval rescaled to cover the same range), an FP window passes the input through,
+// and one batch whose samples sit in different windows gives each sample its window's bits.
+TEST_F(QuantizedTwin, WindowBitsFollowTime) {
+  for (QuantMethod method : {QuantMethod::MinMax, QuantMethod::Table, QuantMethod::Dynamic}) {
+    SCOPED_TRACE(to_string(method));
+    const auto with = [&](LayerOverride o) {
+      QuantConfig config;
+      config.method = method;
+      o.pattern = "*.resnets.*.conv*";
+      config.overrides = {o};
+      auto twin = std::make_unique<QuantizedModel>(*model, config);
+      if (method != QuantMethod::Dynamic) calibrate(*model, *twin, schedule, calibration(5));
+      return twin;
+    };
+    LayerOverride windows, four, fp;
+    windows.a_bits_windows = {{500, 4, false}, {300, 8, true}, {0, 8, false}};
+    four.a_bits = 4;
+    fp.a_fp = true;
+    const auto windowed = with(windows), at4 = with(four), at8 = with({}), at_fp = with(fp);
+    at::NoGradGuard no_grad;
+    const at::Tensor x = seeded_noise({4, 1, 8, 8}, 9, c10::kCPU);
+    const auto out = [&](QuantizedModel& twin, const at::Tensor& ts) {
+      return model->forward(x, ts, &twin);
+    };
+    const auto all = [](std::int64_t t) { return at::full({4}, t, at::kLong); };
+    // t 200: 8 bits, the calibrated interval itself.
+    EXPECT_TRUE(at::equal(out(*windowed, all(200)), out(*at8, all(200))));
+    EXPECT_TRUE(at::equal(out(*windowed, all(400)), out(*at_fp, all(400))));
+    // t 800: 4 bits from the 8-bit interval, as close to the 4-bit twin as float rounding allows.
+    const auto mse = [](const at::Tensor& a, const at::Tensor& b) {
+      return (a - b).pow(2).mean().item<double>();
+    };
+    const at::Tensor w800 = out(*windowed, all(800)), f800 = out(*at4, all(800));
+    EXPECT_LT(mse(w800, f800), 1e-3 * mse(out(*at8, all(800)), f800));
+    const int layer = slot_of(windowed->slots(), "up_blocks.0.resnets.0.conv1").layer;
+    if (method != QuantMethod::Dynamic) {
+      EXPECT_NEAR(windowed->activation_scale(layer, 800), at4->activation_scale(layer, 800),
+                  1e-6 * at4->activation_scale(layer, 800));
+      EXPECT_EQ(windowed->activation_grid(layer, 800).bits, 4);
+      EXPECT_EQ(windowed->activation_scale(layer, 400), 0.0);  // FP there
+    }
+    // Samples at 800, 200, 800, 200 in one batch: each as in its own batch. (Not the table: its
+    // other layers take the batch's first t, as at sampling, where one t serves the batch.)
+    if (method == QuantMethod::Table) continue;
+    const at::Tensor mixed = out(*windowed, at::tensor({800, 200, 800, 200}, at::kLong));
+    const at::Tensor at200 = out(*windowed, all(200));
+    for (std::int64_t i : {0, 2}) EXPECT_TRUE(at::allclose(mixed[i], w800[i], 1e-5, 1e-6)) << i;
+    for (std::int64_t i : {1, 3}) EXPECT_TRUE(at::allclose(mixed[i], at200[i], 1e-5, 1e-6)) << i;
+  }
+}
 
 TEST_F(QuantizedTwin, MoreBitsMeanLessErrorAndTheFpModelIsUntouched) {
   const auto before = named_parameters_map(*model);
@@ -150,6 +249,18 @@ TEST_F(QuantizedTwin, RunFolderRoundTripIsBitIdentical) {
   EXPECT_TRUE(std::filesystem::exists(run / "run.json"));
   EXPECT_FALSE(std::filesystem::exists(dir / "run.tmp"));
   auto reloaded = load_quantize_run(run, loaded);
+  // Bits per window are placed from quant_config and listed per layer in run.json.
+  QuantConfig windowed = config;
+  windowed.overrides = {{"mid_block.*", std::nullopt, std::nullopt, false}};
+  windowed.overrides[0].a_bits_windows = {{500, 4, false}, {0, 8, false}};
+  QuantizedModel windowed_twin(*loaded.model, windowed);
+  calibrate(*loaded.model, windowed_twin, schedule, calibration());
+  const auto windowed_run = write_quantize_run(loaded, windowed_twin, {}, {}, dir / "windowed");
+  EXPECT_TRUE(read_run_json(windowed_run).at("layers").dump().find("a_bits_windows") !=
+              std::string::npos);
+  EXPECT_EQ(slot_of(load_quantize_run(windowed_run, loaded)->slots(), "mid_block.resnets.0.conv1")
+                .input_windows.size(),
+            2u);
 
   GenerateOptions options;
   options.count = 2;
