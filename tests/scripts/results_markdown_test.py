@@ -28,6 +28,13 @@ def quant_run(root, name, method, spread=None):
     return str(root / "quant" / name)
 
 
+def ptq_run(root, name, method, calibration_set):
+    write(root / "quant" / name, {"kind": "quantize", "metrics": {"calibration_seconds": 10.0},
+                                  "quant_config": {"method": method, "w_bits": 8, "a_bits": 4},
+                                  "calibration": {"set": calibration_set}})
+    return str(root / "quant" / name)
+
+
 def fid_run(root, name, fids, quant=None, vs_fp=None):
     points = [{"steps": 20, "seed": s, "fid": f, "sample_seconds": 1.0,
                **({"fid_vs_fp": vs_fp[s]} if vs_fp else {})} for s, f in enumerate(fids)]
@@ -55,6 +62,13 @@ def main():
         fid_run(root, "tdq-w4a4", [15.0, 15.2, 14.9], quant_run(root, "tdq", "tdq", spread),
                 [3, 3, 3])
         fid_run(root, "tdq-const-w4a4", [20.1, 20.3, 19.9], quant_run(root, "tc", "tdq"), [5, 5, 5])
+        # PTQ W8A4 on the PTQ4DM set and on a uniform set: each set is its own comparison.
+        fid_run(root, "ptq4dm-w8a4", [30.0, 30.1, 29.9], ptq_run(root, "p", "ptq4dm", "ptq4dm"))
+        fid_run(root, "tdq-ptq-w8a4", [31.0, 31.1, 30.9], ptq_run(root, "t", "tdq-ptq", "ptq4dm"))
+        fid_run(root, "ptq4dm-uniform-w8a4", [40.0, 40.1, 39.9],
+                ptq_run(root, "pu", "ptq4dm", "uniform"))
+        fid_run(root, "tdq-ptq-uniform-w8a4", [35.0, 35.1, 34.9],
+                ptq_run(root, "tu", "tdq-ptq", "uniform"))
         out = subprocess.run([sys.executable, str(ROOT / "scripts" / "results-markdown"),
                               str(root / "fid")], capture_output=True, text=True, check=True).stdout
     rows = {line.split(" | ")[1]: line for line in out.splitlines()
@@ -70,6 +84,15 @@ def main():
                         "worse: " + rows.get("tdq-const-w4a4", "missing"))
     if "worse" not in rows.get("pact-w4a4", ""):
         failures.append("pact-w4a4: expected 'worse': " + rows.get("pact-w4a4", "missing"))
+    ptq = {line.split(" | ")[1]: line for line in out.splitlines() if line.startswith("| PTQ W8A4")}
+    if "| PTQ W8A4, uniform set | tdq-ptq-uniform-w8a4 | ptq4dm-uniform-w8a4 |" not in ptq.get(
+            "tdq-ptq-uniform-w8a4", "") or "better" not in ptq.get("tdq-ptq-uniform-w8a4", ""):
+        failures.append("a uniform-set run is compared with the uniform-set static baseline: "
+                        + ptq.get("tdq-ptq-uniform-w8a4", "missing"))
+    if "| PTQ W8A4 | tdq-ptq-w8a4 | ptq4dm-w8a4 |" not in ptq.get("tdq-ptq-w8a4", ""):
+        failures.append("tdq-ptq-w8a4 is compared with ptq4dm-w8a4: " + ptq.get("tdq-ptq-w8a4", "missing"))
+    if "uniform calibration set" not in out:
+        failures.append("the main table does not say which runs used the uniform set")
     if "FID vs FP samples" not in out or "1.71 (40/49 >= 1.2)" not in out:
         failures.append("main table lacks the FID-vs-FP column or the TDQ s(t) spread")
     if failures:
