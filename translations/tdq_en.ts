@@ -389,6 +389,10 @@
         <translation>Ready.</translation>
     </message>
     <message>
+        <source>override row %1, %2</source>
+        <translation>override row %1, %2</translation>
+    </message>
+    <message>
         <source>override row %1: the layer pattern is empty</source>
         <translation>override row %1: the layer pattern is empty</translation>
     </message>
@@ -417,8 +421,8 @@
         <translation>ETA: %1 (%2)</translation>
     </message>
     <message>
-        <source>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits %1..%2; empty keeps the global bits; fp keeps that tensor (weight or input) in floating point.</source>
-        <translation>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits %1..%2; empty keeps the global bits; fp keeps that tensor (weight or input) in floating point.</translation>
+        <source>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits %1..%2; empty keeps the global bits; fp keeps that tensor (weight or input) in floating point. A bits per time window: t_min:bits from the noisiest down to 0, e.g. 600:8 200:fp 0:4.</source>
+        <translation>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits %1..%2; empty keeps the global bits; fp keeps that tensor (weight or input) in floating point. A bits per time window: t_min:bits from the noisiest down to 0, e.g. 600:8 200:fp 0:4.</translation>
     </message>
 </context>
 <context>

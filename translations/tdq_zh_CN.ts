@@ -386,6 +386,10 @@
         <translation>就绪。</translation>
     </message>
     <message>
+        <source>override row %1, %2</source>
+        <translation>覆盖设置第 %1 行，%2</translation>
+    </message>
+    <message>
         <source>override row %1: the layer pattern is empty</source>
         <translation>覆盖设置第 %1 行：层匹配模式为空</translation>
     </message>
@@ -414,8 +418,8 @@
         <translation>预计剩余时间：%1（%2）</translation>
     </message>
     <message>
-        <source>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits %1..%2; empty keeps the global bits; fp keeps that tensor (weight or input) in floating point.</source>
-        <translation>按模块路径匹配的 Shell 通配符，例如 up_blocks.*.conv1。位宽为 %1..%2；留空则沿用全局位宽；fp 表示该张量（权重或输入）保持浮点。</translation>
+        <source>Shell globs over module paths, e.g. up_blocks.*.conv1. Bits %1..%2; empty keeps the global bits; fp keeps that tensor (weight or input) in floating point. A bits per time window: t_min:bits from the noisiest down to 0, e.g. 600:8 200:fp 0:4.</source>
+        <translation>按模块路径匹配的 Shell 通配符，例如 up_blocks.*.conv1。位宽为 %1..%2；留空则沿用全局位宽；fp 表示该张量（权重或输入）保持浮点。A 位宽可按时间窗口设置：t_min:位宽，从噪声最大处依次到 0，例如 600:8 200:fp 0:4。</translation>
     </message>
 </context>
 <context>

@@ -206,7 +206,8 @@ void ExperimentPanel::retranslate() {
   overrides_->setHorizontalHeaderLabels({tr("Layer pattern"), tr("W bits"), tr("A bits")});
   overrides_->setToolTip(
       tr("Shell globs over module paths, e.g. up_blocks.*.conv1. Bits %1..%2; empty keeps the "
-         "global bits; fp keeps that tensor (weight or input) in floating point.")
+         "global bits; fp keeps that tensor (weight or input) in floating point. A bits per time "
+         "window: t_min:bits from the noisiest down to 0, e.g. 600:8 200:fp 0:4.")
           .arg(kMinBits)
           .arg(kMaxBits));
   add_override_->setText(tr("Add"));
@@ -254,6 +255,10 @@ void ExperimentPanel::set_config(const QuantConfig& config) {
       return o.skip || fp ? -1 : b.value_or(0);
     };
     add_override(QString::fromStdString(o.pattern), bits(o.w_bits, o.w_fp), bits(o.a_bits, o.a_fp));
+    if (!o.a_bits_windows.empty()) {  // bits per time window (tdq search-bits --input-windows)
+      overrides_->item(overrides_->rowCount() - 1, kABits)
+          ->setText(QString::fromStdString(format_window_bits(o.a_bits_windows)));
+    }
   }
 }
 
@@ -275,7 +280,16 @@ ExperimentJob ExperimentPanel::experiment() const {
     LayerOverride o;
     o.pattern = pattern.toStdString();
     o.w_bits = bits_cell(*overrides_, row, kWBits, o.w_fp);
-    o.a_bits = bits_cell(*overrides_, row, kABits, o.a_fp);
+    const QTableWidgetItem* a_cell = overrides_->item(row, kABits);
+    if (a_cell && a_cell->text().contains(QLatin1Char(':'))) {
+      const QString field = tr("override row %1, %2")
+                                .arg(row + 1)
+                                .arg(overrides_->horizontalHeaderItem(kABits)->text());
+      o.a_bits_windows =
+          parse_window_bits(a_cell->text().trimmed().toStdString(), field.toStdString());
+    } else {
+      o.a_bits = bits_cell(*overrides_, row, kABits, o.a_fp);
+    }
     if (o.w_fp && o.a_fp) {  // both FP: the layer is skipped
       o.w_fp = o.a_fp = false;
       o.skip = true;

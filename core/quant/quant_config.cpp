@@ -2,6 +2,9 @@
 
 #include <fnmatch.h>
 
+#include <sstream>
+#include <stdexcept>
+
 #include <nlohmann/json.hpp>
 
 #include "core/common/errors.h"
@@ -195,6 +198,39 @@ nlohmann::json to_json(const std::vector<WindowBits>& windows) {
   for (const auto& w : windows)
     out.push_back(
         {{"t_min", w.t_min}, {"bits", w.fp ? nlohmann::json("fp") : nlohmann::json(w.bits)}});
+  return out;
+}
+
+std::string format_window_bits(const std::vector<WindowBits>& windows) {
+  std::string out;
+  for (const auto& w : windows) {
+    out += (out.empty() ? "" : " ") + std::to_string(w.t_min) + ":" +
+           (w.fp ? std::string("fp") : std::to_string(w.bits));
+  }
+  return out;
+}
+
+std::vector<WindowBits> parse_window_bits(const std::string& text, const std::string& field) {
+  std::vector<WindowBits> out;
+  std::istringstream words(text);
+  for (std::string word; words >> word;) {
+    const auto colon = word.find(':');
+    WindowBits w;
+    std::size_t used_t = 0, used_bits = 0;
+    try {
+      if (colon == std::string::npos) throw std::invalid_argument("no colon");
+      w.t_min = std::stoll(word.substr(0, colon), &used_t);
+      const std::string bits = word.substr(colon + 1);
+      w.fp = bits == "fp";
+      if (!w.fp) w.bits = std::stoi(bits, &used_bits);
+      if (used_t != colon || (!w.fp && used_bits != bits.size()))
+        throw std::invalid_argument("trailing text");
+    } catch (const std::exception&) {
+      throw ConfigError(field, word, "expected t_min:bits (e.g. 600:8 200:fp 0:4)");
+    }
+    out.push_back(w);
+  }
+  if (out.empty()) throw ConfigError(field, text, "expected t_min:bits (e.g. 600:8 200:fp 0:4)");
   return out;
 }
 

@@ -106,6 +106,11 @@ struct QuantConfig {
 nlohmann::json to_json(const QuantConfig& config);
 // [{"t_min": t, "bits": b or "fp"}, ...]: how configs and run.json's layers list them.
 nlohmann::json to_json(const std::vector<WindowBits>& windows);
+// "600:8 200:fp 0:4" (t_min:bits, noisiest first): WindowBits as one line a person edits (the
+// experiment panel's A-bits cell). parse_window_bits reads it back, ConfigError naming `field`
+// for text that is not such a list; place_quantizers checks the values.
+std::string format_window_bits(const std::vector<WindowBits>& windows);
+std::vector<WindowBits> parse_window_bits(const std::string& text, const std::string& field);
 QuantConfig quant_config_from_json(const nlohmann::json& json);  // ConfigError naming the key
 
 // What one conv/linear gets.

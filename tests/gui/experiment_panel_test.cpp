@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QTest>
 
 #include "gui_test.h"
@@ -46,6 +47,34 @@ TEST_F(ExperimentPanelTest, OffersEveryMethodAndReadsOverrides) {
   // A QAT method gets QAT steps instead of an immediate error.
   method->setCurrentText(QStringLiteral("lsq"));
   EXPECT_GT(panel.experiment().quantize.qat_steps, 0);
+}
+
+// A config with bits per time window (tdq search-bits --input-windows) opens in the panel and
+// comes back whole; a malformed window list is named by row.
+TEST_F(ExperimentPanelTest, WindowBitsSurviveTheOverrideTable) {
+  QuantConfig config;
+  LayerOverride o;
+  o.pattern = "up_blocks.*.conv1";
+  o.a_bits_windows = {{600, 8, false}, {200, 8, true}, {0, 4, false}};
+  config.overrides = {o};
+  ExperimentPanel panel;
+  panel.set_config(config);
+  const ExperimentJob job = panel.experiment();
+  ASSERT_EQ(job.quantize.quant.overrides.size(), 1u);
+  EXPECT_EQ(to_json(job.quantize.quant.overrides[0].a_bits_windows), to_json(o.a_bits_windows));
+  EXPECT_FALSE(job.quantize.quant.overrides[0].a_bits.has_value());
+  EXPECT_EQ(format_window_bits(o.a_bits_windows), "600:8 200:fp 0:4");
+
+  auto* table = panel.findChild<QTableWidget*>();
+  ASSERT_NE(table, nullptr);
+  table->item(0, 2)->setText(QStringLiteral("600:8 0:x"));
+  try {
+    panel.experiment();
+    FAIL() << "a malformed window list was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("row 1"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("0:x"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(ExperimentPanelTest, BadOverrideIsNamedAndNothingStarts) {

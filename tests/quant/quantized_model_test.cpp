@@ -128,6 +128,11 @@ TEST(Placement, WindowBitsAreCheckedAndRoundTrip) {
   bad = config;
   bad.method = QuantMethod::Tdq;
   refused(bad, "bits per time window need a PTQ method");
+  // The one-line text form (the experiment panel's cell) reads back what it wrote.
+  EXPECT_EQ(format_window_bits(o.a_bits_windows), "600:4 200:fp 0:6");
+  EXPECT_EQ(to_json(parse_window_bits("600:4 200:fp  0:6", "cell")), to_json(o.a_bits_windows));
+  for (const char* text : {"", "600", "600:", ":4", "600:4x", "6OO:4", "600:8,0:4"})
+    EXPECT_THROW(parse_window_bits(text, "cell"), ConfigError) << text;
   nlohmann::json words = json;
   words["overrides"][0]["a_bits_windows"][0]["bits"] = "six";
   EXPECT_THROW(quant_config_from_json(words), ConfigError);
