@@ -75,7 +75,9 @@ TEST_F(RobustnessMatrixGui, DamagedSettingsFilesNeverKeepTheWorkbenchFromStartin
   const struct {
     const char* fault;
     QByteArray content;
-    bool message;  // whether the user is told
+    bool message;         // whether the user is told
+    bool folder = false;  // a folder where the file belongs: cannot be read (QSettings'
+                          // AccessError; chmod would not do, since root reads any file)
   } faults[] = {
       {"empty", "", false},
       {"binary garbage", QByteArray(kGarbage, sizeof kGarbage - 1), false},
@@ -83,6 +85,7 @@ TEST_F(RobustnessMatrixGui, DamagedSettingsFilesNeverKeepTheWorkbenchFromStartin
       {"unknown language", "[General]\nlanguage=tlh\n", true},
       {"wrong types (window layout, recent runs)",
        "[General]\nrecentRuns=5\n[mainWindow]\ngeometry=@ByteArray(garbage)\nstate=7\n", false},
+      {"unreadable (a folder in its place)", "", true, true},
   };
   std::vector<std::string> table;
   for (const auto& fault : faults) {
@@ -90,10 +93,14 @@ TEST_F(RobustnessMatrixGui, DamagedSettingsFilesNeverKeepTheWorkbenchFromStartin
     ASSERT_TRUE(config.isValid());
     const QString file = config.filePath(QStringLiteral("TDQ/TDQ Workbench.conf"));
     QDir().mkpath(QFileInfo(file).absolutePath());
-    QFile out(file);
-    ASSERT_TRUE(out.open(QIODevice::WriteOnly));
-    out.write(fault.content);
-    out.close();
+    if (fault.folder) {
+      ASSERT_TRUE(QDir().mkpath(file));
+    } else {
+      QFile out(file);
+      ASSERT_TRUE(out.open(QIODevice::WriteOnly));
+      out.write(fault.content);
+      out.close();
+    }
     QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
