@@ -1,5 +1,6 @@
 // `tdq sensitivity`, `tdq search-bits` and `tdq quantize --config` end to end on the tiny model:
 // runs, the searched config taken as is, and bad inputs (exit 2 naming the flag).
+#include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -23,6 +24,9 @@ using test::run_tdq;
 class SensitivityCli : public ::testing::Test {
  protected:
   void SetUp() override {
+    // LibTorch seeds its default generator from the OS: without this, every run measured another
+    // model and the searched mixes (and whether any layer's windows differ) changed run to run.
+    at::manual_seed(0);
     UNet model(test::tiny_unet_config());
     save_model(dir / "model", *model);
   }
