@@ -54,6 +54,9 @@ std::string layers_csv(const Analysis& a) {
     out << ",local_mse_in,local_sqnr_in_db,local_sqnr_out_db,trajectory_sqnr_out_db,"
            "local_clip_fraction,scale_min,scale_max";
   }
+  // The oracle bound (oracle_analysis.h): input MSE of the best static interval and of s*(t).
+  const bool oracle = a.arrays.count("oracle.mse_static") > 0;
+  if (oracle) out << ",oracle_mse_static,oracle_mse";
   out << "\n";
   const at::Tensor rank = a.array("layer.r_rank").contiguous();
   std::vector<at::Tensor> range, quant;
@@ -71,6 +74,10 @@ std::string layers_csv(const Analysis& a) {
     out << "," << rank.data_ptr<std::int64_t>()[l];
     for (const auto& t : range) out << "," << number(at1(t, l));
     for (const auto& t : quant) out << "," << number(at1(t, l));
+    if (oracle) {
+      for (const char* c : {"oracle.mse_static", "oracle.mse_oracle"})
+        out << "," << number(at1(a.arrays.at(c).to(at::kDouble).contiguous(), l));
+    }
     out << "\n";
   }
   return out.str();

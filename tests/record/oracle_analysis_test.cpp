@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <string>
 
 #include "core/record/analysis_io.h"
 #include "core/record/oracle_analysis.h"
@@ -62,8 +64,24 @@ TEST(OracleAnalysis, EveryQuantizedLayerGetsAnIntervalPerStepAndAGain) {
             summary.at("oracle").at("max_layer_gain_fraction").get<double>());
 
   test::TempDir dir;
-  const Analysis back = read_analysis(write_analysis_run(run, dir / "analysis"));
+  const auto out = write_analysis_run(run, dir / "analysis");
+  const Analysis back = read_analysis(out);
   EXPECT_TRUE(at::equal(back.array("oracle.scale").nan_to_num(-1), scale.nan_to_num(-1)));
+  // layers.csv carries both MSEs per layer (what docs/results.md's oracle section reads).
+  std::ifstream csv(out / "tables" / "layers.csv");
+  std::string header, line;
+  std::getline(csv, header);
+  ASSERT_NE(header.find(",oracle_mse_static,oracle_mse"), std::string::npos) << header;
+  int with_numbers = 0;
+  for (std::size_t l = 0; std::getline(csv, line); ++l) {
+    const auto comma = line.rfind(',');
+    const double oracle = std::stod(line.substr(comma + 1));
+    const auto li = static_cast<std::int64_t>(l);
+    if (std::isnan(oracle)) continue;
+    EXPECT_NEAR(oracle, mse_oracle[li].item<double>(), 1e-8 * mse_oracle[li].item<double>());
+    ++with_numbers;
+  }
+  EXPECT_EQ(with_numbers, quantized);
 }
 
 }  // namespace

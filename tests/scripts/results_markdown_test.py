@@ -69,8 +69,17 @@ def main():
                 ptq_run(root, "pu", "ptq4dm", "uniform"))
         fid_run(root, "tdq-ptq-uniform-w8a4", [35.0, 35.1, 34.9],
                 ptq_run(root, "tu", "tdq-ptq", "uniform"))
+        # An FP analyze run with the oracle bound: two quantized layers and one without.
+        write(root / "oracle", {"kind": "analyze", "written": "2026-12-04T00:00:00Z",
+                                "analysis": {"oracle_bits": 4, "n": 16, "seed": 0,
+                                             "sampler": {"steps": 20}}})
+        (root / "oracle" / "tables").mkdir()
+        (root / "oracle" / "tables" / "layers.csv").write_text(
+            "layer,path,quantizer,oracle_mse_static,oracle_mse\n1,a.conv,1,0.01,0.009\n"
+            "2,conv_in,0,nan,nan\n3,b.conv,1,0.03,0.015\n")
         out = subprocess.run([sys.executable, str(ROOT / "scripts" / "results-markdown"),
-                              str(root / "fid")], capture_output=True, text=True, check=True).stdout
+                              str(root / "fid"), f"--oracle={root / 'oracle'}"],
+                             capture_output=True, text=True, check=True).stdout
     rows = {line.split(" | ")[1]: line for line in out.splitlines()
             if line.startswith("| QAT W4A4 |")}
     failures = []
@@ -93,6 +102,10 @@ def main():
         failures.append("tdq-ptq-w8a4 is compared with ptq4dm-w8a4: " + ptq.get("tdq-ptq-w8a4", "missing"))
     if "uniform calibration set" not in out:
         failures.append("the main table does not say which runs used the uniform set")
+    # Summed 0.04 -> 0.024 (40%); per layer 10% and 50%, largest first.
+    if ("0.04 -> 0.024, a gain of 40.0%" not in out or "largest 50.0%" not in out
+            or out.find("| b.conv |") > out.find("| a.conv |") or "conv_in" in out):
+        failures.append("oracle section: summed and per-layer gains, largest first, FP layers left out")
     if "FID vs FP samples" not in out or "1.71 (40/49 >= 1.2)" not in out:
         failures.append("main table lacks the FID-vs-FP column or the TDQ s(t) spread")
     if failures:
