@@ -106,6 +106,10 @@ def main():
     if ("0.04 -> 0.024, a gain of 40.0%" not in out or "largest 50.0%" not in out
             or out.find("| b.conv |") > out.find("| a.conv |") or "conv_in" in out):
         failures.append("oracle section: summed and per-layer gains, largest first, FP layers left out")
+    control = [line for line in out.splitlines() if "vs its constant-t control" in line]
+    if len(control) != 1 or "| tdq-w4a4 | tdq-const-w4a4 | -5.10, -5.10, -5.00 |" not in control[0] \
+            or "better" not in control[0]:
+        failures.append("TDQ against its constant-t control: " + " / ".join(control))
     if "FID vs FP samples" not in out or "1.71 (40/49 >= 1.2)" not in out:
         failures.append("main table lacks the FID-vs-FP column or the TDQ s(t) spread")
     if failures:
