@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include "core/common/errors.h"
@@ -20,8 +21,6 @@ std::string joined(const std::vector<int>& bits) {
 std::vector<WindowBits> window_bits(const SensitivityRun& run, const std::vector<int>& a_bits,
                                     std::size_t layer) {
   const auto& windows = run.result.windows;
-  if (a_bits.size() != run.result.layers.size() * windows.size())
-    throw Error("searched_config: one input width per layer or per layer and window expected");
   std::vector<WindowBits> out;
   for (std::size_t w = 0; w < windows.size(); ++w) {
     const int bits = a_bits[layer * windows.size() + w];
@@ -177,6 +176,10 @@ QuantConfig searched_config(const SensitivityRun& run, const std::vector<int>& w
                             const std::vector<int>& a_bits) {
   QuantConfig config = run.base_config;
   const auto& layers = run.result.layers;
+  if (w_bits.size() != layers.size() ||
+      (a_bits.size() != layers.size() &&
+       a_bits.size() != layers.size() * run.result.windows.size()))
+    throw Error("searched_config: one width per layer (inputs: or per layer and window) expected");
   for (std::size_t row = 0; row < layers.size(); ++row) {
     LayerOverride o;
     o.pattern = layers[row].path;
@@ -184,26 +187,22 @@ QuantConfig searched_config(const SensitivityRun& run, const std::vector<int>& w
       o.w_fp = true;
     else if (w_bits[row] != config.w_bits)
       o.w_bits = w_bits[row];
+    // One width for the layer (per layer, or per window where its windows agree), else a list.
+    std::optional<int> layer_bits;
     if (a_bits.size() == layers.size()) {
-      if (a_bits.at(row) == kFpBits)
-        o.a_fp = true;
-      else if (a_bits[row] != config.a_bits)
-        o.a_bits = a_bits[row];
+      layer_bits = a_bits.at(row);
     } else {
-      o.a_bits_windows = window_bits(run, a_bits, row);
-      const int first = a_bits.at(row * run.result.windows.size());
-      const bool same =
-          std::all_of(o.a_bits_windows.begin(), o.a_bits_windows.end(), [&](const WindowBits& w) {
-            return w.fp == o.a_bits_windows[0].fp && w.bits == o.a_bits_windows[0].bits;
-          });
-      if (same) {  // one width at every t: a plain override (or none)
-        o.a_bits_windows.clear();
-        if (first == kFpBits)
-          o.a_fp = true;
-        else if (first != config.a_bits)
-          o.a_bits = first;
-      }
+      const auto windows = static_cast<std::ptrdiff_t>(run.result.windows.size());
+      const auto first = a_bits.begin() + static_cast<std::ptrdiff_t>(row) * windows;
+      if (std::all_of(first, first + windows, [&](int b) { return b == *first; }))
+        layer_bits = *first;
+      else
+        o.a_bits_windows = window_bits(run, a_bits, row);
     }
+    if (layer_bits == kFpBits)
+      o.a_fp = true;
+    else if (layer_bits && *layer_bits != config.a_bits)
+      o.a_bits = layer_bits;
     if (o.w_bits || o.a_bits || o.w_fp || o.a_fp || !o.a_bits_windows.empty())
       config.overrides.push_back(o);
   }
