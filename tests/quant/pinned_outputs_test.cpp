@@ -70,7 +70,8 @@ const PinnedTable& pinned_avx512() {
       {"learned.table", {0x65c3162dff453e03ULL, 97795.551727843005}},
       {"learned.dynamic", {0xe3d78b8e6a70272dULL, 581.34624937502667}},
       {"learned.ptq4dm", {0xd35edfb2c9726155ULL, -58.912092036101967}},
-      // The equal-budget runs of 2026-12-04, printed on an Intel machine (no EPYC at hand): sums only.
+      // The equal-budget runs of 2026-12-04, printed on an Intel machine (no EPYC at hand): sums
+      // only.
       {"shipped.lsq-w4a4", {0x0ULL, -785.90955208730884}},
       {"shipped.pact-w4a4", {0x0ULL, -730.39834311819868}},
       {"shipped.nipq-w4a4", {0x0ULL, -840.98096878570504}},
@@ -96,7 +97,8 @@ const PinnedTable& pinned_avx2() {
       {"learned.table", {0xbbaa62b293166635ULL, 97795.551749217178}},
       {"learned.dynamic", {0x9ce03febc7a001e3ULL, 581.34624981629895}},
       {"learned.ptq4dm", {0xd01c995a0ade9627ULL, -58.912065034630359}},
-      // The equal-budget runs of 2026-12-04, printed on an Intel machine (no EPYC at hand): sums only.
+      // The equal-budget runs of 2026-12-04, printed on an Intel machine (no EPYC at hand): sums
+      // only.
       {"shipped.lsq-w4a4", {0x0ULL, -785.90955208730884}},
       {"shipped.pact-w4a4", {0x0ULL, -730.39834311819868}},
       {"shipped.nipq-w4a4", {0x0ULL, -840.98096878570504}},
