@@ -86,14 +86,7 @@ BitProblem bit_problem(const SensitivityRun& run, bool weights, const std::vecto
       p.total_size += window_size;
       std::vector<ChoiceOption> options;
       for (std::size_t c = 0; c < p.bits.size(); ++c) {
-        // [seeds, bits, layers, windows]: mean over seeds, this window's share of the layer mean.
-        const double d = column[c] < 0 ? 0.0
-                                       : damage.select(1, column[c])
-                                                 .select(1, layer_row)
-                                                 .select(1, w)
-                                                 .mean()
-                                                 .item<double>() /
-                                             static_cast<double>(p.windows);
+        const double d = column[c] < 0 ? 0.0 : mean_window_damage(damage, column[c], layer_row, w);
         options.push_back({p.bits[c] * window_size, d});
       }
       p.items.push_back(std::move(options));

@@ -153,6 +153,13 @@ double mean_damage(const at::Tensor& damage, std::int64_t candidate, std::int64_
   return damage.select(1, candidate).select(1, layer).mean().item<double>();
 }
 
+double mean_window_damage(const at::Tensor& damage, std::int64_t candidate, std::int64_t layer,
+                          std::int64_t window) {
+  // damage is [seeds, candidates, layers, windows].
+  return damage.select(1, candidate).select(1, layer).select(1, window).mean().item<double>() /
+         static_cast<double>(damage.size(3));
+}
+
 SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<QuantizedModel*>& twins,
                                       const NoiseSchedule& schedule,
                                       const SensitivityOptions& options,

@@ -80,5 +80,9 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
 
 // The additive model's damage of one layer's option: the mean over seeds and windows.
 double mean_damage(const at::Tensor& damage, std::int64_t candidate, std::int64_t layer);
+// One window's share of that mean: the mean over seeds in the window, divided by the window count,
+// so that the shares of a layer's windows add up to mean_damage.
+double mean_window_damage(const at::Tensor& damage, std::int64_t candidate, std::int64_t layer,
+                          std::int64_t window);
 
 }  // namespace tdq

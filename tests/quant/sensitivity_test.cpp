@@ -227,6 +227,16 @@ TEST_F(Sensitivity, RunFolderRoundTripsAndRefusesDamage) {
       summary.matrices[1].mean[3],
       run.result.input_damage.select(1, 0).select(1, 1).select(1, 1).mean().item<double>());
   EXPECT_DOUBLE_EQ(summary.matrices[0].layer_mean[2], mean_damage(run.result.weight_damage, 0, 2));
+  // The per-window additive model: a layer's window shares add up to its mean, and each share is
+  // the window's seed mean over the window count.
+  const auto windows = static_cast<std::int64_t>(run.result.windows.size());
+  ASSERT_GE(windows, 2);
+  double shares = 0.0;
+  for (std::int64_t w = 0; w < windows; ++w)
+    shares += mean_window_damage(run.result.input_damage, 0, 1, w);
+  EXPECT_NEAR(shares, mean_damage(run.result.input_damage, 0, 1), 1e-12);
+  EXPECT_DOUBLE_EQ(mean_window_damage(run.result.input_damage, 0, 1, 1),
+                   summary.matrices[1].mean[3] / static_cast<double>(windows));
   EXPECT_EQ(summary.twin_error.size(), 1u);
   // A matrix of another shape is refused, naming the file.
   write_safetensors(written / "sensitivity.safetensors",
