@@ -14,6 +14,8 @@ nlohmann::json read_json_file(const std::filesystem::path& file) {
   } catch (const nlohmann::json::parse_error& e) {
     throw FormatError(file, std::string("not valid JSON: ") + e.what(),
                       static_cast<std::int64_t>(e.byte));
+  } catch (const nlohmann::json::exception& e) {  // e.g. a number too large for a double
+    throw FormatError(file, std::string("not valid JSON: ") + e.what());
   }
 }
 

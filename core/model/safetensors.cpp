@@ -98,6 +98,8 @@ Json parse_header(std::string_view text, const std::filesystem::path& source) {
   } catch (const Json::parse_error& e) {
     throw FormatError(source, std::string("header is not valid JSON: ") + e.what(),
                       8 + static_cast<std::int64_t>(e.byte));
+  } catch (const Json::exception& e) {  // e.g. a number too large for a double (out_of_range 406)
+    throw FormatError(source, std::string("header is not valid JSON: ") + e.what(), 8);
   }
   if (!duplicate.empty()) throw FormatError(source, "header has duplicate key '" + duplicate + "'");
   if (!header.is_object()) {

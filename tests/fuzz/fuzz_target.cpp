@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <system_error>
@@ -118,3 +119,21 @@ std::vector<std::string> FolderTemplate::seeds() const {
 }
 
 }  // namespace tdq::fuzz
+
+#ifdef TDQ_LIBFUZZER
+// libFuzzer calls this before it reads the corpus folders: a target with a folder template writes
+// its valid files as seeds into $TDQ_FUZZ_SEED_DIR (scripts/fuzz passes the working corpus), so
+// fuzzing starts from valid folders instead of rediscovering the formats from nothing.
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  const char* dir = std::getenv("TDQ_FUZZ_SEED_DIR");
+  if (dir == nullptr || *dir == '\0') return 0;
+  for (const auto& [name, make_seeds] : tdq::fuzz::seed_makers()) {
+    const auto seeds = make_seeds();
+    for (std::size_t i = 0; i < seeds.size(); ++i) {
+      tdq::write_file_atomic(
+          std::filesystem::path(dir) / (name + "-seed-file-" + std::to_string(i)), seeds[i]);
+    }
+  }
+  return 0;
+}
+#endif

@@ -71,11 +71,8 @@ const std::map<std::string, std::vector<std::string> (*)()>& seed_makers();
   static void tdq_fuzz_##name(std::string_view bytes)
 #endif
 
-// Offers a FolderTemplate's seeds to the replay test (nothing in the libFuzzer build, where
-// scripts/fuzz passes the committed corpus).
-#ifdef TDQ_LIBFUZZER
-#define TDQ_FUZZ_SEEDS(name, fn)
-#else
+// Offers a FolderTemplate's seeds: the replay test replays them; a libFuzzer binary writes them
+// into $TDQ_FUZZ_SEED_DIR at start (scripts/fuzz passes its working corpus), since a folder's valid
+// files are made at run time and not committed.
 #define TDQ_FUZZ_SEEDS(name, fn) \
   [[maybe_unused]] static const bool tdq_fuzz_seeds_##name = tdq::fuzz::register_seeds(#name, fn);
-#endif

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <stdexcept>
@@ -65,14 +64,8 @@ TEST_P(FuzzReplay, CorpusAndSeedMutationsGiveOnlyClearErrors) {
   auto inputs = corpus_of(target);
   if (const auto maker = seed_makers().find(target); maker != seed_makers().end()) {
     const auto seeds = maker->second();
-    for (std::size_t i = 0; i < seeds.size(); ++i) {
+    for (std::size_t i = 0; i < seeds.size(); ++i)
       inputs.emplace_back("template-file-" + std::to_string(i), seeds[i]);
-      // Writes the template's seeds into the corpus, for scripts/fuzz on a fresh checkout.
-      if (std::getenv("TDQ_FUZZ_WRITE_SEEDS")) {
-        std::filesystem::create_directories(kCorpus / target);
-        write_file_atomic(kCorpus / target / ("seed-file-" + std::to_string(i)), seeds[i]);
-      }
-    }
   }
   ASSERT_FALSE(inputs.empty()) << "no corpus in " << (kCorpus / target);
   std::uint32_t rng_seed = 0;
