@@ -134,6 +134,10 @@ inline std::vector<Row> rows() {
       {"model config.json", "zero or negative value",
        json("model/config.json", [](auto& j) { j["layers_per_block"] = 0; }), kInfo, 1,
        "layers_per_block"},
+      // nlohmann reports a number beyond double's range as out_of_range, not as a parse error
+      // (found by fuzzing the safetensors header; every JSON reader is covered by this row's path).
+      {"model config.json", "number too large for a double",
+       text("model/config.json", "{\"layers_per_block\": 1e999}"), kInfo, 1, "config.json"},
       {"model weights (safetensors)", "missing", at(kModelWeights, remove), kInfo, 1,
        "safetensors"},
       {"model weights (safetensors)", "empty", text(kModelWeights, ""), kInfo, 1, "safetensors"},
