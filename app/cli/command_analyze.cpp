@@ -7,6 +7,7 @@
 
 #include "app/cli/cli_support.h"
 #include "core/common/errors.h"
+#include "core/common/json_number.h"
 #include "core/common/runtime.h"
 #include "core/dist/dist_context.h"
 #include "core/quant/quant_run.h"
@@ -96,7 +97,7 @@ void run_analyze(const AnalyzeCliOptions& given) {
                   "static interval by %s summed over %d layers (per layer: median %s, up to %s); "
                   "most to gain:",
                   oracle.at("bits").dump().c_str(), percent(oracle.at("gain_fraction")).c_str(),
-                  oracle.at("layers").get<int>(),
+                  json_as<int>(oracle.at("layers")),
                   percent(oracle.at("median_layer_gain_fraction")).c_str(),
                   percent(oracle.at("max_layer_gain_fraction")).c_str());
     human << line;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/errors.h"
+#include "core/common/json_number.h"
 
 namespace tdq {
 
@@ -19,7 +20,7 @@ template <class T>
 T json_field(const nlohmann::json& json, const std::string& pointer,
              const std::filesystem::path& file) {
   try {
-    return json.at(nlohmann::json::json_pointer(pointer)).get<T>();
+    return json_as<T>(json.at(nlohmann::json::json_pointer(pointer)));
   } catch (const nlohmann::json::exception&) {
     throw FormatError(file, "key " + pointer + " is missing or has the wrong type");
   }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/common/errors.h"
+#include "core/common/json_number.h"
 #include "core/diffusion/adamw.h"
 #include "core/model/model_io.h"
 #include "core/model/safetensors.h"
@@ -77,12 +78,12 @@ void validate(const TrainConfig& c, const at::Tensor& images) {
 
 TrainHistory train_history_from_json(const nlohmann::json& j) {
   TrainHistory h;
-  h.step = j.at("step").get<std::int64_t>();
-  h.loss_steps = j.at("loss_steps").get<std::vector<std::int64_t>>();
+  h.step = json_as<std::int64_t>(j.at("step"));
+  h.loss_steps = json_as<std::vector<std::int64_t>>(j.at("loss_steps"));
   h.losses = j.at("losses").get<std::vector<double>>();
   h.seconds = j.at("seconds").get<double>();
-  h.samples_seen = j.at("samples_seen").get<std::int64_t>();
-  h.resumes = j.value("resumes", 0);
+  h.samples_seen = json_as<std::int64_t>(j.at("samples_seen"));
+  h.resumes = json_value_or(j, "resumes", 0);
   return h;
 }
 
@@ -123,7 +124,7 @@ TrainHistory load_checkpoint(const std::filesystem::path& file, UNetImpl& model,
     load_parameters(model, strip_prefix("model.", saved.tensors), file);
     load_parameters(ema, strip_prefix("ema.", saved.tensors), file);
     optimizer.load_state(strip_prefix("adam.", saved.tensors),
-                         state.at("optimizer_steps").get<std::int64_t>());
+                         json_as<std::int64_t>(state.at("optimizer_steps")));
     return train_history_from_json(state.at("history"));
   } catch (const nlohmann::json::exception& e) {
     throw FormatError(file, std::string("corrupt train_state: ") + e.what());

@@ -13,6 +13,7 @@
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
 #include "core/common/json_file.h"
+#include "core/common/json_number.h"
 #include "core/model/safetensors.h"
 #include "core/model/stored_tensor.h"
 
@@ -40,7 +41,7 @@ FeatureNetConfig feature_net_config_from_json(const nlohmann::json& json,
     if (!json.contains(key)) fail(std::string("missing key '") + key + "'");
     const auto& value = json.at(key);
     if (!value.is_number_integer()) fail(std::string("key '") + key + "' must be an integer");
-    const auto v = value.get<std::int64_t>();
+    const auto v = json_as<std::int64_t>(value);
     if (v < min || v > max) {
       fail(std::string("key '") + key + "' = " + std::to_string(v) + " is outside [" +
            std::to_string(min) + ", " + std::to_string(max) + "]");

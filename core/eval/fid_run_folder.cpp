@@ -7,6 +7,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
+#include "core/common/json_number.h"
 #include "core/eval/frechet.h"
 #include "core/run/run_folder.h"
 
@@ -170,8 +171,8 @@ FidPointStats read_fp_point_stats(const std::filesystem::path& run, const FidRun
     }
     FidPointStats points;
     for (const auto& p : json.at("metrics").at("points")) {
-      const auto steps = p.at("steps").get<std::int64_t>();
-      const auto seed = p.at("seed").get<std::uint64_t>();
+      const auto steps = json_as<std::int64_t>(p.at("steps"));
+      const auto seed = json_as<std::uint64_t>(p.at("seed"));
       const auto file = run / point_file(steps, seed);
       if (!std::filesystem::exists(file)) throw refuse("has no statistics file " + file.string());
       points[{steps, seed}] = read_gaussian_stats(file);

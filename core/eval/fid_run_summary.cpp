@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/errors.h"
+#include "core/common/json_number.h"
 #include "core/run/run_folder.h"
 
 namespace tdq {
@@ -34,13 +35,13 @@ FidRunSummary read_fid_run_summary(const std::filesystem::path& run) {
     key = "sampler/kind";
     s.sampler = json.at("sampler").at("kind").get<std::string>();
     key = "n";
-    s.n = json.at("n").get<std::int64_t>();
+    s.n = json_as<std::int64_t>(json.at("n"));
     key = "seeds";
     s.seeds = static_cast<std::int64_t>(json.at("seeds").size());
     key = "metrics/summaries";
     for (const auto& j : json.at("metrics").at("summaries")) {
       FidStepSummary f;
-      f.steps = j.at("steps").get<std::int64_t>();
+      f.steps = json_as<std::int64_t>(j.at("steps"));
       f.fid_mean = j.at("fid_mean").get<double>();
       f.fid_std = j.at("fid_std").get<double>();
       // IS is null when the feature network has no classes.
@@ -60,8 +61,8 @@ FidRunSummary read_fid_run_summary(const std::filesystem::path& run) {
   const nlohmann::json config = quant_config_of(s.quant_run);
   if (config.contains("method")) {
     s.method = config.value("method", "");
-    s.w_bits = config.value("w_bits", 0);
-    s.a_bits = config.value("a_bits", 0);
+    s.w_bits = json_value_or(config, "w_bits", 0);
+    s.a_bits = json_value_or(config, "a_bits", 0);
     s.label = s.method + " W" + std::to_string(s.w_bits) + "A" + std::to_string(s.a_bits);
   } else {
     s.label = "quantized (" + std::filesystem::path(s.quant_run).filename().string() + ")";

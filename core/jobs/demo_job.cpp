@@ -10,6 +10,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
+#include "core/common/json_number.h"
 #include "core/common/stopwatch.h"
 #include "core/eval/fid_run_summary.h"
 #include "core/jobs/experiment_job.h"
@@ -148,8 +149,8 @@ DemoResult run_demo(const DemoOptions& o, const std::filesystem::path& out,
     analyze.quant_run = run;
     const auto config = read_run_json(run).at("quant_config");
     const std::string what = config.value("method", "?") + " W" +
-                             std::to_string(config.value("w_bits", 0)) + "A" +
-                             std::to_string(config.value("a_bits", 0));
+                             std::to_string(json_value_or(config, "w_bits", 0)) + "A" +
+                             std::to_string(json_value_or(config, "a_bits", 0));
     result.runs.push_back({"analyze",
                            run_analyze_job(analyze, out / (name + "-analyze"), progress(name)),
                            what + " side by side with FP (" + run.string() + ")"});

@@ -13,6 +13,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
+#include "core/common/json_number.h"
 
 namespace tdq {
 
@@ -159,7 +160,7 @@ Entry parse_entry(const std::string& name, const Json& value, const std::filesys
       throw error("shape has a negative dimension " + dim.dump());
     }
     if (!dim.is_number_unsigned()) throw error("shape has a non-integer dimension " + dim.dump());
-    const auto size = dim.get<std::uint64_t>();
+    const auto size = json_as<std::uint64_t>(dim);
     if (size > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
       throw error("shape dimension " + dim.dump() + " is too large");
     }
@@ -177,8 +178,8 @@ Entry parse_entry(const std::string& name, const Json& value, const std::filesys
       !offsets[1].is_number_unsigned()) {
     throw error("data_offsets must be 2 non-negative integers [begin, end], got " + offsets.dump());
   }
-  entry.begin = offsets[0].get<std::uint64_t>();
-  entry.end = offsets[1].get<std::uint64_t>();
+  entry.begin = json_as<std::uint64_t>(offsets[0]);
+  entry.end = json_as<std::uint64_t>(offsets[1]);
   if (entry.end < entry.begin) {
     throw error("data_offsets " + offsets.dump() + " are not ordered (end < begin)");
   }

@@ -4,6 +4,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/json_file.h"
+#include "core/common/json_number.h"
 
 namespace tdq {
 
@@ -14,7 +15,7 @@ void read_field(const nlohmann::json& json, const char* key, T& value) {
   auto it = json.find(key);
   if (it == json.end() || it->is_null()) return;  // diffusers leaves defaults out or null
   try {
-    value = it->get<T>();
+    value = json_as<T>(*it);
   } catch (const nlohmann::json::exception&) {
     throw ConfigError(std::string("config.json: field '") + key + "' has the wrong type (" +
                       it->type_name() + ")");

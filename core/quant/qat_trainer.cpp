@@ -12,6 +12,7 @@
 #include <map>
 
 #include "core/common/errors.h"
+#include "core/common/json_number.h"
 #include "core/diffusion/adamw.h"
 #include "core/dist/gradient_sync.h"
 #include "core/dist/shard.h"
@@ -141,7 +142,7 @@ TrainHistory load_qat_checkpoint(const std::filesystem::path& file,
       }
     }
     optimizer.load_state(strip_prefix("adam.", saved.tensors),
-                         state.at("optimizer_steps").get<std::int64_t>());
+                         json_as<std::int64_t>(state.at("optimizer_steps")));
     return train_history_from_json(state.at("history"));
   } catch (const nlohmann::json::exception& e) {
     throw FormatError(file, std::string("corrupt qat_state: ") + e.what());

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/errors.h"
+#include "core/common/json_number.h"
 
 namespace tdq {
 
@@ -268,9 +269,9 @@ QuantConfig quant_config_from_json(const nlohmann::json& j) {
     key = "method";
     c.method = parse_quant_method(j.at(key).get<std::string>());
     key = "w_bits";
-    c.w_bits = j.at(key).get<int>();
+    c.w_bits = json_as<int>(j.at(key));
     key = "a_bits";
-    c.a_bits = j.at(key).get<int>();
+    c.a_bits = json_as<int>(j.at(key));
     key = "grid";
     const std::string grid = j.at(key).get<std::string>();
     if (grid != "asymmetric" && grid != "code-default")
@@ -289,19 +290,19 @@ QuantConfig quant_config_from_json(const nlohmann::json& j) {
       LayerOverride entry;
       entry.pattern = o.at("pattern").get<std::string>();
       entry.skip = o.value("skip", false);
-      if (o.contains("w_bits")) entry.w_bits = o.at("w_bits").get<int>();
-      if (o.contains("a_bits")) entry.a_bits = o.at("a_bits").get<int>();
+      if (o.contains("w_bits")) entry.w_bits = json_as<int>(o.at("w_bits"));
+      if (o.contains("a_bits")) entry.a_bits = json_as<int>(o.at("a_bits"));
       entry.w_fp = o.value("w_fp", false);
       entry.a_fp = o.value("a_fp", false);
       for (const auto& w : o.value("a_bits_windows", nlohmann::json::array())) {
         key = "overrides[].a_bits_windows";
         WindowBits window;
-        window.t_min = w.at("t_min").get<std::int64_t>();
+        window.t_min = json_as<std::int64_t>(w.at("t_min"));
         const auto& bits = w.at("bits");
         window.fp = bits.is_string();
         if (window.fp && bits.get<std::string>() != "fp")
           throw ConfigError("quant config: a_bits_windows bits must be a number or \"fp\"");
-        if (!window.fp) window.bits = bits.get<int>();
+        if (!window.fp) window.bits = json_as<int>(bits);
         entry.a_bits_windows.push_back(window);
       }
       key = "overrides";
@@ -310,9 +311,9 @@ QuantConfig quant_config_from_json(const nlohmann::json& j) {
     key = "tdq";
     if (j.contains(key)) {
       const auto& tdq = j.at(key);
-      c.tdq_depth = tdq.at("depth").get<int>();
-      c.tdq_hidden = tdq.at("hidden").get<int>();
-      c.tdq_encoding_dim = tdq.at("encoding_dim").get<int>();
+      c.tdq_depth = json_as<int>(tdq.at("depth"));
+      c.tdq_hidden = json_as<int>(tdq.at("hidden"));
+      c.tdq_encoding_dim = json_as<int>(tdq.at("encoding_dim"));
       if (c.tdq_depth < 1 || c.tdq_depth > 6 || c.tdq_hidden < 1 || c.tdq_encoding_dim < 0 ||
           c.tdq_encoding_dim % 2) {
         throw ConfigError(

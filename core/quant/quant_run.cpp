@@ -7,6 +7,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/json_file.h"
+#include "core/common/json_number.h"
 #include "core/common/stopwatch.h"
 #include "core/diffusion/generate.h"
 #include "core/dist/shard.h"
@@ -175,7 +176,8 @@ void check_recorded_layers(const std::filesystem::path& run, const nlohmann::jso
     const bool same =
         entry.is_object() && entry.value("path", "") == slot.path &&
         entry.value("quantized", !slot.quantized) == slot.quantized &&
-        entry.value("w_bits", -1) == slot.w_bits && entry.value("a_bits", -1) == slot.a_bits &&
+        json_value_or(entry, "w_bits", -1) == slot.w_bits &&
+        json_value_or(entry, "a_bits", -1) == slot.a_bits &&
         entry.value("w_fp", false) == slot.weight_fp &&
         entry.value("a_fp", false) == slot.input_fp &&
         entry.value("grid", "") == kernels::to_string(slot.input_grid) &&

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/errors.h"
+#include "core/common/json_file.h"
 #include "core/diffusion/noise_schedule.h"
 #include "core/model/model_io.h"
 #include "core/quant/quant_run.h"
@@ -50,15 +51,6 @@ LoadedModel find_model(const std::filesystem::path& run, const std::filesystem::
                     sha256.substr(0, 12) + "...) is not found" + other);
 }
 
-template <class T>
-T field(const nlohmann::json& json, const std::string& pointer, const std::filesystem::path& file) {
-  try {
-    return json.at(nlohmann::json::json_pointer(pointer)).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw FormatError(file, "key " + pointer + " is missing or has the wrong type");
-  }
-}
-
 }  // namespace
 
 QuantizeRunSummary read_quantize_run_summary(const std::filesystem::path& run) {
@@ -66,12 +58,12 @@ QuantizeRunSummary read_quantize_run_summary(const std::filesystem::path& run) {
   const auto file = run / kRunJson;
   QuantizeRunSummary out;
   out.run = run;
-  const auto written = field<std::string>(json, "/model/dir", file);
+  const auto written = json_field<std::string>(json, "/model/dir", file);
   const LoadedModel model =
-      find_model(run, written, field<std::string>(json, "/model/sha256", file));
+      find_model(run, written, json_field<std::string>(json, "/model/sha256", file));
   out.model_dir = model.dir;
   out.model_sha256 = model.weights_sha256;
-  out.config_json = field<nlohmann::json>(json, "/quant_config", file).dump(2);
+  out.config_json = json_field<nlohmann::json>(json, "/quant_config", file).dump(2);
   const std::unique_ptr<QuantizedModel> twin = load_quantize_run(run, model);
   out.method = to_string(twin->config().method);
   out.num_timesteps = linear_schedule().num_timesteps;

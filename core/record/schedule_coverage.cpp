@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/errors.h"
+#include "core/common/json_number.h"
 #include "core/run/run_folder.h"
 
 namespace tdq {
@@ -27,7 +28,8 @@ ScheduleCoverage schedule_coverage(const nlohmann::json& run_json,
     throw FormatError(file, "no array calibration.timesteps");
   }
   try {
-    coverage.calibration_timesteps = (*calibration)["timesteps"].get<std::vector<std::int64_t>>();
+    coverage.calibration_timesteps =
+        json_as<std::vector<std::int64_t>>((*calibration)["timesteps"]);
   } catch (const nlohmann::json::exception&) {
     throw FormatError(file, "calibration.timesteps holds a value that is not an integer");
   }

@@ -9,6 +9,7 @@
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
 #include "core/common/json_file.h"
+#include "core/common/json_number.h"
 #include "core/image/image_grid.h"
 #include "core/record/side_by_side.h"
 #include "core/run/run_folder.h"
@@ -72,9 +73,9 @@ SampleImageFiles read_sample_image_files(const std::filesystem::path& run) {
   SampleImageFiles files;
   try {
     const auto& a = json.at("analysis");
-    files.n = a.at("n").get<std::int64_t>();
-    files.seed = a.at("seed").get<std::uint64_t>();
-    files.steps = a.at("sampler").at("steps").get<std::int64_t>();
+    files.n = json_as<std::int64_t>(a.at("n"));
+    files.seed = json_as<std::uint64_t>(a.at("seed"));
+    files.steps = json_as<std::int64_t>(a.at("sampler").at("steps"));
     const auto& method = a.at("quant").at("method");
     if (method.is_string()) files.quant_method = method.get<std::string>();
   } catch (const nlohmann::json::exception& e) {
@@ -91,7 +92,7 @@ SampleImageFiles read_sample_image_files(const std::filesystem::path& run) {
       throw FormatError(index_file, "an entry has no integer key step");
     }
     StepImageFiles s;
-    s.step = entry.at("step").get<std::int64_t>();
+    s.step = json_as<std::int64_t>(entry.at("step"));
     s.t = entry.value("t", std::int64_t{0});
     s.fp_xt = relative_file(entry, "fp_xt", run, index_file);
     s.fp_x0 = relative_file(entry, "fp_x0", run, index_file);

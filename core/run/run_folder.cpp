@@ -7,6 +7,7 @@
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
 #include "core/common/json_file.h"
+#include "core/common/json_number.h"
 #include "core/common/version.h"
 #include "core/model/safetensors.h"
 #include "core/run/stale_temporaries.h"
@@ -74,7 +75,7 @@ nlohmann::json read_run_json(const std::filesystem::path& run_dir) {
       !json["schema_version"].is_number_integer()) {
     throw FormatError(file, "no integer schema_version");
   }
-  const int version = json["schema_version"].get<int>();
+  const int version = json_as<int>(json["schema_version"]);
   if (version != kRunSchemaVersion) {
     throw FormatError(file, "schema_version " + std::to_string(version) +
                                 " is not supported (this build reads " +
