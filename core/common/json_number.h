@@ -51,10 +51,11 @@ T json_as(const nlohmann::json& value) {
     }
     if (!json_detail::fits<T>(value)) {
       throw nlohmann::json::out_of_range::create(
-          406, "number " + value.dump() + " is not a whole number in the range of a " +
-                   std::to_string(std::numeric_limits<T>::digits +
-                                  (std::numeric_limits<T>::is_signed ? 1 : 0)) +
-                   "-bit integer",
+          406,
+          "number " + value.dump() + " is not a whole number in the range of a " +
+              std::to_string(std::numeric_limits<T>::digits +
+                             (std::numeric_limits<T>::is_signed ? 1 : 0)) +
+              "-bit integer",
           &value);
     }
     return value.is_number_float() ? static_cast<T>(value.get<double>()) : value.get<T>();
