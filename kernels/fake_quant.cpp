@@ -1,6 +1,9 @@
 #include "kernels/fake_quant.h"
 
 #include "kernels/fake_quant_span.h"
+#ifdef TDQ_WITH_CUDA_KERNELS
+#include "kernels/cuda/fake_quant_cuda.h"
+#endif
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -9,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 #include <vector>
 
@@ -106,12 +110,55 @@ void check_scale_values(const at::Tensor& scale, const char* where) {
   }
 }
 
+#ifdef TDQ_WITH_CUDA_KERNELS
+// TDQ_CUDA_KERNELS=off sends CUDA tensors to the composed ops, to measure the kernels' effect on a
+// whole run (scripts/gpu-check-kernels) or to rule them out when a result looks wrong.
+bool use_cuda_kernels(const at::Tensor& x, const at::Tensor& scale) {
+  static const bool enabled = [] {
+    const char* value = std::getenv("TDQ_CUDA_KERNELS");
+    return value == nullptr || std::string(value) != "off";
+  }();
+  return enabled && cuda::handles(x, scale);
+}
+
+cuda::GridConstants constants_of(const GridSpec& grid) {
+  return {static_cast<float>(grid_offset(grid)), static_cast<float>(grid_zero(grid)),
+          static_cast<float>(grid.qmin()), static_cast<float>(grid.qmax())};
+}
+#endif
+
 }  // namespace
+
+bool cuda_kernels_built() {
+#ifdef TDQ_WITH_CUDA_KERNELS
+  return true;
+#else
+  return false;
+#endif
+}
+
+void throw_if_device_faults(c10::Device device) {
+#ifdef TDQ_WITH_CUDA_KERNELS
+  if (!device.is_cuda()) return;
+  const unsigned faults = cuda::take_faults(device);
+  throw_if_nan((faults & cuda::kFaultNan) != 0, "fake_quant_forward (CUDA)");
+  if (faults & cuda::kFaultStep) {
+    throw std::domain_error("fake_quant_forward (CUDA): step size must be positive and finite");
+  }
+#else
+  (void)device;
+#endif
+}
 
 at::Tensor fake_quant_forward(const at::Tensor& x_in, const at::Tensor& scale_in,
                               const GridSpec& grid) {
   check_inputs(x_in, scale_in, grid, "fake_quant_forward");
-  if (!x_in.device().is_cpu()) return fake_quant_forward_reference(x_in, scale_in, grid);
+  if (!x_in.device().is_cpu()) {
+#ifdef TDQ_WITH_CUDA_KERNELS
+    if (use_cuda_kernels(x_in, scale_in)) return cuda::forward(x_in, scale_in, constants_of(grid));
+#endif
+    return fake_quant_forward_reference(x_in, scale_in, grid);
+  }
   const at::Tensor x = x_in.contiguous();
   const at::Tensor scale = scale_in.contiguous();
   check_scale_values(scale, "fake_quant_forward");
@@ -144,6 +191,11 @@ FakeQuantGrads fake_quant_backward(const at::Tensor& grad_y_in, const at::Tensor
                                    double grad_scale_factor) {
   check_inputs(x_in, scale_in, grid, "fake_quant_backward");
   if (!x_in.device().is_cpu()) {
+#ifdef TDQ_WITH_CUDA_KERNELS
+    if (use_cuda_kernels(x_in, scale_in)) {
+      return cuda::backward(grad_y_in, x_in, scale_in, constants_of(grid), grad_scale_factor);
+    }
+#endif
     return fake_quant_backward_reference(grad_y_in, x_in, scale_in, grid, grad_scale_factor);
   }
   const at::Tensor x = x_in.contiguous();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <ATen/Tensor.h>
+#include <c10/core/Device.h>
 
 namespace tdq::kernels {
 
@@ -40,6 +41,14 @@ struct FakeQuantGrads {
 FakeQuantGrads fake_quant_backward(const at::Tensor& grad_y, const at::Tensor& x,
                                    const at::Tensor& scale, const GridSpec& grid,
                                    double grad_scale_factor);
+
+// CUDA tensors run fused CUDA kernels where the build has them (cuda_kernels_built(): LibTorch with
+// CUDA and nvcc found), else the composed reference. Those kernels cannot throw for a NaN input or
+// a bad step without a device sync per layer: they record it on the device instead, and this
+// throws the CPU kernel's error for what they recorded on `device` since the last call (one sync;
+// nothing to do for the CPU or a build without them). QuantizedModel calls it once per model call.
+bool cuda_kernels_built();
+void throw_if_device_faults(c10::Device device);
 
 // Reference versions from composed LibTorch ops, for tests and benchmarks.
 at::Tensor fake_quant_forward_reference(const at::Tensor& x, const at::Tensor& scale,

@@ -29,6 +29,9 @@ class LayerHooks {
   // Called once at the start of every forward with the batch's time steps ([B] int64), so
   // time-dependent quantizers (tables, TDQ) and recorders know which step they serve.
   virtual void on_forward(const at::Tensor& timesteps) { (void)timesteps; }
+  // Called once after the forward's last layer, before its output is returned: the quantized twin
+  // checks here what its CUDA kernels recorded instead of throwing (kernels/fake_quant.h).
+  virtual void on_forward_end() {}
   // The activation the layer consumes (e.g. fake-quantized) and may observe.
   virtual at::Tensor on_input(int layer, const at::Tensor& input) {
     (void)layer;

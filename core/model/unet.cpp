@@ -257,7 +257,9 @@ at::Tensor UNetImpl::forward(const at::Tensor& x, const at::Tensor& t, LayerHook
   h = run_block(mid_block, h, temb, hooks, nullptr, false);
   for (auto& block : up_blocks_) h = run_block(block, h, temb, hooks, &skips, true);
   h = at::silu(conv_norm_out->forward(h));
-  return conv_out->forward(h, hooks);
+  at::Tensor out = conv_out->forward(h, hooks);
+  if (hooks) hooks->on_forward_end();
+  return out;
 }
 
 }  // namespace tdq

@@ -140,6 +140,8 @@ void QuantizedModel::on_forward(const at::Tensor& timesteps) {
   if (!learning() && rule_->falls_back(twin_slots(), timesteps_)) ++fallbacks_;
 }
 
+void QuantizedModel::on_forward_end() { kernels::throw_if_device_faults(device_); }
+
 at::Tensor QuantizedModel::on_input(int layer, const at::Tensor& input) {
   const auto index = static_cast<std::size_t>(layer);
   if (!slots_.at(index).quantized || slots_[index].input_fp) return input;

@@ -67,6 +67,9 @@ class QuantizedModel : public LayerHooks {
   // the MLP (TDQ); fallbacks() counts forwards that did.
   void set_timestep(std::int64_t t);
   void on_forward(const at::Tensor& timesteps) override;
+  // Throws what the CUDA kernels recorded in this forward (a NaN input, a bad step): one device
+  // sync per model call instead of one per layer.
+  void on_forward_end() override;
   std::int64_t fallbacks() const { return fallbacks_; }
 
   // Learning (block reconstruction, QAT): the given slots quantize with autograd so gradients

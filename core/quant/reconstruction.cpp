@@ -27,6 +27,9 @@ class BlockOutputs : public LayerHooks {
   void on_forward(const at::Tensor& timesteps) override {
     if (inner_) inner_->on_forward(timesteps);
   }
+  void on_forward_end() override {
+    if (inner_) inner_->on_forward_end();
+  }
   at::Tensor on_input(int layer, const at::Tensor& input) override {
     return inner_ ? inner_->on_input(layer, input) : input;
   }

@@ -54,6 +54,9 @@ class RecordingHooks : public LayerHooks {
                   std::vector<at::Tensor>* capture = nullptr);
 
   void on_forward(const at::Tensor& timesteps) override;
+  void on_forward_end() override {
+    if (inner_) inner_->on_forward_end();
+  }
   at::Tensor on_input(int layer, const at::Tensor& input) override;
   at::Tensor on_weight(int layer, const at::Tensor& weight) override;
 

@@ -20,6 +20,7 @@ class LayerMaskHooks : public LayerHooks {
         quantize_input_(std::move(quantize_input)) {}
 
   void on_forward(const at::Tensor& timesteps) override { twin_.on_forward(timesteps); }
+  void on_forward_end() override { twin_.on_forward_end(); }
   at::Tensor on_input(int layer, const at::Tensor& input) override {
     return selected(quantize_input_, layer) ? twin_.on_input(layer, input) : input;
   }

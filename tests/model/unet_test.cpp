@@ -47,6 +47,33 @@ TEST_P(UNetShapes, OutputMatchesInput) {
   EXPECT_TRUE(at::isfinite(y).all().item<bool>());
 }
 
+// Counts the calls the forward makes, and how many layers had run when it ended.
+class CallOrderHooks : public LayerHooks {
+ public:
+  int starts = 0, ends = 0, inputs = 0, inputs_at_end = -1;
+  void on_forward(const at::Tensor&) override { ++starts; }
+  at::Tensor on_input(int, const at::Tensor& input) override {
+    ++inputs;
+    return input;
+  }
+  void on_forward_end() override {
+    ++ends;
+    inputs_at_end = inputs;
+  }
+};
+
+TEST(UNet, HooksHearTheEndOfEveryForwardAfterItsLastLayer) {
+  UNet model(test::tiny_unet_config());
+  const std::int64_t size = test::tiny_unet_config().sample_size;
+  CallOrderHooks hooks;
+  model->forward(at::randn({2, 1, size, size}), at::tensor({10, 20}), &hooks);
+  model->forward(at::randn({2, 1, size, size}), at::tensor({30, 40}), &hooks);
+  EXPECT_EQ(hooks.starts, 2);
+  EXPECT_EQ(hooks.ends, 2);
+  EXPECT_GT(hooks.inputs, 0);
+  EXPECT_EQ(hooks.inputs_at_end, hooks.inputs);  // the check runs after the output layer
+}
+
 INSTANTIATE_TEST_SUITE_P(Configs, UNetShapes,
                          ::testing::Values(ShapeCase{{8, 16}, 1, 8}, ShapeCase{{8, 16, 16}, 2, 16},
                                            ShapeCase{{16}, 1, 4},

@@ -19,8 +19,9 @@ namespace {
 // Stands in for a quantizer: shifts every input by a known amount.
 class ShiftHooks : public LayerHooks {
  public:
-  std::int64_t forwards = 0;
+  std::int64_t forwards = 0, ends = 0;
   void on_forward(const at::Tensor&) override { ++forwards; }
+  void on_forward_end() override { ++ends; }
   at::Tensor on_input(int layer, const at::Tensor& input) override {
     return input + 0.25 * (layer + 1);
   }
@@ -57,6 +58,8 @@ TEST(RecordingHooks, TwoLayerToyMatchesDirectComputation) {
     }
   }
   EXPECT_EQ(inner.forwards, 6);
+  hooks.on_forward_end();
+  EXPECT_EQ(inner.ends, 1);  // passed on, so a quantized twin inside a recorder checks its kernels
   for (std::int64_t k = 0; k < 3; ++k) {
     for (int l = 0; l < 2; ++l) {
       const auto& xs = inputs[static_cast<std::size_t>(k)][static_cast<std::size_t>(l)];
