@@ -46,6 +46,10 @@ Interval interval_at_bits(const Interval& interval, const kernels::GridSpec& gri
   return out;
 }
 
+at::Tensor to_device_async(const at::Tensor& host, c10::Device device) {
+  return host.to(device, /*non_blocking=*/true);
+}
+
 at::Tensor per_sample_view(const at::Tensor& values, const at::Tensor& x) {
   std::vector<std::int64_t> shape(static_cast<std::size_t>(x.dim()), 1);
   shape[0] = values.numel();

@@ -56,4 +56,9 @@ inline std::size_t group_count(std::size_t steps, int groups) {
 // [B] -> [B, 1, ...] broadcasting against x.
 at::Tensor per_sample_view(const at::Tensor& values, const at::Tensor& x);
 
+// A small host tensor (per-sample steps, time steps) on `device` without waiting for the device: a
+// blocking copy to a GPU synchronises the stream, once per layer where a quantizer makes one.
+// cudaMemcpyAsync stages pageable host memory before it returns, so `host` may go at once.
+at::Tensor to_device_async(const at::Tensor& host, c10::Device device);
+
 }  // namespace tdq

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/common/errors.h"
+#include "core/quant/interval.h"
 
 namespace tdq {
 
@@ -88,7 +89,7 @@ at::Tensor TableIntervals::learned_scale(std::size_t, const ActivationQuantizer&
   std::vector<std::int64_t> groups(static_cast<std::size_t>(timesteps.numel()));
   const auto* t = timesteps.data_ptr<std::int64_t>();
   for (std::size_t b = 0; b < groups.size(); ++b) groups[b] = nearest_entry(q.group_of, t[b]);
-  return at::exp(trainable).index_select(0, at::tensor(groups, at::kLong).to(device));
+  return at::exp(trainable).index_select(0, to_device_async(at::tensor(groups, at::kLong), device));
 }
 
 void TableIntervals::end_learning(std::size_t, ActivationQuantizer& q, const at::Tensor& trainable,

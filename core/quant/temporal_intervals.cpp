@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "core/common/errors.h"
+#include "core/quant/interval.h"
 #include "kernels/fake_quant.h"
 
 namespace tdq {
@@ -143,7 +144,7 @@ at::Tensor TemporalIntervals::scales(std::size_t slot, const ActivationQuantizer
   }
   const auto module = static_cast<std::size_t>(q.tdq);
   if (learning) {
-    cached = modules_.at(module)->forward(timesteps.to(device_));
+    cached = modules_.at(module)->forward(to_device_async(timesteps, device_));
   } else {
     std::vector<float> values(static_cast<std::size_t>(timesteps.numel()));
     const auto* t = timesteps.data_ptr<std::int64_t>();
@@ -151,7 +152,7 @@ at::Tensor TemporalIntervals::scales(std::size_t slot, const ActivationQuantizer
       values[b] = b > 0 && t[b] == t[b - 1] ? values[b - 1]
                                             : baked_.interval(modules_, module, t[b], nullptr);
     }
-    cached = at::tensor(values, at::kFloat).to(device_);
+    cached = to_device_async(at::tensor(values, at::kFloat), device_);
   }
   return cached;
 }
