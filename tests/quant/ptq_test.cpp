@@ -162,15 +162,17 @@ TEST_F(QuantizedTwin, PactPassesGradientToItsBoundOnlyFromClippedValues) {
   config.method = QuantMethod::Pact;
   config.a_bits = 4;
   QuantizedModel twin(*model, config);
-  const auto& slot = slot_of(twin.slots(), "down_blocks.1.attentions.0.to_q");  // symmetric grid
+  // The layer index only (a copy: GCC 13 takes the reference for a dangling temporary).
+  const int layer_of_q =
+      slot_of(twin.slots(), "down_blocks.1.attentions.0.to_q").layer;  // symmetric grid
   std::vector<double> steps(twin.slots().size(), 0.0);
   for (const auto& s : twin.slots()) steps[static_cast<std::size_t>(s.layer)] = 0.1;  // range +-0.6
   twin.set_static_steps(steps);
-  LearningSession session = twin.begin_learning({static_cast<std::size_t>(slot.layer)});
+  LearningSession session = twin.begin_learning({static_cast<std::size_t>(layer_of_q)});
   twin.set_timestep(500);
   auto grad_of_step = [&](const at::Tensor& x) {
     for (auto& p : session.steps().tensors) p.mutable_grad() = at::Tensor();
-    twin.on_input(slot.layer, x).sum().backward();
+    twin.on_input(layer_of_q, x).sum().backward();
     return session.steps().tensors.at(0).grad().item<double>();
   };
   EXPECT_EQ(grad_of_step(at::full({1, 4, 8}, 0.33)), 0.0);
@@ -185,48 +187,50 @@ TEST_F(QuantizedTwin, NipqAddsNoiseWhileLearningAndQuantizesHardAfter) {
   config.method = QuantMethod::Nipq;
   config.a_bits = 4;
   QuantizedModel twin(*model, config);
-  const auto& slot = slot_of(twin.slots(), "down_blocks.1.attentions.0.to_q");
+  // The layer index only (a copy: GCC 13 takes the reference for a dangling temporary).
+  const int layer_of_q = slot_of(twin.slots(), "down_blocks.1.attentions.0.to_q").layer;
   std::vector<double> steps(twin.slots().size(), 0.1);
   twin.set_static_steps(steps);
   twin.set_timestep(500);
   const at::Tensor x = at::linspace(-0.5, 0.5, 64).reshape({1, 8, 8});
-  const at::Tensor hard = twin.on_input(slot.layer, x);
+  const at::Tensor hard = twin.on_input(layer_of_q, x);
   EXPECT_TRUE(at::allclose(hard, at::round(x / 0.1) * 0.1, 0, 1e-6));
-  LearningSession session = twin.begin_learning({static_cast<std::size_t>(slot.layer)});
-  const at::Tensor noisy = twin.on_input(slot.layer, x).detach();
+  LearningSession session = twin.begin_learning({static_cast<std::size_t>(layer_of_q)});
+  const at::Tensor noisy = twin.on_input(layer_of_q, x).detach();
   EXPECT_FALSE(at::allclose(noisy, hard));
   EXPECT_LE((noisy - x).abs().max().item<double>(), 0.05 + 1e-6);
   session.end();
-  EXPECT_TRUE(at::equal(twin.on_input(slot.layer, x), hard));
+  EXPECT_TRUE(at::equal(twin.on_input(layer_of_q, x), hard));
 }
 
 // A session dropped without end() (training threw) leaves the twin as it was; one at a time.
 TEST_F(QuantizedTwin, LearningSessionDroppedWithoutEndKeepsNothing) {
   QuantizedModel twin(*model, w4a4(QuantMethod::Lsq));
-  const auto& slot = slot_of(twin.slots(), "down_blocks.1.attentions.0.to_q");
+  // The layer index only (a copy: GCC 13 takes the reference for a dangling temporary).
+  const int layer_of_q = slot_of(twin.slots(), "down_blocks.1.attentions.0.to_q").layer;
   twin.set_static_steps(std::vector<double>(twin.slots().size(), 0.1));
   twin.set_timestep(500);
   const at::Tensor x = at::linspace(-0.5, 0.5, 64).reshape({1, 8, 8});
-  const at::Tensor before = twin.on_input(slot.layer, x);
+  const at::Tensor before = twin.on_input(layer_of_q, x);
   {
-    LearningSession session = twin.begin_learning({static_cast<std::size_t>(slot.layer)}, 0.0, 0,
+    LearningSession session = twin.begin_learning({static_cast<std::size_t>(layer_of_q)}, 0.0, 0,
                                                   /*learn_weights=*/true);
     EXPECT_TRUE(twin.learning());
-    EXPECT_THROW(twin.begin_learning({static_cast<std::size_t>(slot.layer)}), Error);
+    EXPECT_THROW(twin.begin_learning({static_cast<std::size_t>(layer_of_q)}), Error);
     at::NoGradGuard no_grad;
     for (auto& p : session.steps().tensors) p.add_(0.7);
     for (auto& p : session.weights().tensors) p.mul_(2.0);
   }
   EXPECT_FALSE(twin.learning());
-  EXPECT_TRUE(at::equal(twin.on_input(slot.layer, x), before));
-  EXPECT_FALSE(twin.state().count("weight." + slot.path + ".codes"));
+  EXPECT_TRUE(at::equal(twin.on_input(layer_of_q, x), before));
+  EXPECT_FALSE(twin.state().count("weight.down_blocks.1.attentions.0.to_q.codes"));
   {
-    LearningSession session = twin.begin_learning({static_cast<std::size_t>(slot.layer)});
+    LearningSession session = twin.begin_learning({static_cast<std::size_t>(layer_of_q)});
     at::NoGradGuard no_grad;
     for (auto& p : session.steps().tensors) p.add_(0.7);
     session.end();
   }
-  EXPECT_NEAR(twin.activation_scale(slot.layer, 500), 0.1 * std::exp(0.7), 1e-6);
+  EXPECT_NEAR(twin.activation_scale(layer_of_q, 500), 0.1 * std::exp(0.7), 1e-6);
 }
 
 TEST_F(QuantizedTwin, QatMethodsAndUnlearnableMethodsAreRefusedClearly) {
