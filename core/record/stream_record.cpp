@@ -83,7 +83,14 @@ at::Tensor RecordingHooks::on_input(int layer, const at::Tensor& input) {
   seen_[index] = 1;
   const at::Tensor output = inner_ ? inner_->on_input(layer, input) : input;
   LayerStepAccumulator& acc = record_.at(layer, step_);
-  accumulate_range(acc, input, record_.bins(), record_.range(layer), where(layer));
+  if (worker_) {
+    // The input is never written after the layer reads it, so the worker may read it later.
+    worker_->submit([&acc, input = input.detach(), bins = record_.bins(),
+                     range = record_.range(layer),
+                     where = where(layer)] { accumulate_range(acc, input, bins, range, where); });
+  } else {
+    accumulate_range(acc, input, record_.bins(), record_.range(layer), where(layer));
+  }
   if (!scales_.empty()) accumulate_clipping(acc, input, output, scales_.at(index));
   if (reference_) {
     const at::Tensor& ref = reference_->at(index);

@@ -7,6 +7,7 @@
 
 #include "core/model/layer_hooks.h"
 #include "core/record/layer_step_accumulator.h"
+#include "core/record/stats_worker.h"
 
 namespace tdq {
 
@@ -60,11 +61,16 @@ class RecordingHooks : public LayerHooks {
   at::Tensor on_input(int layer, const at::Tensor& input) override;
   at::Tensor on_weight(int layer, const at::Tensor& weight) override;
 
+  // Ranges and histograms go to `worker` (null: computed in on_input). The caller finishes the
+  // worker before it reads the record; a NaN input then fails there, naming layer and step.
+  void set_worker(StatsWorker* worker) { worker_ = worker; }
+
  private:
   std::string where(int layer) const;
 
   StreamRecord& record_;
   LayerHooks* inner_;
+  StatsWorker* worker_ = nullptr;
   std::vector<std::string> paths_;
   std::int64_t step_ = 0, t_ = -1;
   std::vector<double> scales_;
