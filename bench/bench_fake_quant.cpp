@@ -135,9 +135,10 @@ int main(int argc, char** argv) {
   std::printf("fused forward alone: %.2f ms (%.2f GB/s)\n", t_fused_forward * 1e3,
               2 * bytes / t_fused_forward / 1e9);
   if (!on_cuda) {
-    std::printf("outputs %s (streamed from %lld MiB up)\n",
-                static_cast<std::int64_t>(x.nbytes()) >= kStreamOutputBytes ? "streamed" : "cached",
-                static_cast<long long>(kStreamOutputBytes >> 20));
+    std::printf(
+        "outputs %s (streamed from %lld MiB up)\n",
+        static_cast<std::int64_t>(x.nbytes()) >= stream_output_bytes() ? "streamed" : "cached",
+        static_cast<long long>(stream_output_bytes() >> 20));
   }
   std::printf("fused kernel reaches %.0f%% of %s bandwidth (%.0f%% with a step per sample)\n",
               100.0 * (traffic / t_fused) / (2 * bytes / t_memcpy),

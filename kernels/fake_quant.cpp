@@ -96,8 +96,8 @@ void throw_if_nan(bool nan, const char* where) {
 }
 
 Store store_for(const at::Tensor& output) {
-  return static_cast<std::int64_t>(output.nbytes()) >= kStreamOutputBytes ? Store::Stream
-                                                                          : Store::Cached;
+  return static_cast<std::int64_t>(output.nbytes()) >= stream_output_bytes() ? Store::Stream
+                                                                             : Store::Cached;
 }
 
 void check_scale_values(const at::Tensor& scale, const char* where) {

@@ -1,6 +1,9 @@
 #include "kernels/fake_quant_span.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 
@@ -98,7 +101,23 @@ void stream_copy(float* dst, const float* src, std::int64_t n) {
 void finish_streaming() {}
 #endif
 
+std::int64_t default_stream_output_bytes() {
+  const long last_level = sysconf(_SC_LEVEL3_CACHE_SIZE);
+  return last_level > 0 ? static_cast<std::int64_t>(last_level) / 2 : kStreamOutputBytes;
+}
+
+std::atomic<std::int64_t>& stream_threshold() {
+  static std::atomic<std::int64_t> bytes{default_stream_output_bytes()};
+  return bytes;
+}
+
 }  // namespace
+
+std::int64_t stream_output_bytes() { return stream_threshold().load(std::memory_order_relaxed); }
+
+void set_stream_output_bytes(std::int64_t bytes) {
+  stream_threshold().store(bytes, std::memory_order_relaxed);
+}
 
 std::int64_t forward_span(const float* x, float* y, std::int64_t n, const SpanParams& p,
                           Store store) {

@@ -1,5 +1,6 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <vector>
@@ -89,6 +90,8 @@ TEST(FakeQuantSpan, TiesAndClipBoundsMatchTheReferenceBitForBit) {
 // below it the cached one; per-sample steps make the spans start at unaligned offsets.
 TEST(FakeQuantSpan, LargeTensorsGiveTheBitsOfTheirCachedRows) {
   at::manual_seed(5);
+  const std::int64_t machine_threshold = stream_output_bytes();
+  set_stream_output_bytes(kStreamOutputBytes);  // the machine's may be hundreds of MiB
   const std::int64_t per_sample = kStreamOutputBytes / 4 / 4 + 13;
   const at::Tensor x = at::randn({4, per_sample});
   const at::Tensor grad_y = at::randn_like(x);
@@ -107,6 +110,12 @@ TEST(FakeQuantSpan, LargeTensorsGiveTheBitsOfTheirCachedRows) {
     EXPECT_TRUE(at::equal(grads.grad_x[row], row_grads.grad_x[0]));
     EXPECT_TRUE(at::allclose(grads.grad_scale[row], row_grads.grad_scale[0], 1e-5, 1e-3));
   }
+  set_stream_output_bytes(machine_threshold);
+}
+
+TEST(FakeQuantSpan, StreamingStartsAtHalfTheLastLevelCache) {
+  const long last_level = sysconf(_SC_LEVEL3_CACHE_SIZE);
+  EXPECT_EQ(stream_output_bytes(), last_level > 0 ? last_level / 2 : kStreamOutputBytes);
 }
 
 }  // namespace
