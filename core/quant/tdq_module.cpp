@@ -137,7 +137,11 @@ std::vector<float> BakedIntervalTable::intervals(const std::vector<TdqModule>& m
   const bool training = module->is_training();
   module->eval();
   const at::Tensor values =
-      module->forward(at::tensor(missing, at::kLong)).to(at::kFloat).contiguous().reshape({-1});
+      // To the CPU: on a GPU twin the MLP's output is device memory, which data_ptr below reads.
+      module->forward(at::tensor(missing, at::kLong))
+          .to(at::kCPU, at::kFloat)
+          .contiguous()
+          .reshape({-1});
   module->train(training);
   for (std::size_t i = 0; i < missing.size(); ++i)
     out[static_cast<std::size_t>(missing_at[i])] = values.data_ptr<float>()[i];

@@ -1,11 +1,13 @@
-// On a GPU a quantized forward must not wait for the device between its first and its last layer:
-// a sync there (a NaN check, a step copied to the device with a blocking copy) stalls the launch
-// queue once per layer. c10's sync debug mode turns every synchronising call into an error while
-// the layers run. Skipped without CUDA or in a build without the CUDA kernels.
+// Quantized twins on a GPU, each test with a CPU twin of the same stages that runs everywhere.
+// A quantized forward must not wait for the device between its first and its last layer: a sync
+// there (a NaN check, a step copied to the device with a blocking copy) stalls the launch queue
+// once per layer; c10's sync debug mode turns every synchronising call into an error while the
+// layers run. And TDQ steps off the baked table must be read from host memory.
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 #include <torch/cuda.h>
 
+#include <cmath>
 #include <optional>
 #include <string>
 
@@ -82,6 +84,33 @@ TEST_F(QuantizedTwin, LayersMakeNoDeviceSyncOnCuda) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
   if (!kernels::device_syncs_detectable()) GTEST_SKIP() << "built without the CUDA kernels";
   expect_sync_free_forwards(model, schedule, calibration(5), at::Device(at::kCUDA, 0));
+}
+
+// A TDQ step off the baked table is evaluated by the MLP, which lives on the twin's device: its
+// output must come to the CPU before it is read (it was read as host memory, a crash on a GPU).
+void expect_off_table_steps(UNet& model, const NoiseSchedule& schedule,
+                            const CalibrationOptions& options, const at::Device& device) {
+  model->to(device);
+  QuantConfig config;
+  config.method = QuantMethod::Tdq;
+  config.w_bits = config.a_bits = 4;
+  config.tdq_init = TdqInit::Static;
+  QuantizedModel twin(*model, config);
+  calibrate(*model, twin, schedule, options);  // bakes t = 800, 600, 400, 200, 0
+  const int layer = test::first_quantized_layer(twin);
+  for (const std::int64_t t : {123, 800, 999}) {
+    const double scale = twin.activation_scale(layer, t);
+    EXPECT_TRUE(std::isfinite(scale) && scale > 0) << "t=" << t << " on " << device.str();
+  }
+}
+
+TEST_F(QuantizedTwin, TdqStepsOffTheBakedTableOnCuda) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  expect_off_table_steps(model, schedule, calibration(5), at::Device(at::kCUDA, 0));
+}
+
+TEST_F(QuantizedTwin, TdqStepsOffTheBakedTableOnCpu) {
+  expect_off_table_steps(model, schedule, calibration(5), at::Device(at::kCPU));
 }
 
 // The same stages on the CPU, where syncs do not exist: what the GPU test adds is the sync check.
