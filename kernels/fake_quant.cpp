@@ -1,5 +1,6 @@
 #include "kernels/fake_quant.h"
 
+#include "kernels/fake_quant_layout.h"
 #include "kernels/fake_quant_span.h"
 #ifdef TDQ_WITH_CUDA_KERNELS
 #include "kernels/cuda/fake_quant_cuda.h"
@@ -79,16 +80,6 @@ void check_inputs(const at::Tensor& x, const at::Tensor& scale, const GridSpec& 
     throw std::invalid_argument(std::string(where) +
                                 ": scale must be a scalar or have one value per sample [B]");
   }
-}
-
-struct Layout {
-  std::int64_t samples;  // number of scale values
-  std::int64_t inner;    // elements per scale value
-};
-
-Layout layout_of(const at::Tensor& x, const at::Tensor& scale) {
-  const std::int64_t samples = scale.numel() == 1 ? 1 : scale.size(0);
-  return {samples, samples == 0 ? 0 : x.numel() / samples};
 }
 
 void throw_if_nan(bool nan, const char* where) {

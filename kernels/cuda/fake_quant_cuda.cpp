@@ -1,5 +1,7 @@
 #include "kernels/cuda/fake_quant_cuda.h"
 
+#include "kernels/fake_quant_layout.h"
+
 #include <ATen/ATen.h>
 #include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -39,13 +41,11 @@ void throw_if_failed(const char* error, const char* where) {
   if (error) throw std::runtime_error(std::string(where) + " (CUDA): " + error);
 }
 
-std::int64_t samples_of(const at::Tensor& scale) { return scale.numel() == 1 ? 1 : scale.size(0); }
-
 }  // namespace
 
 bool handles(const at::Tensor& x, const at::Tensor& scale) {
   return x.is_cuda() && x.scalar_type() == at::kFloat && scale.scalar_type() == at::kFloat &&
-         samples_of(scale) <= kMaxSamples;
+         layout_of(x, scale).samples <= kMaxSamples;
 }
 
 at::Tensor forward(const at::Tensor& x_in, const at::Tensor& scale_in, const GridConstants& grid) {
@@ -53,8 +53,7 @@ at::Tensor forward(const at::Tensor& x_in, const at::Tensor& scale_in, const Gri
   const at::Tensor x = x_in.contiguous();
   const at::Tensor scale = scale_in.contiguous();
   at::Tensor y = at::empty_like(x, at::MemoryFormat::Contiguous);
-  const std::int64_t samples = samples_of(scale);
-  const std::int64_t inner = samples == 0 ? 0 : x.numel() / samples;
+  const auto [samples, inner] = layout_of(x, scale);
   throw_if_failed(
       launch_forward(x.data_ptr<float>(), scale.data_ptr<float>(), y.data_ptr<float>(), samples,
                      inner, grid, fault_word(x.device()), current_stream(x.device())),
@@ -69,8 +68,7 @@ FakeQuantGrads backward(const at::Tensor& grad_y_in, const at::Tensor& x_in,
   const at::Tensor x = x_in.contiguous();
   const at::Tensor grad_y = grad_y_in.to(at::kFloat).contiguous();
   const at::Tensor scale = scale_in.contiguous();
-  const std::int64_t samples = samples_of(scale);
-  const std::int64_t inner = samples == 0 ? 0 : x.numel() / samples;
+  const auto [samples, inner] = layout_of(x, scale);
   at::Tensor grad_x = at::empty_like(x, at::MemoryFormat::Contiguous);
   at::Tensor grad_scale = at::empty_like(scale, at::MemoryFormat::Contiguous);
   const at::Tensor partial =
