@@ -2,7 +2,8 @@
 """ctest entry `results_markdown`: scripts/results-markdown on made-up FID and quantize runs.
 
 Checks the paired differences against the best static method (per seed, with the verdict rule of
-issue 13), the FID-vs-FP column and the s(t) spread of TDQ runs.
+issue 13), the FID-vs-FP column, the s(t) spread of TDQ runs, and FID vs steps merged from the
+per-step-count runs.
 """
 import json
 import pathlib
@@ -35,18 +36,18 @@ def ptq_run(root, name, method, calibration_set):
     return str(root / "quant" / name)
 
 
-def fid_run(root, name, fids, quant=None, vs_fp=None):
-    points = [{"steps": 20, "seed": s, "fid": f, "sample_seconds": 1.0,
+def fid_run(root, name, fids, quant=None, vs_fp=None, steps=20, folder="fid"):
+    points = [{"steps": steps, "seed": s, "fid": f, "sample_seconds": 1.0,
                **({"fid_vs_fp": vs_fp[s]} if vs_fp else {})} for s, f in enumerate(fids)]
     mean = sum(fids) / len(fids)
     std = (sum((f - mean) ** 2 for f in fids) / (len(fids) - 1)) ** 0.5
-    summary = {"steps": 20, "fid_mean": mean, "fid_std": std, "is_mean": 5.0, "is_std": 0.1}
+    summary = {"steps": steps, "fid_mean": mean, "fid_std": std, "is_mean": 5.0, "is_std": 0.1}
     if vs_fp:
         summary["fid_vs_fp_mean"] = sum(vs_fp) / len(vs_fp)
         summary["fid_vs_fp_std"] = 0.1
-    write(root / "fid" / name, {
+    write(root / folder / name, {
         "kind": "fid", "written": "2026-12-03T00:00:00Z", "device": "cpu", "n": 2000,
-        "seeds": list(range(len(fids))), "steps": [20], "quant": quant,
+        "seeds": list(range(len(fids))), "steps": [steps], "quant": quant,
         "model": {"dir": "m", "sha256": "0123456789abcdef"},
         "features": {"name": "fnet", "dim": 128}, "reference": {"source": "test set"},
         "metrics": {"summaries": [summary], "points": points}})
@@ -69,6 +70,11 @@ def main():
                 ptq_run(root, "pu", "ptq4dm", "uniform"))
         fid_run(root, "tdq-ptq-uniform-w8a4", [35.0, 35.1, 34.9],
                 ptq_run(root, "tu", "tdq-ptq", "uniform"))
+        # FID vs steps at 50 steps, one folder per step count (scripts/results-table's layout).
+        for name, fids in (("fp", [8.0, 8.1, 7.9]), ("lsq-w4a4", [12.0, 12.1, 11.9]),
+                           ("tdq-w4a4", [14.0, 14.1, 13.9])):
+            fid_run(root, name, fids, steps=50, folder="fid-steps/ddim50",
+                    vs_fp=None if name == "fp" else [1, 1, 1])
         # An FP analyze run with the oracle bound: two quantized layers and one without.
         write(root / "oracle", {"kind": "analyze", "written": "2026-12-04T00:00:00Z",
                                 "analysis": {"oracle_bits": 4, "n": 16, "seed": 0,
@@ -78,7 +84,8 @@ def main():
             "layer,path,quantizer,oracle_mse_static,oracle_mse\n1,a.conv,1,0.01,0.009\n"
             "2,conv_in,0,nan,nan\n3,b.conv,1,0.03,0.015\n")
         out = subprocess.run([sys.executable, str(ROOT / "scripts" / "results-markdown"),
-                              str(root / "fid"), f"--oracle={root / 'oracle'}"],
+                              str(root / "fid"), f"--oracle={root / 'oracle'}",
+                              f"--steps-runs={root / 'fid-steps'}"],
                              capture_output=True, text=True, check=True).stdout
     rows = {line.split(" | ")[1]: line for line in out.splitlines()
             if line.startswith("| QAT W4A4 |")}
@@ -112,6 +119,15 @@ def main():
         failures.append("TDQ against its constant-t control: " + " / ".join(control))
     if "FID vs FP samples" not in out or "1.71 (40/49 >= 1.2)" not in out:
         failures.append("main table lacks the FID-vs-FP column or the TDQ s(t) spread")
+    sweep = out[out.find("FID vs sampling steps"):out.find("Cost of each FID run")]
+    if "| run | 50 steps | 20 steps |" not in sweep \
+            or "| lsq-w4a4 | 12.0 ± 0.1 (1.00 ± 0.10) | 20.1 ± 0.4 (5.00 ± 0.10) |" not in sweep:
+        failures.append("FID vs steps merges the 50-step runs with the main runs' 20 steps")
+    pair = [line for line in out.splitlines() if line.startswith("| tdq-w4a4 - lsq-w4a4 | 50 |")]
+    if len(pair) != 1 or "+2.00, +2.00, +2.00" not in pair[0] or "worse" not in pair[0]:
+        failures.append("TDQ minus LSQ at 50 steps, seed by seed: " + " / ".join(pair))
+    if "| tdq-w4a4, DDIM 50 | 2000 x 3 x 1 |" not in out:
+        failures.append("the cost table lacks the FID-vs-steps runs")
     if failures:
         print(out)
         print("\n".join("FAIL: " + f for f in failures))
