@@ -73,6 +73,7 @@ constexpr FieldFlag kFieldFlags[] = {
     {"", "search.input_bits", "--input-candidates"},
     {"", "search.validate", "--validate"},
     {"", "search.input_windows", "--input-windows"},
+    {"", "search.damage", "--damage"},
     {"", "dist.nproc", "--nproc"},
 };
 

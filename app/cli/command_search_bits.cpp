@@ -21,6 +21,7 @@ struct SearchBitsCliOptions {
   std::string sensitivity, out;
   double weight_budget = 0, input_budget = 0;  // 0: not given
   std::string weight_candidates, input_candidates;
+  std::string damage = "local";
 };
 
 // "4,6,8,fp": bit widths, "fp" for kept FP (kFpBits).
@@ -52,6 +53,7 @@ void run_search_bits(const SearchBitsCliOptions& o) {
   if (o.input_budget > 0) job.search.input.mean_bits = o.input_budget;
   job.search.weight.candidates = candidates(o.weight_candidates, "--weight-candidates");
   job.search.input.candidates = candidates(o.input_candidates, "--input-candidates");
+  job.search.damage = parse_damage_model(o.damage);
   const auto written = run_bit_search_job(job, o.out, make_progress_bar("search-bits", o.common));
   const nlohmann::json run = read_run_json(written, "bit-search");
   std::ostringstream human;
@@ -60,7 +62,8 @@ void run_search_bits(const SearchBitsCliOptions& o) {
     if (!k.at("searched").get<bool>()) continue;
     human << kind << " bits" << (k.at("per_window").get<bool>() ? " per time window" : "")
           << ": mean " << k.at("mean_bits").get<double>() << " of candidates "
-          << k.at("candidates").dump() << ", predicted noise MSE "
+          << k.at("candidates").dump() << ", predicted "
+          << (run.at("damage") == "final" ? "final-sample" : "noise") << " MSE "
           << k.at("predicted").get<double>();
     if (k.at("predicted_lower_bound") != k.at("predicted"))
       human << " (no mix in the budget below " << k.at("predicted_lower_bound").get<double>()
@@ -72,8 +75,8 @@ void run_search_bits(const SearchBitsCliOptions& o) {
                            {"predicted", run.at("predicted")}};
   if (run.contains("validation")) {
     const auto& v = run.at("validation");
-    human << "validation (measured noise MSE, " << v.at("seeds").size() << " seeds x "
-          << v.at("count") << " samples):\n";
+    human << "validation (measured " << (run.at("damage") == "final" ? "final-sample" : "noise")
+          << " MSE, " << v.at("seeds").size() << " seeds x " << v.at("count") << " samples):\n";
     for (const auto& c : v.at("configs")) {
       human << "  " << c.at("name").get<std::string>() << ": W " << c.at("weight_mean_bits")
             << " A " << c.at("input_mean_bits") << " bits, predicted " << c.at("predicted")
@@ -116,6 +119,11 @@ void add_search_bits_command(CLI::App& app, Action& action) {
   c->add_flag("--input-windows", o->job.search.input_windows,
               "Activation bits per layer and time window of the sensitivity run (a width per "
               "window costs nothing at sampling); minmax, ptq4dm, table and dynamic runs");
+  c->add_option("--damage", o->damage,
+                "What the additive model adds: local (noise error at the FP x_t) or final (each "
+                "window's error times its measured gain into the final sample)")
+      ->check(CLI::IsMember({"local", "final"}))
+      ->capture_default_str();
   c->add_flag("--validate", o->job.validate,
               "Quantize and measure the searched config, every uniform candidate and random mixes "
               "of the same budget (PTQ methods)");

@@ -68,7 +68,16 @@ void run_sensitivity(const SensitivityCliOptions& o) {
   for (std::size_t i = 0; i < run.quant_runs.size(); ++i) {
     const double mse = r.twin_error.select(1, static_cast<std::int64_t>(i)).mean().item<double>();
     whole.push_back({{"run", run.quant_runs[i].string()}, {"mse", mse}});
-    human << "  " << run.quant_runs[i].string() << ": noise MSE " << mse << "\n";
+    human << "  " << run.quant_runs[i].string() << ": noise MSE " << mse;
+    if (r.twin_sample_error.defined()) {
+      const double final =
+          r.twin_sample_error.select(1, static_cast<std::int64_t>(i)).mean().item<double>();
+      whole.back()["final_mse"] = final;
+      human << ", final-sample MSE " << final << " (gain per window:";
+      for (double g : window_gains(r, i)) human << " " << g;
+      human << ")";
+    }
+    human << "\n";
   }
   result["whole"] = whole;
   if (run.options.per_layer) {

@@ -27,16 +27,16 @@ struct Searched {
 };
 
 Searched search(const SensitivityRun& run, bool weights, const BitBudget& budget,
-                bool per_window = false) {
+                DamageModel damage, bool per_window = false) {
   Searched s;
   const int base = weights ? run.base_config.w_bits : run.base_config.a_bits;
   if (budget.mean_bits) {
-    s.problem = bit_problem(run, weights, budget.candidates, per_window);
+    s.problem = bit_problem(run, weights, budget.candidates, per_window, damage);
     s.choice = search_kind(s.problem, *budget.mean_bits,
                            weights ? "search.weight_budget" : "search.input_budget");
     s.searched = true;
   } else {
-    s.problem = bit_problem(run, weights, {base});
+    s.problem = bit_problem(run, weights, {base}, false, damage);
     s.choice = uniform_choice(s.problem, base);
   }
   return s;
@@ -148,20 +148,27 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
                       "the sensitivity run's base method cannot take bits per time window "
                       "(minmax, ptq4dm, table and dynamic can)");
   }
-  const Searched w = search(run, true, job.search.weight);
-  const Searched a = search(run, false, job.search.input, job.search.input_windows);
+  const DamageModel damage = job.search.damage;
+  const Searched w = search(run, true, job.search.weight, damage);
+  const Searched a = search(run, false, job.search.input, damage, job.search.input_windows);
+  const bool final_damage = damage == DamageModel::Final;
   const QuantConfig config = searched_config(run, w.choice.bits, a.choice.bits);
 
   nlohmann::json json = run_envelope("bit-search");
-  json.update({{"sensitivity_run", job.sensitivity_run.string()},
-               {"model", {{"dir", run.model_dir.string()}, {"sha256", run.model_sha256}}},
-               {"weight", choice_json(run, w)},
-               {"input", choice_json(run, a)},
-               {"predicted", w.choice.predicted + a.choice.predicted},
-               {"config", to_json(config)},
-               {"prediction",
-                "additive: the sum over layers of the mean measured damage of each "
-                "layer's weight and input alone at the chosen bits"}});
+  json.update(
+      {{"sensitivity_run", job.sensitivity_run.string()},
+       {"model", {{"dir", run.model_dir.string()}, {"sha256", run.model_sha256}}},
+       {"weight", choice_json(run, w)},
+       {"input", choice_json(run, a)},
+       {"predicted", w.choice.predicted + a.choice.predicted},
+       {"config", to_json(config)},
+       {"damage", to_string(damage)},
+       {"prediction",
+        final_damage ? "additive: the sum over layers and windows of each layer's weight and input "
+                       "damage alone at the chosen bits, each window's times its gain into the "
+                       "final sample (final-sample MSE against FP)"
+                     : "additive: the sum over layers of the mean measured damage of each "
+                       "layer's weight and input alone at the chosen bits"}});
   if (w.searched)
     json["weight"]["pareto"] = pareto_trace(w.problem, job.pareto_step, a.choice.predicted);
   if (a.searched)
@@ -226,9 +233,12 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
     }
     SensitivityOptions measure = run.options;
     measure.per_layer = false;
+    measure.final_errors = final_damage;
     const SensitivityResult measured =
         measure_sensitivity(*loaded.model, twins, linear_schedule(), measure);
-    const at::Tensor per_seed = measured.twin_error.mean(2);  // [seeds, candidates]
+    // [seeds, candidates], on the scale of the prediction
+    const at::Tensor per_seed =
+        final_damage ? measured.twin_sample_error : measured.twin_error.mean(2);
     nlohmann::json rows = nlohmann::json::array();
     std::vector<double> predicted, measured_mean;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
@@ -256,6 +266,9 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
     json["validation"] = {
         {"configs", rows},
         {"spearman_predicted_vs_measured", rank ? nlohmann::json(*rank) : nlohmann::json()},
+        {"measured",
+         final_damage ? "final-sample MSE against FP from the same noise, the config in every step"
+                      : "noise-prediction MSE against FP at the FP x_t, mean over windows"},
         {"seeds", run.options.seeds},
         {"count", run.options.count},
         {"steps", run.options.sampler.steps},

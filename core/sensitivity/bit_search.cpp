@@ -35,8 +35,16 @@ std::vector<WindowBits> window_bits(const SensitivityRun& run, const std::vector
 
 }  // namespace
 
+std::string to_string(DamageModel model) { return model == DamageModel::Final ? "final" : "local"; }
+
+DamageModel parse_damage_model(const std::string& text) {
+  if (text == "local") return DamageModel::Local;
+  if (text == "final") return DamageModel::Final;
+  throw ConfigError("search.damage", text, "must be local or final");
+}
+
 BitProblem bit_problem(const SensitivityRun& run, bool weights, const std::vector<int>& candidates,
-                       bool per_window) {
+                       bool per_window, DamageModel damage_model) {
   const SensitivityResult& r = run.result;
   const auto& measured = weights ? r.weight_bits : r.input_bits;
   const char* field = weights ? "search.weight_bits" : "search.input_bits";
@@ -66,6 +74,21 @@ BitProblem bit_problem(const SensitivityRun& run, bool weights, const std::vecto
     column.push_back(it - measured.begin());
   }
   const at::Tensor& damage = weights ? r.weight_damage : r.input_damage;
+  // The final damage: per candidate, the window gains of the twin that measured it.
+  const auto windows = static_cast<std::int64_t>(r.windows.size());
+  const auto& twin_of = weights ? r.weight_twin : r.input_twin;
+  std::vector<std::vector<double>> gains(p.bits.size());
+  if (damage_model == DamageModel::Final) {
+    for (std::size_t c = 0; c < p.bits.size(); ++c)
+      if (column[c] >= 0) gains[c] = window_gains(r, twin_of[static_cast<std::size_t>(column[c])]);
+  }
+  // One window's damage: its share of the layer's mean (local), or its seed mean times its gain.
+  const auto window_damage = [&](std::size_t c, std::int64_t layer, std::int64_t window) {
+    if (column[c] < 0) return 0.0;  // FP damages nothing
+    const double share = mean_window_damage(damage, column[c], layer, window);
+    if (damage_model == DamageModel::Local) return share;
+    return share * static_cast<double>(windows) * gains[c][static_cast<std::size_t>(window)];
+  };
   for (std::size_t row = 0; row < r.layers.size(); ++row) {
     const auto& layer = r.layers[row];
     const std::int64_t size = weights ? layer.parameters : layer.input_elements;
@@ -74,7 +97,11 @@ BitProblem bit_problem(const SensitivityRun& run, bool weights, const std::vecto
       p.total_size += size;
       std::vector<ChoiceOption> options;
       for (std::size_t c = 0; c < p.bits.size(); ++c) {
-        const double d = column[c] < 0 ? 0.0 : mean_damage(damage, column[c], layer_row);
+        double d = 0;
+        if (damage_model == DamageModel::Local)
+          d = column[c] < 0 ? 0.0 : mean_damage(damage, column[c], layer_row);
+        else
+          for (std::int64_t w = 0; w < windows; ++w) d += window_damage(c, layer_row, w);
         options.push_back({p.bits[c] * size, d});
       }
       p.items.push_back(std::move(options));
@@ -85,10 +112,8 @@ BitProblem bit_problem(const SensitivityRun& run, bool weights, const std::vecto
       const std::int64_t window_size = size * (window.last_step - window.first_step + 1);
       p.total_size += window_size;
       std::vector<ChoiceOption> options;
-      for (std::size_t c = 0; c < p.bits.size(); ++c) {
-        const double d = column[c] < 0 ? 0.0 : mean_window_damage(damage, column[c], layer_row, w);
-        options.push_back({p.bits[c] * window_size, d});
-      }
+      for (std::size_t c = 0; c < p.bits.size(); ++c)
+        options.push_back({p.bits[c] * window_size, window_damage(c, layer_row, w)});
       p.items.push_back(std::move(options));
     }
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "core/quant/quant_config.h"
@@ -25,8 +26,18 @@ struct BitBudget {
                                     // none: the base config's bits for every layer
 };
 
+// What the additive model adds up (docs/method.md section 10).
+enum class DamageModel {
+  Local,  // the measured noise-prediction error at the FP x_t, mean over windows
+  Final,  // (ours) each window's error times what it grows into at the final sample, summed over
+          // windows (window_gains): errors at noisy steps that compound along the trajectory count
+};
+std::string to_string(DamageModel model);
+DamageModel parse_damage_model(const std::string& text);  // ConfigError (search.damage)
+
 struct BitSearchOptions {
   BitBudget weight, input;
+  DamageModel damage = DamageModel::Local;
   // (ours) Input bits per layer x time window of the sensitivity run instead of per layer (a
   // baked per-window width costs nothing at sampling; WindowBits). Solved by greedy_allocation.
   bool input_windows = false;
@@ -46,7 +57,8 @@ struct BitChoice {
 // candidate the run did not measure or an empty set. Per window (inputs only), the rows are layer
 // x window (row = layer * windows + window), a row's size its input elements times the window's
 // sampling steps and its damage the window's share of the layer's mean, so a uniform choice costs
-// and predicts the same in both forms.
+// and predicts the same in both forms. With DamageModel::Final a window's damage is its seed mean
+// times the gain of the candidate's twin in that window, and a layer's the sum over its windows.
 struct BitProblem {
   std::vector<int> bits;                         // the candidates
   std::vector<std::vector<ChoiceOption>> items;  // per row
@@ -54,7 +66,7 @@ struct BitProblem {
   std::int64_t windows = 1;                      // rows per layer
 };
 BitProblem bit_problem(const SensitivityRun& run, bool weights, const std::vector<int>& candidates,
-                       bool per_window = false);
+                       bool per_window = false, DamageModel damage = DamageModel::Local);
 
 // The allocation as bits per row, with its predicted damage and mean bits.
 BitChoice to_choice(const BitProblem& problem, const Allocation& allocation);

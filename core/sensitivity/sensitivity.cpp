@@ -19,9 +19,10 @@ namespace tdq {
 
 namespace {
 
-// The FP model's x_t and raw predicted noise at every step of one batch.
+// The FP model's x_t and raw predicted noise at every step of one batch, and its final sample.
 struct Trajectory {
   std::vector<at::Tensor> x, eps;
+  at::Tensor final;
   std::size_t bytes() const {
     std::size_t total = 0;
     for (const auto* list : {&x, &eps})
@@ -119,7 +120,8 @@ std::string fingerprint(const SensitivityOptions& o, const std::vector<Quantized
                       {"skip", to_string(o.sampler.skip)},
                       {"clip_x0", o.sampler.clip_x0},
                       {"windows", o.windows},
-                      {"per_layer", o.per_layer}};
+                      {"per_layer", o.per_layer},
+                      {"final_errors", o.final_errors}};
   for (const auto* twin : twins) {
     double checksum = 0;  // the quantizer state, so a recalibrated run does not resume
     for (const auto& [name, t] : twin->state()) checksum += t.to(at::kDouble).sum().item<double>();
@@ -147,6 +149,23 @@ std::vector<TimeWindow> time_windows(const std::vector<std::int64_t>& timesteps,
     out.push_back(window);
   }
   return out;
+}
+
+std::vector<double> window_gains(const SensitivityResult& result, std::size_t twin) {
+  if (!result.twin_final_error.defined()) {
+    throw ConfigError("search.damage", "final",
+                      "the sensitivity run has no final-sample errors (measured before they "
+                      "existed); measure it again or search with the local damage");
+  }
+  const auto i = static_cast<std::int64_t>(twin);
+  const at::Tensor final = result.twin_final_error.select(1, i).mean(0).contiguous();
+  const at::Tensor local = result.twin_error.select(1, i).mean(0).contiguous();
+  std::vector<double> gains;
+  for (std::int64_t w = 0; w < local.size(0); ++w) {
+    const double l = local[w].item<double>();
+    gains.push_back(l > 0 ? final[w].item<double>() / l : 0.0);
+  }
+  return gains;
 }
 
 double mean_damage(const at::Tensor& damage, std::int64_t candidate, std::int64_t layer) {
@@ -186,6 +205,10 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
       at::zeros({seeds, static_cast<std::int64_t>(r.input_bits.size()), rows, windows}, f64);
   r.keep_fp_gain = at::zeros({seeds, rows, windows}, f64);
   r.twin_error = at::zeros({seeds, static_cast<std::int64_t>(twins.size()), windows}, f64);
+  if (options.final_errors) {
+    r.twin_final_error = at::zeros_like(r.twin_error);
+    r.twin_sample_error = at::zeros({seeds, static_cast<std::int64_t>(twins.size())}, f64);
+  }
 
   const std::string print = fingerprint(options, twins);
   bool twins_done = false;
@@ -201,6 +224,10 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
     r.input_damage = saved.tensors.at("input_damage");
     r.keep_fp_gain = saved.tensors.at("keep_fp_gain");
     r.twin_error = saved.tensors.at("twin_error");
+    if (options.final_errors) {
+      r.twin_final_error = saved.tensors.at("twin_final_error");
+      r.twin_sample_error = saved.tensors.at("twin_sample_error");
+    }
     r.layers_done = std::stoll(saved.metadata.at("layers_done"));
     seconds_before = std::stod(saved.metadata.at("seconds"));
     twins_done = true;
@@ -211,11 +238,15 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
   };
   const auto save = [&] {
     if (checkpoint.empty()) return;
-    write_safetensors(checkpoint,
-                      {{"weight_damage", r.weight_damage},
-                       {"input_damage", r.input_damage},
-                       {"keep_fp_gain", r.keep_fp_gain},
-                       {"twin_error", r.twin_error}},
+    std::map<std::string, at::Tensor> tensors = {{"weight_damage", r.weight_damage},
+                                                 {"input_damage", r.input_damage},
+                                                 {"keep_fp_gain", r.keep_fp_gain},
+                                                 {"twin_error", r.twin_error}};
+    if (options.final_errors) {
+      tensors.emplace("twin_final_error", r.twin_final_error);
+      tensors.emplace("twin_sample_error", r.twin_sample_error);
+    }
+    write_safetensors(checkpoint, tensors,
                       {{"sensitivity", print},
                        {"layers_done", std::to_string(r.layers_done)},
                        {"seconds", std::to_string(elapsed())}});
@@ -245,7 +276,7 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
             .to(device);
     Trajectory out;
     at::NoGradGuard no_grad;
-    run_sampler(
+    out.final = run_sampler(
         [&](const at::Tensor& x, const at::Tensor& t) {
           at::Tensor eps = model.forward(x, t);
           out.x.push_back(x);
@@ -293,6 +324,46 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
     }
   };
 
+  // Final-sample error of each twin in one window at a time and in all, per seed: the steps before
+  // the window replay the cached FP predictions (the same x_t, so the same output), the steps after
+  // it are FP's, so the difference at x_0 is what that window's error became.
+  const auto measure_final = [&] {
+    at::NoGradGuard no_grad;
+    for (std::int64_t s = 0; s < seeds; ++s) {
+      double values = 0;
+      for (std::int64_t b = 0; b < batches; ++b) {
+        const Trajectory traj = trajectory(s, b);
+        values += static_cast<double>(traj.final.numel());
+        const std::uint64_t noise_seed =
+            batch_noise_seed(options.seeds[static_cast<std::size_t>(s)], b);
+        for (std::size_t i = 0; i < twins.size(); ++i) {
+          for (std::int64_t w = -1; w < windows; ++w) {  // -1: every step
+            const std::int64_t first =
+                w < 0 ? 0 : r.windows[static_cast<std::size_t>(w)].first_step;
+            const std::int64_t last =
+                w < 0 ? steps - 1 : r.windows[static_cast<std::size_t>(w)].last_step;
+            std::int64_t k = 0;
+            const at::Tensor final = run_sampler(
+                [&](const at::Tensor& x, const at::Tensor& t) {
+                  const std::int64_t step = k++;
+                  if (step < first) return traj.eps[static_cast<std::size_t>(step)];
+                  return model.forward(x, t, step <= last ? twins[i] : nullptr);
+                },
+                schedule, options.sampler, traj.x.front(), noise_seed);
+            const double sum = (final - traj.final).to(at::kDouble).pow(2).sum().item<double>();
+            const auto twin = static_cast<std::int64_t>(i);
+            if (w < 0)
+              r.twin_sample_error[s][twin] += sum;
+            else
+              r.twin_final_error[s][twin][w] += sum;
+          }
+        }
+      }
+      r.twin_final_error.select(0, s).div_(values);
+      r.twin_sample_error.select(0, s).div_(values);
+    }
+  };
+
   const std::size_t model_layers = model.layers().size();
   {  // input sizes, from one FP forward of one sample
     InputSizeHooks sizes(model_layers);
@@ -314,6 +385,7 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
       out.push_back(r.twin_error.select(1, static_cast<std::int64_t>(i)));
     }
     measure(hooks, out);
+    if (options.final_errors) measure_final();
     save();
   }
   report_progress(progress, {1 + r.layers_done, total, "whole twins"});

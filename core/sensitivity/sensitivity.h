@@ -26,6 +26,9 @@ struct SensitivityOptions {
   SamplerConfig sampler = {SamplerKind::DDIM, 20, SkipKind::Uniform, true};
   std::int64_t windows = 10;  // groups of consecutive sampling steps
   bool per_layer = true;      // false: only each twin's whole-model error (validating a config)
+  // (ours) Also sample each twin in one window at a time, FP elsewhere, and compare the final
+  // samples with FP's (SensitivityResult::twin_final_error): what a window's local error becomes.
+  bool final_errors = true;
   // FP trajectories are kept in memory up to this size and recomputed per layer beyond it, so
   // memory does not grow with `count`.
   std::size_t trajectory_cache_bytes = std::size_t{256} << 20;
@@ -62,6 +65,11 @@ struct SensitivityResult {
   at::Tensor input_damage;   // [seeds, input_bits, layers, windows]: that input alone quantized
   at::Tensor keep_fp_gain;   // [seeds, layers, windows]: twin 0's error minus that with it FP
   at::Tensor twin_error;     // [seeds, twins, windows]: each twin as a whole
+  // With SensitivityOptions::final_errors (undefined in runs measured before them): mean squared
+  // difference of the final samples against FP's from the same noise, per element, when the twin
+  // replaces FP in one window only (the FP x_t up to it, FP after it), and in every step.
+  at::Tensor twin_final_error;   // [seeds, twins, windows]
+  at::Tensor twin_sample_error;  // [seeds, twins]
   std::int64_t layers_done = 0;  // rows measured (all of them when complete)
   double seconds = 0;            // measuring time, summed over resumed parts
 };
@@ -84,5 +92,10 @@ double mean_damage(const at::Tensor& damage, std::int64_t candidate, std::int64_
 // so that the shares of a layer's windows add up to mean_damage.
 double mean_window_damage(const at::Tensor& damage, std::int64_t candidate, std::int64_t layer,
                           std::int64_t window);
+
+// (ours) How much a unit of local noise error in each window grows into at the final sample, for
+// the twin `twin`: the seed mean of twin_final_error over that of twin_error, per window (0 where
+// the twin has no local error there). ConfigError (search.damage) for a run without final errors.
+std::vector<double> window_gains(const SensitivityResult& result, std::size_t twin);
 
 }  // namespace tdq

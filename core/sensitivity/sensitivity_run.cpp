@@ -55,8 +55,12 @@ void check_shape(const at::Tensor& t, std::vector<std::int64_t> shape, const cha
 std::string sensitivity_csv(const SensitivityResult& r) {
   std::ostringstream csv;
   csv << "layer,path,kind,bits,window,step_first,step_last,t_first,t_last,mse_mean,mse_seed_std\n";
-  for (std::int64_t i = 0; i < r.twin_error.size(1); ++i)
+  for (std::int64_t i = 0; i < r.twin_error.size(1); ++i) {
     csv_rows(csv, r, "twin" + std::to_string(i), 0, -1, r.twin_error.select(1, i));
+    if (r.twin_final_error.defined())  // final-sample error, the twin in that window only
+      csv_rows(csv, r, "twin" + std::to_string(i) + "_final", 0, -1,
+               r.twin_final_error.select(1, i));
+  }
   for (std::int64_t row = 0; row < r.layers_done; ++row) {
     for (std::size_t c = 0; c < r.weight_bits.size(); ++c)
       csv_rows(csv, r, "weight", r.weight_bits[c], row,
@@ -102,6 +106,7 @@ std::filesystem::path write_sensitivity_run(const SensitivityRun& run,
                {"batch_size", o.batch_size},
                {"seeds", o.seeds},
                {"per_layer", o.per_layer},
+               {"final_errors", o.final_errors},
                {"timesteps", r.timesteps},
                {"windows", windows},
                {"layers", layers},
@@ -113,12 +118,20 @@ std::filesystem::path write_sensitivity_run(const SensitivityRun& run,
                {"error",
                 "mean squared difference of the predicted noise against the FP model, "
                 "local mode (FP x_t), averaged over samples and the steps of a window"}});
+  std::map<std::string, at::Tensor> tensors = {{"weight_damage", r.weight_damage},
+                                               {"input_damage", r.input_damage},
+                                               {"keep_fp_gain", r.keep_fp_gain},
+                                               {"twin_error", r.twin_error}};
+  if (o.final_errors) {
+    json["final_error"] =
+        "mean squared difference of the final samples against FP's from the same noise, the twin "
+        "in one window only (twin_final_error) or in every step (twin_sample_error)";
+    tensors.emplace("twin_final_error", r.twin_final_error);
+    tensors.emplace("twin_sample_error", r.twin_sample_error);
+  }
   RunFolderWriter writer(out);
   writer.write_json(kRunJson, json);
-  writer.write_tensors(kTensors, {{"weight_damage", r.weight_damage},
-                                  {"input_damage", r.input_damage},
-                                  {"keep_fp_gain", r.keep_fp_gain},
-                                  {"twin_error", r.twin_error}});
+  writer.write_tensors(kTensors, tensors);
   std::filesystem::create_directories(writer.temp_dir() / "tables");
   write_file_atomic(writer.temp_dir() / "tables" / "sensitivity.csv", sensitivity_csv(r));
   return writer.commit();
@@ -153,6 +166,8 @@ SensitivityRun read_sensitivity_run(const std::filesystem::path& dir) {
   o.batch_size = json_field<std::int64_t>(json, "/batch_size", file);
   o.seeds = json_field<std::vector<std::uint64_t>>(json, "/seeds", file);
   o.per_layer = json_field<bool>(json, "/per_layer", file);
+  // Absent in runs measured before the final-sample errors existed.
+  o.final_errors = json.contains("final_errors") && json_field<bool>(json, "/final_errors", file);
   r.timesteps = json_field<std::vector<std::int64_t>>(json, "/timesteps", file);
   for (const auto& w : json_field<nlohmann::json>(json, "/windows", file)) {
     r.windows.push_back({json_field<std::int64_t>(w, "/first_step", file),
@@ -198,8 +213,14 @@ SensitivityRun read_sensitivity_run(const std::filesystem::path& dir) {
               {seeds, static_cast<std::int64_t>(r.input_bits.size()), rows, windows},
               "input_damage", tensors_file);
   check_shape(r.keep_fp_gain, {seeds, rows, windows}, "keep_fp_gain", tensors_file);
-  check_shape(r.twin_error, {seeds, static_cast<std::int64_t>(run.quant_runs.size()), windows},
-              "twin_error", tensors_file);
+  const auto twins = static_cast<std::int64_t>(run.quant_runs.size());
+  check_shape(r.twin_error, {seeds, twins, windows}, "twin_error", tensors_file);
+  if (o.final_errors) {
+    r.twin_final_error = get("twin_final_error");
+    r.twin_sample_error = get("twin_sample_error");
+    check_shape(r.twin_final_error, {seeds, twins, windows}, "twin_final_error", tensors_file);
+    check_shape(r.twin_sample_error, {seeds, twins}, "twin_sample_error", tensors_file);
+  }
   r.layers_done = o.per_layer ? rows : 0;
   return run;
 }

@@ -137,6 +137,22 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   const nlohmann::json by_window = read_json_file(path("by-window") + "/run.json");
   for (const auto& layer : by_window.at("layers")) listed += layer.contains("a_bits_windows");
   EXPECT_EQ(listed, varying);
+  // The final damage: the same search with each window weighed by its gain into the sample,
+  // validated by the final-sample error against FP.
+  const CliResult final = run_tdq(search +
+                                      " --input-budget 6 --input-windows --damage final --validate "
+                                      "--random-mixes 1 --out " +
+                                      path("final"),
+                                  dir);
+  ASSERT_EQ(final.code, 0) << final.err;
+  const auto final_run = read_json_file(path("final") + "/run.json");
+  EXPECT_EQ(final_run.at("damage"), "final");
+  EXPECT_NE(final_run.at("validation").at("measured").get<std::string>().find("final-sample"),
+            std::string::npos);
+  EXPECT_NE(final_run.at("input").at("predicted"), input.at("predicted"));
+  for (const auto& config : final_run.at("validation").at("configs"))
+    EXPECT_GT(config.at("measured").get<double>(), 0.0) << config.at("name");
+  refused(search + " --input-budget 6 --damage global --out " + path("x"), "--damage");
   refused(search + " --weight-budget 6 --input-windows --out " + path("x"),
           "--input-windows true: bits per time window need an input budget");
   refused(search + " --weight-budget 3 --out " + path("x"),

@@ -152,6 +152,54 @@ TEST(BitSearch, PerWindowBitsGoWhereTheDamageIs) {
   EXPECT_TRUE(config.overrides[2].a_fp);
 }
 
+TEST(BitSearch, FinalDamageWeighsEachWindowByItsGainIntoTheSample) {
+  SensitivityRun run = made_up_run();
+  auto& r = run.result;
+  r.timesteps = {900, 600, 300, 0};
+  r.windows = {{0, 1, 900, 600}, {2, 3, 300, 0}};
+  // Locally every layer errs 3x more in the quiet window (small t) than in the noisy one...
+  r.input_damage = at::tensor({1.0, 3.0, 1.0, 3.0, 1.0, 3.0,   // 4 bits
+                               0.0, 0.0, 0.0, 0.0, 0.0, 0.0},  // 8 bits
+                              at::kDouble)
+                       .reshape({1, 2, 3, 2})
+                       .repeat({2, 1, 1, 1});
+  // ...but a unit of local error in the noisy window grows 10x more into the final sample
+  // (gains 2.0 and 0.2 for the 4-bit twin, 1.0 and 1.0 for the 8-bit one).
+  r.twin_error = at::tensor({1.0, 1.0, 1.0, 1.0}, at::kDouble).reshape({1, 2, 2}).repeat({2, 1, 1});
+  r.twin_final_error =
+      at::tensor({2.0, 0.2, 1.0, 1.0}, at::kDouble).reshape({1, 2, 2}).repeat({2, 1, 1});
+  r.twin_sample_error = at::ones({2, 2}, at::kDouble);
+  EXPECT_EQ(window_gains(r, 0), (std::vector<double>{2.0, 0.2}));
+  const BitProblem local = bit_problem(run, false, {}, true);
+  const BitProblem final = bit_problem(run, false, {}, true, DamageModel::Final);
+  // A window's final damage is its seed mean times its gain; a layer's, the sum over windows.
+  EXPECT_DOUBLE_EQ(final.items[0][0].damage, 1.0 * 2.0);
+  EXPECT_DOUBLE_EQ(final.items[1][0].damage, 3.0 * 0.2);
+  EXPECT_DOUBLE_EQ(local.items[1][0].damage, 3.0 / 2);
+  EXPECT_DOUBLE_EQ(bit_problem(run, false, {}, false, DamageModel::Final).items[0][0].damage,
+                   1.0 * 2.0 + 3.0 * 0.2);
+  // With room for 8 bits in half the windows, the local damage buys the quiet windows and the
+  // final damage the noisy ones.
+  const BitChoice by_local = search_kind(local, 6.0, "search.input_budget");
+  const BitChoice by_final = search_kind(final, 6.0, "search.input_budget");
+  for (std::size_t layer = 0; layer < 3; ++layer) {
+    EXPECT_EQ(by_local.bits[2 * layer], 4);
+    EXPECT_EQ(by_local.bits[2 * layer + 1], 8);
+    EXPECT_EQ(by_final.bits[2 * layer], 8);
+    EXPECT_EQ(by_final.bits[2 * layer + 1], 4);
+  }
+  // A run measured before final errors existed cannot give them.
+  r.twin_final_error = at::Tensor();
+  try {
+    bit_problem(run, false, {}, true, DamageModel::Final);
+    FAIL() << "searched a run without final errors";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.field(), "search.damage");
+  }
+  EXPECT_EQ(parse_damage_model("final"), DamageModel::Final);
+  EXPECT_THROW(parse_damage_model("global"), ConfigError);
+}
+
 TEST(BitSearch, SpearmanRanks) {
   EXPECT_DOUBLE_EQ(*spearman({1, 2, 3, 4}, {10, 20, 30, 400}), 1.0);
   EXPECT_DOUBLE_EQ(*spearman({1, 2, 3}, {3, 2, 1}), -1.0);

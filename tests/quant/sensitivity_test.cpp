@@ -1,7 +1,11 @@
 // Per-layer x time-window sensitivity (core/sensitivity): masks, measurement, resume, run folder.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/common/errors.h"
+#include "core/common/file_io.h"
+#include "core/diffusion/generate.h"
 #include "core/model/safetensors.h"
 #include "core/sensitivity/layer_mask_hooks.h"
 #include "core/sensitivity/sensitivity.h"
@@ -127,6 +131,68 @@ TEST_F(Sensitivity, MeasuresDamagePerLayerBitsAndWindow) {
   EXPECT_FALSE(at::equal(r.weight_damage.select(0, 0), r.weight_damage.select(0, 1)));
 }
 
+// The final-sample error of a twin in one window, recomputed from scratch: the whole sampler with
+// FP at every step outside [first, last], against FP everywhere, per element over every batch.
+double final_error_by_hand(UNetImpl& model, QuantizedModel& twin, const NoiseSchedule& schedule,
+                           const SensitivityOptions& o, std::uint64_t seed, std::int64_t first,
+                           std::int64_t last) {
+  at::NoGradGuard no_grad;
+  const at::Tensor noise = seeded_noise({o.count, 1, 8, 8}, seed, c10::kCPU);
+  double sum = 0;
+  for (std::int64_t b = 0; b * o.batch_size < o.count; ++b) {
+    const at::Tensor x =
+        noise.narrow(0, b * o.batch_size, std::min(o.batch_size, o.count - b * o.batch_size));
+    const auto fp = [&](const at::Tensor& xt, const at::Tensor& t) { return model.forward(xt, t); };
+    std::int64_t k = 0;
+    const auto mixed = [&](const at::Tensor& xt, const at::Tensor& t) {
+      const std::int64_t step = k++;
+      return model.forward(xt, t, step >= first && step <= last ? &twin : nullptr);
+    };
+    const at::Tensor a = run_sampler(fp, schedule, o.sampler, x, batch_noise_seed(seed, b));
+    const at::Tensor q = run_sampler(mixed, schedule, o.sampler, x, batch_noise_seed(seed, b));
+    sum += (q - a).to(at::kDouble).pow(2).sum().item<double>();
+  }
+  return sum / static_cast<double>(noise.numel());
+}
+
+TEST_F(Sensitivity, FinalErrorsFollowOneWindowToTheLastSample) {
+  const auto w4 = twin(4);
+  SensitivityOptions o = options();
+  o.per_layer = false;
+  const SensitivityResult r = measure_sensitivity(*model, {w4.get()}, schedule, o);
+  ASSERT_EQ(r.twin_final_error.sizes(), at::IntArrayRef({2, 1, 2}));
+  ASSERT_EQ(r.twin_sample_error.sizes(), at::IntArrayRef({2, 1}));
+  for (std::int64_t s = 0; s < 2; ++s) {
+    const std::uint64_t seed = o.seeds[static_cast<std::size_t>(s)];
+    for (std::int64_t w = 0; w < 2; ++w) {
+      const auto& window = r.windows[static_cast<std::size_t>(w)];
+      EXPECT_NEAR(
+          r.twin_final_error[s][0][w].item<double>(),
+          final_error_by_hand(*model, *w4, schedule, o, seed, window.first_step, window.last_step),
+          1e-12)
+          << "seed " << seed << " window " << w;
+    }
+    // In every step: what `tdq sample --quant` gives against FP from the same noise.
+    EXPECT_NEAR(r.twin_sample_error[s][0].item<double>(),
+                final_error_by_hand(*model, *w4, schedule, o, seed, 0, o.sampler.steps - 1), 1e-12);
+    EXPECT_GT(r.twin_sample_error[s][0].item<double>(), 0.0);
+  }
+  // The gains: final over local error, seed means, per window.
+  const auto gains = window_gains(r, 0);
+  ASSERT_EQ(gains.size(), 2u);
+  for (std::int64_t w = 0; w < 2; ++w) {
+    EXPECT_DOUBLE_EQ(gains[static_cast<std::size_t>(w)],
+                     r.twin_final_error.select(2, w).mean().item<double>() /
+                         r.twin_error.select(2, w).mean().item<double>());
+  }
+  // Without final errors the tensors stay undefined and the gains are refused.
+  o.final_errors = false;
+  const SensitivityResult local = measure_sensitivity(*model, {w4.get()}, schedule, o);
+  EXPECT_FALSE(local.twin_final_error.defined());
+  EXPECT_TRUE(at::equal(local.twin_error, r.twin_error));
+  EXPECT_THROW(window_gains(local, 0), ConfigError);
+}
+
 TEST_F(Sensitivity, KeepFpGainIsTheErrorRemovedBySkippingTheLayer) {
   const auto base = twin(4);
   const SensitivityResult r = measure_sensitivity(*model, {base.get()}, schedule, options());
@@ -213,6 +279,9 @@ TEST_F(Sensitivity, RunFolderRoundTripsAndRefusesDamage) {
   const SensitivityRun back = read_sensitivity_run(written);
   EXPECT_TRUE(at::equal(back.result.weight_damage, run.result.weight_damage));
   EXPECT_TRUE(at::equal(back.result.keep_fp_gain, run.result.keep_fp_gain));
+  EXPECT_TRUE(at::equal(back.result.twin_final_error, run.result.twin_final_error));
+  EXPECT_TRUE(at::equal(back.result.twin_sample_error, run.result.twin_sample_error));
+  EXPECT_TRUE(back.options.final_errors);
   EXPECT_EQ(back.result.layers.size(), run.result.layers.size());
   EXPECT_EQ(back.result.layers[1].input_elements, run.result.layers[1].input_elements);
   EXPECT_EQ(back.options.seeds, run.options.seeds);
@@ -238,6 +307,20 @@ TEST_F(Sensitivity, RunFolderRoundTripsAndRefusesDamage) {
   EXPECT_DOUBLE_EQ(mean_window_damage(run.result.input_damage, 0, 1, 1),
                    summary.matrices[1].mean[3] / static_cast<double>(windows));
   EXPECT_EQ(summary.twin_error.size(), 1u);
+  // A run measured before final errors existed (no final_errors in run.json, no tensors) reads
+  // without them.
+  {
+    SensitivityRun old = run;
+    old.options.final_errors = false;
+    old.result.twin_final_error = old.result.twin_sample_error = at::Tensor();
+    const auto old_dir = write_sensitivity_run(old, dir / "old");
+    auto json = nlohmann::json::parse(read_file_bytes(old_dir / "run.json"));
+    json.erase("final_errors");
+    write_file_atomic(old_dir / "run.json", json.dump());
+    const SensitivityRun back_old = read_sensitivity_run(old_dir);
+    EXPECT_FALSE(back_old.options.final_errors);
+    EXPECT_FALSE(back_old.result.twin_final_error.defined());
+  }
   // A matrix of another shape is refused, naming the file.
   write_safetensors(written / "sensitivity.safetensors",
                     {{"weight_damage", at::zeros({1, 1, 1, 1}, at::kDouble)},
