@@ -1256,6 +1256,14 @@ Spearman rank correlation of predicted and measured: %2</translation>
         <translation>input %1 bits</translation>
     </message>
     <message>
+        <source>weight %1 bits, at the final sample</source>
+        <translation>weight %1 bits, at the final sample</translation>
+    </message>
+    <message>
+        <source>input %1 bits, at the final sample</source>
+        <translation>input %1 bits, at the final sample</translation>
+    </message>
+    <message>
         <source>keep FP gain</source>
         <translation>keep FP gain</translation>
     </message>

@@ -1246,6 +1246,14 @@ Spearman rank correlation of predicted and measured: %2</source>
         <translation>输入 %1 位</translation>
     </message>
     <message>
+        <source>weight %1 bits, at the final sample</source>
+        <translation>权重 %1 位，最终样本处</translation>
+    </message>
+    <message>
+        <source>input %1 bits, at the final sample</source>
+        <translation>输入 %1 位，最终样本处</translation>
+    </message>
+    <message>
         <source>keep FP gain</source>
         <translation>保留浮点增益</translation>
     </message>

@@ -153,6 +153,7 @@ bool SensitivityView::open_run(const QString& folder, QString* error) {
   selected_row_ = -1;
   synced_run_ = synced_layer_ = -2;  // take the selection's layer on the first draw
   bar_bits_ = 0;
+  bar_final_ = false;
   fill_matrices();
   refresh();
   return true;
@@ -162,6 +163,8 @@ QString SensitivityView::matrix_label(int index) const {
   const SensitivityMatrix& m = summary_->matrices[static_cast<std::size_t>(index)];
   if (m.kind == "weight") return tr("weight %1 bits").arg(m.bits);
   if (m.kind == "input") return tr("input %1 bits").arg(m.bits);
+  if (m.kind == "weight_final") return tr("weight %1 bits, at the final sample").arg(m.bits);
+  if (m.kind == "input_final") return tr("input %1 bits, at the final sample").arg(m.bits);
   return tr("keep FP gain");
 }
 
@@ -262,22 +265,30 @@ void SensitivityView::refresh() {
           ? matrix_->currentText()
           : tr("%1, layer %2 (row %3)").arg(matrix_->currentText(), selected).arg(selected_row_));
   plot_->replot();
-  if (m.kind != "keep_fp_gain") bar_bits_ = m.bits;
+  if (m.kind != "keep_fp_gain") {
+    bar_bits_ = m.bits;
+    bar_final_ = m.kind.size() > 6 && m.kind.compare(m.kind.size() - 6, 6, "_final") == 0;
+  }
   if (bar_bits_ == 0) bar_bits_ = s.matrices.front().bits;
   draw_bars(bar_bits_);
 }
 
 void SensitivityView::draw_bars(int bits) {
-  const SensitivityMatrix* weight = summary_ ? find_matrix(*summary_, "weight", bits) : nullptr;
-  const SensitivityMatrix* input = summary_ ? find_matrix(*summary_, "input", bits) : nullptr;
+  // The damage the heatmap shows: local, or at the final sample.
+  const SensitivityMatrix* weight =
+      summary_ ? find_matrix(*summary_, bar_final_ ? "weight_final" : "weight", bits) : nullptr;
+  const SensitivityMatrix* input =
+      summary_ ? find_matrix(*summary_, bar_final_ ? "input_final" : "input", bits) : nullptr;
   const bool log = scale_->currentData().toBool();
   const int rows = summary_ ? static_cast<int>(summary_->layer_paths.size()) : 0;
   QVector<double> keys(rows);
   for (int row = 0; row < rows; ++row) keys[row] = row;
   weight_bars_->setData(keys, weight ? to_vector(weight->layer_mean) : QVector<double>(rows, 0));
   input_bars_->setData(keys, input ? to_vector(input->layer_mean) : QVector<double>(rows, 0));
-  weight_bars_->setName(tr("weight %1 bits").arg(bits));
-  input_bars_->setName(tr("input %1 bits").arg(bits));
+  weight_bars_->setName(bar_final_ ? tr("weight %1 bits, at the final sample").arg(bits)
+                                   : tr("weight %1 bits").arg(bits));
+  input_bars_->setName(bar_final_ ? tr("input %1 bits, at the final sample").arg(bits)
+                                  : tr("input %1 bits").arg(bits));
   weight_bars_->setVisible(weight != nullptr);
   input_bars_->setVisible(input != nullptr);
   bars_plot_->yAxis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);

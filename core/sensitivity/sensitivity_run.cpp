@@ -106,7 +106,7 @@ std::filesystem::path write_sensitivity_run(const SensitivityRun& run,
                {"batch_size", o.batch_size},
                {"seeds", o.seeds},
                {"per_layer", o.per_layer},
-               {"final_errors", o.final_errors},
+               {"final_errors", r.twin_final_error.defined()},
                {"timesteps", r.timesteps},
                {"windows", windows},
                {"layers", layers},
@@ -122,7 +122,7 @@ std::filesystem::path write_sensitivity_run(const SensitivityRun& run,
                                                {"input_damage", r.input_damage},
                                                {"keep_fp_gain", r.keep_fp_gain},
                                                {"twin_error", r.twin_error}};
-  if (o.final_errors) {
+  if (r.twin_final_error.defined()) {
     json["final_error"] =
         "mean squared difference of the final samples against FP's from the same noise, the twin "
         "in one window only (twin_final_error) or in every step (twin_sample_error)";
@@ -263,6 +263,21 @@ SensitivitySummary summarize_sensitivity(const SensitivityRun& run) {
     s.matrices.push_back(matrix_of("input", r.input_bits[c],
                                    r.input_damage.select(1, static_cast<std::int64_t>(c))));
   s.matrices.push_back(matrix_of("keep_fp_gain", 0, r.keep_fp_gain));
+  // (ours) With final errors, the same damages as they reach the final sample (each window's times
+  // the gain of the twin that measured it): what `search-bits --damage final` adds up.
+  if (r.twin_final_error.defined()) {
+    const auto final = [&](const char* kind, int bits, const at::Tensor& per_seed,
+                           std::size_t twin) {
+      const at::Tensor gains = at::tensor(window_gains(r, twin), at::kDouble).view({1, 1, -1});
+      s.matrices.push_back(matrix_of(kind, bits, per_seed * gains));
+    };
+    for (std::size_t c = 0; c < r.weight_bits.size(); ++c)
+      final("weight_final", r.weight_bits[c],
+            r.weight_damage.select(1, static_cast<std::int64_t>(c)), r.weight_twin[c]);
+    for (std::size_t c = 0; c < r.input_bits.size(); ++c)
+      final("input_final", r.input_bits[c], r.input_damage.select(1, static_cast<std::int64_t>(c)),
+            r.input_twin[c]);
+  }
   return s;
 }
 

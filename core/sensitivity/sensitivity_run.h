@@ -42,7 +42,9 @@ namespace tdq {
 // seed means and spreads as [layers x windows] row-major matrices, and per-layer bars (mean over
 // windows).
 struct SensitivityMatrix {
-  std::string kind;                  // "weight", "input" or "keep_fp_gain"
+  // "weight", "input", "keep_fp_gain"; with final errors also "weight_final" and "input_final"
+  // (each window's damage times its gain into the final sample)
+  std::string kind;
   int bits = 0;                      // 0 for keep_fp_gain (the base run's bits)
   std::vector<double> mean, spread;  // [layers x windows], row-major
   std::vector<double> layer_mean;    // per layer, over windows and seeds
@@ -50,7 +52,7 @@ struct SensitivityMatrix {
 struct SensitivitySummary {
   std::vector<std::string> layer_paths;
   std::vector<TimeWindow> windows;
-  std::vector<SensitivityMatrix> matrices;  // weight per bits, input per bits, keep_fp_gain
+  std::vector<SensitivityMatrix> matrices;  // weight and input per bits, keep_fp_gain, finals
   std::vector<double> twin_error;           // per quantize run, mean over seeds and windows
 };
 SensitivitySummary summarize_sensitivity(const SensitivityRun& run);

@@ -96,6 +96,10 @@ struct Runs {
     r.keep_fp_gain[0][0][0] = -1000.0;
     r.keep_fp_gain[1][0][0] = -1000.0;
     r.twin_error = at::ones({kSeeds, 2, kWindows}, at::kDouble);
+    // Final-sample errors: window gains 2, 1 and 0.5 for both twins.
+    r.twin_final_error =
+        at::tensor({2.0, 1.0, 0.5}, at::kDouble).view({1, 1, kWindows}).repeat({kSeeds, 2, 1});
+    r.twin_sample_error = at::ones({kSeeds, 2}, at::kDouble);
     r.layers_done = kRows;
     sensitivity = qstr(write_sensitivity_run(run, dir / "sens"));
 
@@ -138,16 +142,29 @@ TEST_F(SensitivityViews, HeatmapShowsTheChosenMatrixAndBarsTheLayerMeans) {
   SensitivityView* v = view(window);
   ASSERT_NE(v->summary(), nullptr);
   QComboBox* box = v->matrix_box();
-  ASSERT_EQ(box->count(), 4);
+  ASSERT_EQ(box->count(), 7);
   EXPECT_EQ(box->itemText(0), QStringLiteral("weight 4 bits"));
   EXPECT_EQ(box->itemText(1), QStringLiteral("weight 8 bits"));
   EXPECT_EQ(box->itemText(2), QStringLiteral("input 4 bits"));
   EXPECT_EQ(box->itemText(3), QStringLiteral("keep FP gain"));
+  EXPECT_EQ(box->itemText(4), QStringLiteral("weight 4 bits, at the final sample"));
+  EXPECT_EQ(box->itemText(6), QStringLiteral("input 4 bits, at the final sample"));
   // Layers x windows cells, each the seed mean of its matrix, row and window.
   QCPColorMapData* data = v->map()->data();
   EXPECT_EQ(data->keySize(), kWindows);
   EXPECT_EQ(data->valueSize(), kRows);
-  for (int m = 0; m < box->count(); ++m) {
+  // At the final sample: each window's damage times its gain (2, 1, 0.5).
+  const double gains[] = {2.0, 1.0, 0.5};
+  for (const auto& [m, local] : {std::pair{4, 0}, std::pair{5, 1}, std::pair{6, 2}}) {
+    box->setCurrentIndex(m);
+    for (int w = 0; w < kWindows; ++w)
+      EXPECT_DOUBLE_EQ(data->cell(w, 1), expected(local, 1, w) * gains[w]) << m << " " << w;
+  }
+  ASSERT_TRUE(v->input_bars()->visible());
+  EXPECT_EQ(v->input_bars()->name(), QStringLiteral("input 4 bits, at the final sample"));
+  EXPECT_DOUBLE_EQ(v->input_bars()->data()->at(1)->value,
+                   (expected(2, 1, 0) * 2.0 + expected(2, 1, 1) + expected(2, 1, 2) * 0.5) / 3);
+  for (int m = 0; m < 4; ++m) {
     box->setCurrentIndex(m);
     for (const auto& [row, w] : {std::pair{0, 2}, std::pair{1, 0}, std::pair{2, 1}})
       EXPECT_DOUBLE_EQ(data->cell(w, row), expected(m, row, w)) << m << " " << row << " " << w;

@@ -289,7 +289,9 @@ TEST_F(Sensitivity, RunFolderRoundTripsAndRefusesDamage) {
   EXPECT_TRUE(std::filesystem::exists(written / "tables" / "sensitivity.csv"));
   // What the views draw: seed means per (layer, window), per kind and bits.
   const SensitivitySummary summary = summarize_sensitivity(back);
-  ASSERT_EQ(summary.matrices.size(), 3u);  // weight 4, input 4, keep_fp_gain
+  // weight 4, input 4, keep_fp_gain, and both at the final sample
+  ASSERT_EQ(summary.matrices.size(), 5u);
+  EXPECT_EQ(summary.matrices[4].kind, "input_final");
   const auto rows = run.result.layers.size();
   EXPECT_EQ(summary.matrices[0].mean.size(), rows * 2);
   EXPECT_DOUBLE_EQ(
