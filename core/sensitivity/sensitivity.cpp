@@ -158,12 +158,16 @@ std::vector<double> window_gains(const SensitivityResult& result, std::size_t tw
                       "existed); measure it again or search with the local damage");
   }
   const auto i = static_cast<std::int64_t>(twin);
-  const at::Tensor final = result.twin_final_error.select(1, i).mean(0).contiguous();
+  const at::Tensor from = result.twin_final_error.select(1, i).mean(0).contiguous();
   const at::Tensor local = result.twin_error.select(1, i).mean(0).contiguous();
+  const std::int64_t windows = local.size(0);
   std::vector<double> gains;
-  for (std::int64_t w = 0; w < local.size(0); ++w) {
+  for (std::int64_t w = 0; w < windows; ++w) {
+    // The window's share of the final error: quantized from it on, minus from the next one on.
+    const double next = w + 1 < windows ? from[w + 1].item<double>() : 0.0;
+    const double share = std::max(0.0, from[w].item<double>() - next);
     const double l = local[w].item<double>();
-    gains.push_back(l > 0 ? final[w].item<double>() / l : 0.0);
+    gains.push_back(l > 0 ? share / l : 0.0);
   }
   return gains;
 }
@@ -324,9 +328,9 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
     }
   };
 
-  // Final-sample error of each twin in one window at a time and in all, per seed: the steps before
-  // the window replay the cached FP predictions (the same x_t, so the same output), the steps after
-  // it are FP's, so the difference at x_0 is what that window's error became.
+  // Final-sample error of each twin from each window to the last step, per seed: the steps before
+  // the window replay the cached FP predictions (the same x_t, so the same output), so the
+  // difference at x_0 is what quantizing from there on does. From the first window: every step.
   const auto measure_final = [&] {
     at::NoGradGuard no_grad;
     for (std::int64_t s = 0; s < seeds; ++s) {
@@ -337,31 +341,24 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
         const std::uint64_t noise_seed =
             batch_noise_seed(options.seeds[static_cast<std::size_t>(s)], b);
         for (std::size_t i = 0; i < twins.size(); ++i) {
-          for (std::int64_t w = -1; w < windows; ++w) {  // -1: every step
-            const std::int64_t first =
-                w < 0 ? 0 : r.windows[static_cast<std::size_t>(w)].first_step;
-            const std::int64_t last =
-                w < 0 ? steps - 1 : r.windows[static_cast<std::size_t>(w)].last_step;
+          for (std::int64_t w = 0; w < windows; ++w) {
+            const std::int64_t first = r.windows[static_cast<std::size_t>(w)].first_step;
             std::int64_t k = 0;
             const at::Tensor final = run_sampler(
                 [&](const at::Tensor& x, const at::Tensor& t) {
                   const std::int64_t step = k++;
                   if (step < first) return traj.eps[static_cast<std::size_t>(step)];
-                  return model.forward(x, t, step <= last ? twins[i] : nullptr);
+                  return model.forward(x, t, twins[i]);
                 },
                 schedule, options.sampler, traj.x.front(), noise_seed);
-            const double sum = (final - traj.final).to(at::kDouble).pow(2).sum().item<double>();
-            const auto twin = static_cast<std::int64_t>(i);
-            if (w < 0)
-              r.twin_sample_error[s][twin] += sum;
-            else
-              r.twin_final_error[s][twin][w] += sum;
+            r.twin_final_error[s][static_cast<std::int64_t>(i)][w] +=
+                (final - traj.final).to(at::kDouble).pow(2).sum().item<double>();
           }
         }
       }
       r.twin_final_error.select(0, s).div_(values);
-      r.twin_sample_error.select(0, s).div_(values);
     }
+    r.twin_sample_error.copy_(r.twin_final_error.select(2, 0));
   };
 
   const std::size_t model_layers = model.layers().size();

@@ -26,8 +26,8 @@ struct SensitivityOptions {
   SamplerConfig sampler = {SamplerKind::DDIM, 20, SkipKind::Uniform, true};
   std::int64_t windows = 10;  // groups of consecutive sampling steps
   bool per_layer = true;      // false: only each twin's whole-model error (validating a config)
-  // (ours) Also sample each twin in one window at a time, FP elsewhere, and compare the final
-  // samples with FP's (SensitivityResult::twin_final_error): what a window's local error becomes.
+  // (ours) Also sample each twin from each window on (FP before it) and compare the final samples
+  // with FP's (SensitivityResult::twin_final_error): what each window adds at the final sample.
   bool final_errors = true;
   // FP trajectories are kept in memory up to this size and recomputed per layer beyond it, so
   // memory does not grow with `count`.
@@ -67,7 +67,7 @@ struct SensitivityResult {
   at::Tensor twin_error;     // [seeds, twins, windows]: each twin as a whole
   // With SensitivityOptions::final_errors (undefined in runs measured before them): mean squared
   // difference of the final samples against FP's from the same noise, per element, when the twin
-  // replaces FP in one window only (the FP x_t up to it, FP after it), and in every step.
+  // replaces FP from a window to the last step (FP x_t up to it), and in every step (= window 0).
   at::Tensor twin_final_error;   // [seeds, twins, windows]
   at::Tensor twin_sample_error;  // [seeds, twins]
   std::int64_t layers_done = 0;  // rows measured (all of them when complete)
@@ -94,8 +94,10 @@ double mean_window_damage(const at::Tensor& damage, std::int64_t candidate, std:
                           std::int64_t window);
 
 // (ours) How much a unit of local noise error in each window grows into at the final sample, for
-// the twin `twin`: the seed mean of twin_final_error over that of twin_error, per window (0 where
-// the twin has no local error there). ConfigError (search.damage) for a run without final errors.
+// the twin `twin`: the window's share of the final error (quantized from it on, minus from the
+// next window on; >= 0), over its local error (seed means; 0 where the twin has none). The shares
+// add up to the twin's whole final error, so the later windows, quantized too, are part of what a
+// window's error becomes. ConfigError (search.damage) for a run without final errors.
 std::vector<double> window_gains(const SensitivityResult& result, std::size_t twin);
 
 }  // namespace tdq

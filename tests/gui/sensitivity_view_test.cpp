@@ -96,9 +96,9 @@ struct Runs {
     r.keep_fp_gain[0][0][0] = -1000.0;
     r.keep_fp_gain[1][0][0] = -1000.0;
     r.twin_error = at::ones({kSeeds, 2, kWindows}, at::kDouble);
-    // Final-sample errors: window gains 2, 1 and 0.5 for both twins.
+    // Final-sample errors from each window on, so that the window gains are 2, 1 and 0.5.
     r.twin_final_error =
-        at::tensor({2.0, 1.0, 0.5}, at::kDouble).view({1, 1, kWindows}).repeat({kSeeds, 2, 1});
+        at::tensor({3.5, 1.5, 0.5}, at::kDouble).view({1, 1, kWindows}).repeat({kSeeds, 2, 1});
     r.twin_sample_error = at::ones({kSeeds, 2}, at::kDouble);
     r.layers_done = kRows;
     sensitivity = qstr(write_sensitivity_run(run, dir / "sens"));
@@ -158,12 +158,12 @@ TEST_F(SensitivityViews, HeatmapShowsTheChosenMatrixAndBarsTheLayerMeans) {
   for (const auto& [m, local] : {std::pair{4, 0}, std::pair{5, 1}, std::pair{6, 2}}) {
     box->setCurrentIndex(m);
     for (int w = 0; w < kWindows; ++w)
-      EXPECT_DOUBLE_EQ(data->cell(w, 1), expected(local, 1, w) * gains[w]) << m << " " << w;
+      EXPECT_NEAR(data->cell(w, 1), expected(local, 1, w) * gains[w], 1e-9) << m << " " << w;
   }
   ASSERT_TRUE(v->input_bars()->visible());
   EXPECT_EQ(v->input_bars()->name(), QStringLiteral("input 4 bits, at the final sample"));
-  EXPECT_DOUBLE_EQ(v->input_bars()->data()->at(1)->value,
-                   (expected(2, 1, 0) * 2.0 + expected(2, 1, 1) + expected(2, 1, 2) * 0.5) / 3);
+  EXPECT_NEAR(v->input_bars()->data()->at(1)->value,
+              (expected(2, 1, 0) * 2.0 + expected(2, 1, 1) + expected(2, 1, 2) * 0.5) / 3, 1e-9);
   for (int m = 0; m < 4; ++m) {
     box->setCurrentIndex(m);
     for (const auto& [row, w] : {std::pair{0, 2}, std::pair{1, 0}, std::pair{2, 1}})

@@ -164,20 +164,23 @@ TEST(BitSearch, FinalDamageWeighsEachWindowByItsGainIntoTheSample) {
                        .reshape({1, 2, 3, 2})
                        .repeat({2, 1, 1, 1});
   // ...but a unit of local error in the noisy window grows 10x more into the final sample
-  // (gains 2.0 and 0.2 for the 4-bit twin, 1.0 and 1.0 for the 8-bit one).
+  // (gains 2.0 and 0.2 for the 4-bit twin, 1.0 and 1.0 for the 8-bit one). Final errors are
+  // of the twin from a window on: 4 bits 2.2 from the noisy window, 0.2 from the quiet one.
   r.twin_error = at::tensor({1.0, 1.0, 1.0, 1.0}, at::kDouble).reshape({1, 2, 2}).repeat({2, 1, 1});
   r.twin_final_error =
-      at::tensor({2.0, 0.2, 1.0, 1.0}, at::kDouble).reshape({1, 2, 2}).repeat({2, 1, 1});
+      at::tensor({2.2, 0.2, 2.0, 1.0}, at::kDouble).reshape({1, 2, 2}).repeat({2, 1, 1});
   r.twin_sample_error = at::ones({2, 2}, at::kDouble);
-  EXPECT_EQ(window_gains(r, 0), (std::vector<double>{2.0, 0.2}));
+  const auto gains = window_gains(r, 0);
+  EXPECT_NEAR(gains[0], 2.0, 1e-12);
+  EXPECT_NEAR(gains[1], 0.2, 1e-12);
   const BitProblem local = bit_problem(run, false, {}, true);
   const BitProblem final = bit_problem(run, false, {}, true, DamageModel::Final);
   // A window's final damage is its seed mean times its gain; a layer's, the sum over windows.
-  EXPECT_DOUBLE_EQ(final.items[0][0].damage, 1.0 * 2.0);
-  EXPECT_DOUBLE_EQ(final.items[1][0].damage, 3.0 * 0.2);
+  EXPECT_NEAR(final.items[0][0].damage, 1.0 * 2.0, 1e-12);
+  EXPECT_NEAR(final.items[1][0].damage, 3.0 * 0.2, 1e-12);
   EXPECT_DOUBLE_EQ(local.items[1][0].damage, 3.0 / 2);
-  EXPECT_DOUBLE_EQ(bit_problem(run, false, {}, false, DamageModel::Final).items[0][0].damage,
-                   1.0 * 2.0 + 3.0 * 0.2);
+  EXPECT_NEAR(bit_problem(run, false, {}, false, DamageModel::Final).items[0][0].damage,
+              1.0 * 2.0 + 3.0 * 0.2, 1e-12);
   // With room for 8 bits in half the windows, the local damage buys the quiet windows and the
   // final damage the noisy ones.
   const BitChoice by_local = search_kind(local, 6.0, "search.input_budget");
