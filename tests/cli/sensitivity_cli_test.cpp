@@ -114,11 +114,12 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   for (const auto& layer : with_fp.at("layers")) fp_weights += layer.value("w_fp", false);
   EXPECT_GT(fp_weights, 0);
   // Input bits per layer x time window: validated like any mix, quantized as is, listed per layer.
-  const CliResult windows = run_tdq(search +
-                                        " --input-budget 6 --input-windows --validate "
-                                        "--random-mixes 1 --out " +
-                                        path("windows"),
-                                    dir);
+  const auto search_windows = [&](const std::string& damage, const std::string& name) {
+    return run_tdq(search + " --input-budget 6 --input-windows --validate --random-mixes 1" +
+                       " --damage " + damage + " --out " + path(name),
+                   dir);
+  };
+  const CliResult windows = search_windows("local", "windows");
   ASSERT_EQ(windows.code, 0) << windows.err;
   const auto input = read_json_file(path("windows") + "/run.json").at("input");
   EXPECT_TRUE(input.at("per_window").get<bool>());
@@ -139,11 +140,7 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   EXPECT_EQ(listed, varying);
   // The final damage: the same search with each window weighed by its gain into the sample,
   // validated by the final-sample error against FP.
-  const CliResult final = run_tdq(search +
-                                      " --input-budget 6 --input-windows --damage final --validate "
-                                      "--random-mixes 1 --out " +
-                                      path("final"),
-                                  dir);
+  const CliResult final = search_windows("final", "final");
   ASSERT_EQ(final.code, 0) << final.err;
   const auto final_run = read_json_file(path("final") + "/run.json");
   EXPECT_EQ(final_run.at("damage"), "final");

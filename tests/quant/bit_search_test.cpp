@@ -105,19 +105,23 @@ TEST(BitSearch, FpIsACandidateThatCostsThirtyTwoBitsAndDamagesNothing) {
   EXPECT_EQ(config.overrides[1].w_bits, 4);
 }
 
-// Input bits per layer x time window: two windows, where layer a's input is sensitive only in the
-// noisy one; the per-window search spends the bits there and beats every per-layer choice.
-TEST(BitSearch, PerWindowBitsGoWhereTheDamageIs) {
+// The made-up run over two windows of two steps each, with these input damages (bits 4 and 8 x
+// layers x windows, the same for both seeds).
+SensitivityRun two_window_run(const std::vector<double>& input_damage) {
   SensitivityRun run = made_up_run();
   auto& r = run.result;
   r.timesteps = {900, 600, 300, 0};
   r.windows = {{0, 1, 900, 600}, {2, 3, 300, 0}};
-  // [seeds, bits 4/8, layers, windows]
-  r.input_damage = at::tensor({4.0, 0.0, 1.0, 1.0, 1.0, 1.0,   // 4 bits
-                               0.1, 0.0, 0.1, 0.1, 0.1, 0.1},  // 8 bits
-                              at::kDouble)
-                       .reshape({1, 2, 3, 2})
-                       .repeat({2, 1, 1, 1});
+  r.input_damage = at::tensor(input_damage, at::kDouble).reshape({1, 2, 3, 2}).repeat({2, 1, 1, 1});
+  return run;
+}
+
+// Input bits per layer x time window: two windows, where layer a's input is sensitive only in the
+// noisy one; the per-window search spends the bits there and beats every per-layer choice.
+TEST(BitSearch, PerWindowBitsGoWhereTheDamageIs) {
+  SensitivityRun run = two_window_run({4.0, 0.0, 1.0, 1.0, 1.0, 1.0,    // 4 bits
+                                       0.1, 0.0, 0.1, 0.1, 0.1, 0.1});  // 8 bits
+  auto& r = run.result;
   const BitProblem per_layer = bit_problem(run, false, {});
   const BitProblem per_window = bit_problem(run, false, {}, true);
   ASSERT_EQ(per_window.items.size(), 6u);
@@ -153,16 +157,10 @@ TEST(BitSearch, PerWindowBitsGoWhereTheDamageIs) {
 }
 
 TEST(BitSearch, FinalDamageWeighsEachWindowByItsGainIntoTheSample) {
-  SensitivityRun run = made_up_run();
-  auto& r = run.result;
-  r.timesteps = {900, 600, 300, 0};
-  r.windows = {{0, 1, 900, 600}, {2, 3, 300, 0}};
   // Locally every layer errs 3x more in the quiet window (small t) than in the noisy one...
-  r.input_damage = at::tensor({1.0, 3.0, 1.0, 3.0, 1.0, 3.0,   // 4 bits
-                               0.0, 0.0, 0.0, 0.0, 0.0, 0.0},  // 8 bits
-                              at::kDouble)
-                       .reshape({1, 2, 3, 2})
-                       .repeat({2, 1, 1, 1});
+  SensitivityRun run = two_window_run({1.0, 3.0, 1.0, 3.0, 1.0, 3.0,    // 4 bits
+                                       0.0, 0.0, 0.0, 0.0, 0.0, 0.0});  // 8 bits
+  auto& r = run.result;
   // ...but a unit of local error in the noisy window grows 10x more into the final sample
   // (gains 2.0 and 0.2 for the 4-bit twin, 1.0 and 1.0 for the 8-bit one). Final errors are
   // of the twin from a window on: 4 bits 2.2 from the noisy window, 0.2 from the quiet one.
