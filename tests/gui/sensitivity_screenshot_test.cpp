@@ -4,10 +4,14 @@
 //   TDQ_BIT_SEARCH_RUN=<tdq search-bits --out> xvfb-run -a -s "-screen 0 1600x1000x24"
 //   build/bin/test_gui --gtest_filter='SensitivityScreenshots.*'
 // Skipped otherwise, so ctest stays fast and needs no shipped runs.
+// Core before Qt: Qt's `slots` keyword breaks LibTorch headers included after it.
+#include "core/sensitivity/sensitivity_run.h"
+
 #include <QComboBox>
 #include <QDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "gui_test.h"
@@ -37,6 +41,15 @@ TEST_F(SensitivityScreenshots, Render) {
     // The weight damage at the fewest bits, on a log scale: where quantizing hurts most.
     view.scale_box()->setCurrentIndex(1);
     testing::save_screenshot(view, QStringLiteral("sensitivity-heatmap.png"));
+    // With final-sample errors: the input damage at the fewest bits as it reaches the sample.
+    const auto& matrices = view.summary()->matrices;
+    const auto final = std::find_if(matrices.begin(), matrices.end(),
+                                    [](const auto& m) { return m.kind == "input_final"; });
+    if (final != matrices.end()) {
+      view.matrix_box()->setCurrentIndex(
+          view.matrix_box()->findData(static_cast<int>(final - matrices.begin())));
+      testing::save_screenshot(view, QStringLiteral("sensitivity-final-heatmap.png"));
+    }
   }
   if (!search.isEmpty()) {
     ParetoView view(&selection);
