@@ -57,7 +57,7 @@ std::string sensitivity_csv(const SensitivityResult& r) {
   csv << "layer,path,kind,bits,window,step_first,step_last,t_first,t_last,mse_mean,mse_seed_std\n";
   for (std::int64_t i = 0; i < r.twin_error.size(1); ++i) {
     csv_rows(csv, r, "twin" + std::to_string(i), 0, -1, r.twin_error.select(1, i));
-    if (r.twin_final_error.defined())  // final-sample error, the twin in that window only
+    if (r.twin_final_error.defined())  // final-sample error, the twin from that window on
       csv_rows(csv, r, "twin" + std::to_string(i) + "_final", 0, -1,
                r.twin_final_error.select(1, i));
   }
@@ -125,7 +125,7 @@ std::filesystem::path write_sensitivity_run(const SensitivityRun& run,
   if (r.twin_final_error.defined()) {
     json["final_error"] =
         "mean squared difference of the final samples against FP's from the same noise, the twin "
-        "in one window only (twin_final_error) or in every step (twin_sample_error)";
+        "from a window to the last step (twin_final_error) or in every step (twin_sample_error)";
     tensors.emplace("twin_final_error", r.twin_final_error);
     tensors.emplace("twin_sample_error", r.twin_sample_error);
   }
