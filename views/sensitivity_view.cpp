@@ -267,7 +267,7 @@ void SensitivityView::refresh() {
   plot_->replot();
   if (m.kind != "keep_fp_gain") {
     bar_bits_ = m.bits;
-    bar_final_ = m.kind.size() > 6 && m.kind.compare(m.kind.size() - 6, 6, "_final") == 0;
+    bar_final_ = m.kind == "weight_final" || m.kind == "input_final";
   }
   if (bar_bits_ == 0) bar_bits_ = s.matrices.front().bits;
   draw_bars(bar_bits_);

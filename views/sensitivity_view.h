@@ -75,10 +75,9 @@ class SensitivityView : public PlotView {
   QCPBars* weight_bars_;
   QCPBars* input_bars_;
   int selected_row_ = -1;
-  int bar_bits_ = 0;
-  bool bar_final_ = false;  // the bars show damage at the final sample (a *_final matrix chosen)
-  int synced_run_ = -2, synced_layer_ = -2;  // the selection the selected row last followed  // the
-                                             // bits of the last weight or input matrix chosen
+  int bar_bits_ = 0;        // the bits of the last weight or input matrix chosen
+  bool bar_final_ = false;  // and whether it was at the final sample (a *_final matrix)
+  int synced_run_ = -2, synced_layer_ = -2;  // the selection the selected row last followed
 };
 
 }  // namespace tdq::views
