@@ -12,10 +12,24 @@
 namespace tdq {
 
 std::string read_file_bytes(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
+  std::error_code ec;
+  // A folder opens as a stream on Linux and reports a nonsense size.
+  if (std::filesystem::is_directory(file, ec)) {
+    throw IoError(file.string() + ": is a folder, not a file");
+  }
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
   if (!in) throw IoError(file.string() + ": cannot open for reading: " + std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw IoError(file.string() + ": read failed");
+  // One read of the known size: a character-at-a-time istreambuf_iterator copy took a fifth of
+  // the time of reading an analyze run (stats.safetensors, 1.4 MB) in the fuzzer's profile.
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw IoError(file.string() + ": cannot tell its size");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.seekg(0);
+  in.read(bytes.data(), size);
+  if (in.bad() || in.gcount() != size) {
+    throw IoError(file.string() + ": read failed (" + std::to_string(in.gcount()) + " of " +
+                  std::to_string(size) + " bytes)");
+  }
   return bytes;
 }
 

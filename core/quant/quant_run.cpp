@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "core/common/errors.h"
+#include "core/common/file_io.h"
 #include "core/common/json_file.h"
 #include "core/common/json_number.h"
 #include "core/common/stopwatch.h"
@@ -17,8 +18,6 @@
 #include "core/run/run_folder.h"
 
 namespace tdq {
-
-constexpr const char* kQuantState = "quant.safetensors";
 
 void calibrate(UNetImpl& model, QuantizedModel& twin, const NoiseSchedule& schedule,
                const CalibrationOptions& options, const ProgressFn& progress,
@@ -155,16 +154,14 @@ std::filesystem::path write_quantize_run(const LoadedModel& model, const Quantiz
   return writer.commit();
 }
 
-namespace {
-
 // run.json lists every layer's bits and grid as placed. The twin is rebuilt from quant_config, so a
 // list that disagrees with it means an edited or damaged run: what the GUI and tables show from
 // the list would not be what the run samples with.
-void check_recorded_layers(const std::filesystem::path& run, const nlohmann::json& json,
-                           const QuantizedModel& twin) {
+void check_recorded_layers(const nlohmann::json& run_json, const QuantizedModel& twin,
+                           const std::filesystem::path& run) {
   const auto file = run / kRunJson;
-  if (!json.contains("layers")) return;  // runs from before the list
-  const nlohmann::json& layers = json.at("layers");
+  if (!run_json.contains("layers")) return;  // runs from before the list
+  const nlohmann::json& layers = run_json.at("layers");
   if (!layers.is_array() || layers.size() != twin.slots().size()) {
     throw FormatError(file, "key layers: " + std::to_string(layers.size()) +
                                 " entries, the quant_config places " +
@@ -193,33 +190,39 @@ void check_recorded_layers(const std::filesystem::path& run, const nlohmann::jso
   }
 }
 
-}  // namespace
-
-std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& run,
-                                                  const LoadedModel& model) {
-  const nlohmann::json json = read_run_json(run);
-  if (json.value("kind", "") != "quantize")
+QuantConfig quantize_run_config(const nlohmann::json& run_json, const std::filesystem::path& run,
+                                const LoadedModel& model) {
+  if (run_json.value("kind", "") != "quantize")
     throw ConfigError(run.string() + ": not a quantize run");
-  const auto sha = json_field<std::string>(json, "/model/sha256", run / "run.json");
+  const auto sha = json_field<std::string>(run_json, "/model/sha256", run / kRunJson);
   if (sha != model.weights_sha256) {
     throw ConfigError(run.string() + ": made for model " + sha.substr(0, 12) + "..., not for " +
                       model.dir.string() + " (" + model.weights_sha256.substr(0, 12) + "...)");
   }
-  QuantConfig config;
   try {
-    config = quant_config_from_json(json.at("quant_config"));
+    return quant_config_from_json(run_json.at("quant_config"));
   } catch (const ConfigError& e) {
-    throw FormatError(run / "run.json", std::string("quant_config: ") + e.what());
+    throw FormatError(run / kRunJson, std::string("quant_config: ") + e.what());
   } catch (const nlohmann::json::exception&) {
-    throw FormatError(run / "run.json", "no quant_config object");
+    throw FormatError(run / kRunJson, "no quant_config object");
   }
-  auto twin = std::make_unique<QuantizedModel>(*model.model, config);
-  check_recorded_layers(run, json, *twin);
+}
+
+void load_quant_state(QuantizedModel& twin, std::string_view bytes,
+                      const std::filesystem::path& file) {
   try {
-    twin->load_state(read_safetensors(run / kQuantState).tensors);
+    twin.load_state(parse_safetensors(bytes, file).tensors);
   } catch (const ConfigError& e) {
-    throw ConfigError((run / kQuantState).string() + ": " + e.what());
+    throw ConfigError(file.string() + ": " + e.what());
   }
+}
+
+std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& run,
+                                                  const LoadedModel& model) {
+  const nlohmann::json json = read_run_json(run);
+  auto twin = std::make_unique<QuantizedModel>(*model.model, quantize_run_config(json, run, model));
+  check_recorded_layers(json, *twin, run);
+  load_quant_state(*twin, read_file_bytes(run / kQuantState), run / kQuantState);
   return twin;
 }
 

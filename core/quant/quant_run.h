@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,9 @@
 #include "core/quant/reconstruction.h"
 
 namespace tdq {
+
+// The quantizer state of a quantize run folder, beside run.json.
+inline constexpr const char* kQuantState = "quant.safetensors";
 
 // Calibration "every step of the sampler's trajectories" (MinMax, Table): the FP model samples
 // `samples` images with `sampler`, and every step's layer inputs are observed.
@@ -69,5 +73,19 @@ std::filesystem::path write_quantize_run(const LoadedModel& model, const Quantiz
 // model (sha256 differs) or its state does not fit.
 std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& run,
                                                   const LoadedModel& model);
+
+// The steps of load_quantize_run, each on what was already read, so that the fuzz target of
+// these parsers (tests/fuzz/targets/quantize_state.cpp) need not load a model per input.
+// The quant config of a run.json: ConfigError for another kind of run or another model,
+// FormatError naming run.json for a missing or bad quant_config.
+QuantConfig quantize_run_config(const nlohmann::json& run_json, const std::filesystem::path& run,
+                                const LoadedModel& model);
+// FormatError naming run.json when its layers list disagrees with the twin its config builds.
+void check_recorded_layers(const nlohmann::json& run_json, const QuantizedModel& twin,
+                           const std::filesystem::path& run);
+// Parses quant.safetensors bytes into `twin`; errors name `file`. On an error the twin may hold
+// part of the new state.
+void load_quant_state(QuantizedModel& twin, std::string_view bytes,
+                      const std::filesystem::path& file);
 
 }  // namespace tdq

@@ -37,6 +37,9 @@ class FolderTemplate {
   // One seed per file: its selector byte followed by its valid content.
   std::vector<std::string> seeds() const;
   const std::filesystem::path& folder() const { return folder_; }
+  // The fuzzed files in selector order, and their valid content.
+  const std::vector<std::filesystem::path>& files() const { return files_; }
+  const std::string& original(std::size_t index) const { return originals_.at(index); }
 
  private:
   std::filesystem::path folder_;

@@ -1,47 +1,42 @@
 // Quantize run folders (run.json + quant.safetensors) of a per-step table and of TDQ-PTQ, loaded
-// as `--quant RUN` and the workbench load them: the twin's state and the run summary.
+// end to end as `--quant RUN` and the workbench load them: the run summary (which finds and loads
+// the model, hashes it and evaluates s(t) over the schedule) and the twin's state. A few inputs a
+// second under ASan; quantize_state fuzzes the same parsers without the per-input model work.
 #include "core/common/errors.h"
-#include "core/jobs/quantize_job.h"
 #include "core/quant/quant_run.h"
 #include "core/record/quantize_run_summary.h"
 #include "tests/fuzz/fuzz_target.h"
-#include "tests/support/tiny_runs.h"
+#include "tests/fuzz/quantize_run_template.h"
 
 namespace {
 
-struct Runs {
+struct EndToEndRuns {
   std::filesystem::path model_dir;
   tdq::fuzz::FolderTemplate folder;
   tdq::LoadedModel model;
 
-  Runs()
+  EndToEndRuns()
       : folder([this](const std::filesystem::path& dir) {
-          const auto tiny = tdq::test::make_tiny_model(dir);
-          model_dir = tiny.model;
-          const auto table = tdq::test::tiny_quantize_job(tiny, tdq::QuantMethod::Table);
-          tdq::run_quantize_job(table, dir / "runs" / "table");
-          auto temporal = tdq::test::tiny_quantize_job(tiny, tdq::QuantMethod::TdqPtq);
-          temporal.iters = 2;  // the state's layout is what is fuzzed, not its quality
-          temporal.quant.tdq_init = tdq::TdqInit::Static;  // no per-step fit: minutes under ASan
-          tdq::run_quantize_job(temporal, dir / "runs" / "tdq");
-          return dir / "runs";
+          const auto made = tdq::fuzz::make_quantize_runs(dir / "quantize_run");
+          model_dir = made.model_dir;
+          return made.runs;
         }),
         model(tdq::load_model(model_dir)) {}
 };
 
-Runs& runs() {
-  static Runs runs;
+EndToEndRuns& end_to_end_runs() {
+  static EndToEndRuns runs;
   return runs;
 }
 
-std::vector<std::string> quantize_run_seeds() { return runs().folder.seeds(); }
+std::vector<std::string> quantize_run_seeds() { return end_to_end_runs().folder.seeds(); }
 
 }  // namespace
 
 TDQ_FUZZ_SEEDS(quantize_run, quantize_run_seeds)
 
 TDQ_FUZZ_TARGET(quantize_run) {
-  Runs& r = runs();
+  EndToEndRuns& r = end_to_end_runs();
   r.folder.fuzz(bytes, [&](const std::filesystem::path& dir) {
     for (const char* name : {"table", "tdq"}) {
       try {
