@@ -74,6 +74,8 @@ constexpr FieldFlag kFieldFlags[] = {
     {"", "search.validate", "--validate"},
     {"", "search.input_windows", "--input-windows"},
     {"", "search.damage", "--damage"},
+    {"", "search.refine_rounds", "--refine"},
+    {"", "search.refine_min_gain", "--refine-min-gain"},
     {"", "dist.nproc", "--nproc"},
 };
 

@@ -57,6 +57,9 @@ void run_search_bits(const SearchBitsCliOptions& o) {
   const auto written = run_bit_search_job(job, o.out, make_progress_bar("search-bits", o.common));
   const nlohmann::json run = read_run_json(written, "bit-search");
   std::ostringstream human;
+  nlohmann::json result = {{"out", written.string()},
+                           {"config", (written / "config.json").string()},
+                           {"predicted", run.at("predicted")}};
   for (const char* kind : {"weight", "input"}) {
     const auto& k = run.at(kind);
     if (!k.at("searched").get<bool>()) continue;
@@ -70,9 +73,24 @@ void run_search_bits(const SearchBitsCliOptions& o) {
             << ")";
     human << "\n";
   }
-  nlohmann::json result = {{"out", written.string()},
-                           {"config", (written / "config.json").string()},
-                           {"predicted", run.at("predicted")}};
+  if (run.contains("refinement")) {
+    const auto& r = run.at("refinement");
+    human << "refinement (measured on seeds " << r.at("seeds").dump() << "): started from "
+          << r.at("started_from").get<std::string>();
+    for (const auto& s : r.at("starts"))
+      human << (s == r.at("starts").front() ? " (" : ", ") << s.at("name").get<std::string>() << " "
+            << s.at("measured");
+    human << "), " << r.at("rounds").size() << " rounds:\n";
+    for (const auto& round : r.at("rounds")) {
+      human << "  from " << round.at("from_measured") << ": "
+            << (round.at("accepted").is_null()
+                    ? std::string("no move lowers it by the minimum gain")
+                    : "kept " + round.at("accepted").get<std::string>())
+            << "\n";
+    }
+    human << "  refined: measured " << r.at("measured") << "\n";
+    result["refinement"] = r;
+  }
   if (run.contains("validation")) {
     const auto& v = run.at("validation");
     human << "validation (measured " << (run.at("damage") == "final" ? "final-sample" : "noise")
@@ -129,6 +147,17 @@ void add_search_bits_command(CLI::App& app, Action& action) {
               "of the same budget (PTQ methods)");
   c->add_option("--random-mixes", o->job.random_mixes, "Random mixes in the validation")
       ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  c->add_option("--refine", o->job.refine_rounds,
+                "Rounds of measured refinement: the additive model proposes moves, the measured "
+                "error on the sensitivity seeds chooses (validation then uses other seeds)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  c->add_option("--refine-moves", o->job.refine_moves, "Moves measured per refinement round")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  c->add_option("--refine-min-gain", o->job.refine_min_gain,
+                "Relative drop of the measured error a move must bring to be kept")
       ->capture_default_str();
   c->add_option("--pareto-step", o->job.pareto_step, "Mean-bit spacing of the traced front")
       ->check(CLI::PositiveNumber)

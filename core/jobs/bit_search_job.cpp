@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <numeric>
+#include <optional>
 #include <sstream>
 
 #include "core/common/errors.h"
@@ -78,12 +80,179 @@ nlohmann::json pareto_trace(const BitProblem& p, double step, double other) {
           {"points", points}};
 }
 
-// One configuration of the validation.
+// One configuration to measure: the choice of each kind.
 struct Candidate {
   std::string name;
-  std::vector<int> w_bits, a_bits;
-  double predicted = 0, w_mean = 0, a_mean = 0;
+  BitChoice w, a;
+  double predicted() const { return w.predicted + a.predicted; }
 };
+
+// Quantizes candidate configs by the validation recipe and measures them against FP, with the
+// model loaded once.
+class Measurer {
+ public:
+  Measurer(const SensitivityRun& run, const BitSearchJob& job)
+      : run_(run), job_(job), loaded_(load_model(run.model_dir)) {
+    if (loaded_.weights_sha256 != run.model_sha256) {
+      throw ConfigError("search.sensitivity", job.sensitivity_run.string(),
+                        "its model folder changed since it was measured (sha256 differs)");
+    }
+    loaded_.model->to(parse_device(job.device));
+  }
+
+  bool final_damage() const { return job_.search.damage == DamageModel::Final; }
+
+  // [seeds, candidates] on the scale of the prediction: the final-sample error (every step
+  // quantized) with final damage, else the noise-prediction error at the FP x_t, mean over
+  // windows. Each candidate's quantize run is written under `runs` when given.
+  at::Tensor measure(const std::vector<Candidate>& candidates,
+                     const std::vector<std::uint64_t>& seeds, const std::filesystem::path& runs,
+                     const ProgressFn& progress) {
+    std::vector<std::unique_ptr<QuantizedModel>> owned;
+    std::vector<QuantizedModel*> twins;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      QuantizeJob q;
+      q.model_dir = run_.model_dir;
+      q.quant = searched_config(run_, candidates[i].w.bits, candidates[i].a.bits);
+      q.seed = job_.seed;
+      q.device = job_.device;
+      if (trains(q)) {
+        throw ConfigError("search.validate", to_string(q.quant.method),
+                          "validation calibrates each config; a QAT method trains: quantize the "
+                          "config with `tdq quantize --config` and measure the runs with "
+                          "`tdq sensitivity --whole`");
+      }
+      QuantizeOutcome outcome = quantize_model(q, loaded_);
+      if (!runs.empty()) {
+        write_quantize_run(loaded_, *outcome.twin, outcome.calibration, outcome.metrics,
+                           runs / candidates[i].name);
+      }
+      owned.push_back(std::move(outcome.twin));
+      twins.push_back(owned.back().get());
+      report_progress(progress, {static_cast<std::int64_t>(i + 1),
+                                 static_cast<std::int64_t>(candidates.size() + 1),
+                                 "quantized " + candidates[i].name});
+    }
+    SensitivityOptions options = run_.options;
+    options.seeds = seeds;
+    options.per_layer = false;
+    options.final_errors = final_damage();
+    options.final_per_window = false;  // only the error with every step quantized is used
+    const SensitivityResult measured =
+        measure_sensitivity(*loaded_.model, twins, linear_schedule(), options);
+    seconds_ += measured.seconds;
+    return final_damage() ? measured.twin_sample_error : measured.twin_error.mean(2);
+  }
+
+  double seconds() const { return seconds_; }
+
+ private:
+  const SensitivityRun& run_;
+  const BitSearchJob& job_;
+  LoadedModel loaded_;
+  double seconds_ = 0;
+};
+
+// The seed means of measure()'s [seeds, candidates].
+std::vector<double> seed_means(const at::Tensor& per_seed) {
+  const at::Tensor mean = per_seed.mean(0).contiguous();
+  return {mean.data_ptr<double>(), mean.data_ptr<double>() + mean.numel()};
+}
+
+nlohmann::json candidate_json(const Candidate& c, double measured) {
+  return {{"name", c.name},
+          {"weight_mean_bits", c.w.mean_bits},
+          {"input_mean_bits", c.a.mean_bits},
+          {"predicted", c.predicted()},
+          {"measured", measured}};
+}
+
+// Where a kind's uniform config at its budget exists (the budget is a candidate width), else
+// nullopt; an unsearched kind keeps its choice.
+std::optional<BitChoice> uniform_at_budget(const Searched& s, const BitBudget& budget) {
+  if (!s.searched) return s.choice;
+  for (int b : s.problem.bits)
+    if (b != kFpBits && static_cast<double>(b) == *budget.mean_bits)
+      return uniform_choice(s.problem, b);
+  return std::nullopt;
+}
+
+// A row of a kind's problem by its layer (and time window, per window).
+std::string row_name(const SensitivityRun& run, const BitProblem& problem, std::size_t row) {
+  const auto windows = static_cast<std::size_t>(problem.windows);
+  std::string name = run.result.layers.at(row / windows).path;
+  if (windows > 1) {
+    const TimeWindow& w = run.result.windows.at(row % windows);
+    name += " t" + std::to_string(w.t_first) + "-" + std::to_string(w.t_last);
+  }
+  return name;
+}
+
+// The measured refinement of BitSearchJob (refine_rounds): replaces the searched choices by the
+// refined ones and returns its record for run.json.
+nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSearchJob& job,
+                      Searched& w, Searched& a, const std::vector<std::uint64_t>& seeds,
+                      const ProgressFn& progress) {
+  std::vector<Candidate> starts = {{"additive", w.choice, a.choice}};
+  const auto uw = uniform_at_budget(w, job.search.weight);
+  const auto ua = uniform_at_budget(a, job.search.input);
+  if (uw && ua) starts.push_back({"uniform", *uw, *ua});
+  const std::vector<double> start_measured = seed_means(measurer.measure(starts, seeds, {}, {}));
+  std::size_t first = 0;
+  nlohmann::json start_rows = nlohmann::json::array();
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    start_rows.push_back(candidate_json(starts[i], start_measured[i]));
+    if (start_measured[i] < start_measured[first]) first = i;
+  }
+  Candidate current = starts[first];
+  double current_measured = start_measured[first];
+  nlohmann::json rounds = nlohmann::json::array();
+  for (std::int64_t r = 0; r < job.refine_rounds; ++r) {
+    std::vector<Candidate> proposals;
+    const auto propose = [&](const Searched& s, const BitChoice& from, bool weights,
+                             double budget) {
+      if (!s.searched) return;
+      const auto moves =
+          best_moves(s.problem, from.bits, budget, static_cast<std::size_t>(job.refine_moves));
+      for (const BitMove& m : moves) {
+        Candidate c = current;
+        (weights ? c.w : c.a) = apply_move(s.problem, from.bits, m);
+        c.name = std::string(weights ? "w" : "a") + " up " + row_name(run, s.problem, m.up) +
+                 (m.down ? ", down " + row_name(run, s.problem, *m.down) : "");
+        proposals.push_back(c);
+      }
+    };
+    propose(w, current.w, true, job.search.weight.mean_bits.value_or(0));
+    propose(a, current.a, false, job.search.input.mean_bits.value_or(0));
+    if (proposals.empty()) break;
+    const std::vector<double> measured = seed_means(measurer.measure(proposals, seeds, {}, {}));
+    const std::size_t best = static_cast<std::size_t>(
+        std::min_element(measured.begin(), measured.end()) - measured.begin());
+    const bool accepted = measured[best] < current_measured * (1.0 - job.refine_min_gain);
+    nlohmann::json rows = nlohmann::json::array();
+    for (std::size_t i = 0; i < proposals.size(); ++i)
+      rows.push_back(candidate_json(proposals[i], measured[i]));
+    rounds.push_back(
+        {{"from_measured", current_measured},
+         {"proposals", rows},
+         {"accepted", accepted ? nlohmann::json(proposals[best].name) : nlohmann::json()}});
+    report_progress(progress, {r + 1, job.refine_rounds,
+                               accepted ? "refined: " + proposals[best].name : "refined: no gain"});
+    if (!accepted) break;
+    current = proposals[best];
+    current_measured = measured[best];
+  }
+  w.choice = current.w;
+  a.choice = current.a;
+  return {{"starts", start_rows},
+          {"started_from", starts[first].name},
+          {"rounds", rounds},
+          {"measured", current_measured},
+          {"seeds", seeds},
+          {"seconds", measurer.seconds()},
+          {"min_gain", job.refine_min_gain},
+          {"moves_per_round", job.refine_moves}};
+}
 
 nlohmann::json choice_json(const SensitivityRun& run, const Searched& s) {
   nlohmann::json layers = nlohmann::json::array();
@@ -136,6 +305,16 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
   if (!(job.pareto_step > 0)) {
     throw ConfigError("search.pareto_step", std::to_string(job.pareto_step), "must be positive");
   }
+  if (job.refine_rounds < 0 || (job.refine_rounds > 0 && job.refine_moves < 1)) {
+    throw ConfigError("search.refine_rounds",
+                      std::to_string(job.refine_rounds) + " rounds of " +
+                          std::to_string(job.refine_moves) + " moves",
+                      "rounds must be >= 0 and moves >= 1");
+  }
+  if (!(job.refine_min_gain >= 0 && job.refine_min_gain < 1)) {
+    throw ConfigError("search.refine_min_gain", std::to_string(job.refine_min_gain),
+                      "must be in [0, 1)");
+  }
   if (job.random_mixes < 0) {
     throw ConfigError("search.random_mixes", std::to_string(job.random_mixes), "must be >= 0");
   }
@@ -149,9 +328,21 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
                       "(minmax, ptq4dm, table and dynamic can)");
   }
   const DamageModel damage = job.search.damage;
-  const Searched w = search(run, true, job.search.weight, damage);
-  const Searched a = search(run, false, job.search.input, damage, job.search.input_windows);
+  Searched w = search(run, true, job.search.weight, damage);
+  Searched a = search(run, false, job.search.input, damage, job.search.input_windows);
   const bool final_damage = damage == DamageModel::Final;
+  const Candidate additive{"additive", w.choice, a.choice};
+
+  std::optional<Measurer> measurer;
+  if (job.validate || job.refine_rounds > 0) measurer.emplace(run, job);
+  nlohmann::json refinement;
+  std::vector<std::uint64_t> validation_seeds = run.options.seeds;
+  if (job.refine_rounds > 0) {
+    refinement = refine(*measurer, run, job, w, a, run.options.seeds, progress);
+    // Judged on noise the refinement did not choose on: as many seeds, after the largest.
+    std::uint64_t next = *std::max_element(validation_seeds.begin(), validation_seeds.end()) + 1;
+    for (auto& seed : validation_seeds) seed = next++;
+  }
   const QuantConfig config = searched_config(run, w.choice.bits, a.choice.bits);
 
   nlohmann::json json = run_envelope("bit-search");
@@ -169,6 +360,7 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
                        "final sample (final-sample MSE against FP)"
                      : "additive: the sum over layers of the mean measured damage of each "
                        "layer's weight and input alone at the chosen bits"}});
+  if (job.refine_rounds > 0) json["refinement"] = refinement;
   if (w.searched)
     json["weight"]["pareto"] = pareto_trace(w.problem, job.pareto_step, a.choice.predicted);
   if (a.searched)
@@ -176,10 +368,8 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
 
   RunFolderWriter writer(out);
   if (job.validate) {
-    std::vector<Candidate> candidates;
-    candidates.push_back({"searched", w.choice.bits, a.choice.bits,
-                          w.choice.predicted + a.choice.predicted, w.choice.mean_bits,
-                          a.choice.mean_bits});
+    std::vector<Candidate> candidates = {{"searched", w.choice, a.choice}};
+    if (job.refine_rounds > 0) candidates.push_back(additive);
     // Uniform bits of the searched kind(s); the other kind keeps the base bits.
     const auto& uniform_bits = w.searched ? w.problem.bits : a.problem.bits;
     for (int b : uniform_bits) {
@@ -187,10 +377,9 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
       if (w.searched && a.searched &&
           std::find(a.problem.bits.begin(), a.problem.bits.end(), b) == a.problem.bits.end())
         continue;
-      const BitChoice uw = w.searched ? uniform_choice(w.problem, b) : w.choice;
-      const BitChoice ua = a.searched ? uniform_choice(a.problem, b) : a.choice;
-      candidates.push_back({"uniform" + std::to_string(b), uw.bits, ua.bits,
-                            uw.predicted + ua.predicted, uw.mean_bits, ua.mean_bits});
+      candidates.push_back({"uniform" + std::to_string(b),
+                            w.searched ? uniform_choice(w.problem, b) : w.choice,
+                            a.searched ? uniform_choice(a.problem, b) : a.choice});
     }
     std::mt19937_64 rng(job.seed);
     for (std::int64_t k = 0; k < job.random_mixes; ++k) {
@@ -198,82 +387,43 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
           w.searched ? random_choice(w.problem, *job.search.weight.mean_bits, rng) : w.choice;
       const BitChoice ra =
           a.searched ? random_choice(a.problem, *job.search.input.mean_bits, rng) : a.choice;
-      candidates.push_back({"random" + std::to_string(k), rw.bits, ra.bits,
-                            rw.predicted + ra.predicted, rw.mean_bits, ra.mean_bits});
+      candidates.push_back({"random" + std::to_string(k), rw, ra});
     }
-    LoadedModel loaded = load_model(run.model_dir);
-    if (loaded.weights_sha256 != run.model_sha256) {
-      throw ConfigError("search.sensitivity", job.sensitivity_run.string(),
-                        "its model folder changed since it was measured (sha256 differs)");
-    }
-    loaded.model->to(parse_device(job.device));
-    std::vector<std::unique_ptr<QuantizedModel>> owned;
-    std::vector<QuantizedModel*> twins;
     std::filesystem::create_directories(writer.temp_dir() / "runs");
-    for (std::size_t i = 0; i < candidates.size(); ++i) {
-      QuantizeJob q;
-      q.model_dir = run.model_dir;
-      q.quant = searched_config(run, candidates[i].w_bits, candidates[i].a_bits);
-      q.seed = job.seed;
-      q.device = job.device;
-      if (trains(q)) {
-        throw ConfigError("search.validate", to_string(q.quant.method),
-                          "validation calibrates each config; a QAT method trains: quantize the "
-                          "config with `tdq quantize --config` and measure the runs with "
-                          "`tdq sensitivity --whole`");
-      }
-      QuantizeOutcome outcome = quantize_model(q, loaded);
-      write_quantize_run(loaded, *outcome.twin, outcome.calibration, outcome.metrics,
-                         writer.temp_dir() / "runs" / candidates[i].name);
-      owned.push_back(std::move(outcome.twin));
-      twins.push_back(owned.back().get());
-      report_progress(progress, {static_cast<std::int64_t>(i + 1),
-                                 static_cast<std::int64_t>(candidates.size() + 1),
-                                 "quantized " + candidates[i].name});
-    }
-    SensitivityOptions measure = run.options;
-    measure.per_layer = false;
-    measure.final_errors = final_damage;
-    const SensitivityResult measured =
-        measure_sensitivity(*loaded.model, twins, linear_schedule(), measure);
+    const double seconds_before = measurer->seconds();
     // [seeds, candidates], on the scale of the prediction
     const at::Tensor per_seed =
-        final_damage ? measured.twin_sample_error : measured.twin_error.mean(2);
+        measurer->measure(candidates, validation_seeds, writer.temp_dir() / "runs", progress);
+    const std::vector<double> means = seed_means(per_seed);
     nlohmann::json rows = nlohmann::json::array();
-    std::vector<double> predicted, measured_mean;
+    std::vector<double> predicted;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       const at::Tensor column = per_seed.select(1, static_cast<std::int64_t>(i)).contiguous();
       std::vector<double> seeds(column.data_ptr<double>(),
                                 column.data_ptr<double>() + column.numel());
-      const at::Tensor searched = per_seed.select(1, 0);
-      const at::Tensor diff = column - searched;  // > 0: the searched mix errs less
+      const at::Tensor diff = column - per_seed.select(1, 0);  // > 0: the searched mix errs less
       std::vector<double> diffs(diff.data_ptr<double>(), diff.data_ptr<double>() + diff.numel());
-      const double mean = column.mean().item<double>();
-      rows.push_back(
-          {{"name", candidates[i].name},
-           {"weight_mean_bits", candidates[i].w_mean},
-           {"input_mean_bits", candidates[i].a_mean},
-           {"predicted", candidates[i].predicted},
-           {"measured", mean},
-           {"measured_per_seed", seeds},
+      nlohmann::json row = candidate_json(candidates[i], means[i]);
+      row.update(
+          {{"measured_per_seed", seeds},
            {"minus_searched_per_seed", diffs},
            {"searched_better_on_every_seed",
             i > 0 && std::all_of(diffs.begin(), diffs.end(), [](double d) { return d > 0; })}});
-      predicted.push_back(candidates[i].predicted);
-      measured_mean.push_back(mean);
+      rows.push_back(row);
+      predicted.push_back(candidates[i].predicted());
     }
-    const auto rank = spearman(predicted, measured_mean);
+    const auto rank = spearman(predicted, means);
     json["validation"] = {
         {"configs", rows},
         {"spearman_predicted_vs_measured", rank ? nlohmann::json(*rank) : nlohmann::json()},
         {"measured",
          final_damage ? "final-sample MSE against FP from the same noise, the config in every step"
                       : "noise-prediction MSE against FP at the FP x_t, mean over windows"},
-        {"seeds", run.options.seeds},
+        {"seeds", validation_seeds},
         {"count", run.options.count},
         {"steps", run.options.sampler.steps},
         {"recipe", "tdq quantize defaults, seed " + std::to_string(job.seed)},
-        {"seconds", measured.seconds}};
+        {"seconds", measurer->seconds() - seconds_before}};
   }
   writer.write_json(kRunJson, json);
   writer.write_json("config.json", to_json(config));

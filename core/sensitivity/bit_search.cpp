@@ -190,6 +190,75 @@ BitChoice random_choice(const BitProblem& problem, double mean_bits, std::mt1993
   return to_choice(problem, a);
 }
 
+namespace {
+
+// Option indices of `bits` in `problem`; ConfigError (search.bits) for a width not a candidate.
+Allocation allocation_of(const BitProblem& problem, const std::vector<int>& bits) {
+  if (bits.size() != problem.items.size()) {
+    throw ConfigError("search.bits", std::to_string(bits.size()) + " rows",
+                      "the problem has " + std::to_string(problem.items.size()));
+  }
+  Allocation a;
+  for (std::size_t row = 0; row < bits.size(); ++row) {
+    const auto it = std::find(problem.bits.begin(), problem.bits.end(), bits[row]);
+    if (it == problem.bits.end())
+      throw ConfigError("search.bits", std::to_string(bits[row]), "not a candidate");
+    a.option.push_back(static_cast<std::size_t>(it - problem.bits.begin()));
+    a.cost += problem.items[row][a.option.back()].cost;
+    a.damage += problem.items[row][a.option.back()].damage;
+  }
+  return a;
+}
+
+}  // namespace
+
+std::vector<BitMove> best_moves(const BitProblem& problem, const std::vector<int>& bits,
+                                double mean_bits, std::size_t count) {
+  const Allocation a = allocation_of(problem, bits);
+  const auto budget = static_cast<std::int64_t>(
+      std::floor(mean_bits * static_cast<double>(problem.total_size) + 1e-9));
+  const auto& items = problem.items;
+  std::vector<BitMove> best_per_row;  // the best move raising each row
+  for (std::size_t up = 0; up < items.size(); ++up) {
+    const std::size_t o = a.option[up];
+    if (o + 1 >= items[up].size()) continue;
+    const std::int64_t extra = items[up][o + 1].cost - items[up][o].cost;
+    const double gain = items[up][o + 1].damage - items[up][o].damage;
+    std::optional<BitMove> best;
+    if (a.cost + extra <= budget) best = BitMove{up, std::nullopt, gain};
+    for (std::size_t down = 0; down < items.size(); ++down) {
+      const std::size_t d = a.option[down];
+      if (down == up || d == 0) continue;
+      const std::int64_t freed = items[down][d].cost - items[down][d - 1].cost;
+      if (a.cost + extra - freed > budget) continue;
+      const double change = gain + items[down][d - 1].damage - items[down][d].damage;
+      if (!best || change < best->predicted_change) best = BitMove{up, down, change};
+    }
+    if (best) best_per_row.push_back(*best);
+  }
+  std::stable_sort(
+      best_per_row.begin(), best_per_row.end(),
+      [](const BitMove& x, const BitMove& y) { return x.predicted_change < y.predicted_change; });
+  if (best_per_row.size() > count) best_per_row.resize(count);
+  return best_per_row;
+}
+
+BitChoice apply_move(const BitProblem& problem, const std::vector<int>& bits, const BitMove& move) {
+  Allocation a = allocation_of(problem, bits);
+  const auto shift = [&](std::size_t row, int by) {
+    const std::size_t from = a.option.at(row);
+    const std::size_t to = static_cast<std::size_t>(static_cast<long>(from) + by);
+    if (to >= problem.items[row].size())
+      throw ConfigError("search.move", std::to_string(row), "no candidate there");
+    a.cost += problem.items[row][to].cost - problem.items[row][from].cost;
+    a.damage += problem.items[row][to].damage - problem.items[row][from].damage;
+    a.option[row] = to;
+  };
+  shift(move.up, +1);
+  if (move.down) shift(*move.down, -1);
+  return to_choice(problem, a);
+}
+
 QuantConfig searched_config(const SensitivityRun& run, const std::vector<int>& w_bits,
                             const std::vector<int>& a_bits) {
   QuantConfig config = run.base_config;

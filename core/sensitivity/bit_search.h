@@ -80,6 +80,21 @@ BitChoice uniform_choice(const BitProblem& problem, int bits);
 // random move up one candidate while the budget allows (the control a searched mix must beat).
 BitChoice random_choice(const BitProblem& problem, double mean_bits, std::mt19937_64& rng);
 
+// (ours) One step of the measured refinement (`tdq search-bits --refine`, docs/method.md section
+// 10): one row up one candidate and, where the budget needs it, one row down one candidate.
+struct BitMove {
+  std::size_t up = 0;
+  std::optional<std::size_t> down;
+  double predicted_change = 0;  // by the additive model; < 0: predicted better
+};
+// The `count` moves from `bits` (one per row, candidates of `problem`) that keep the mean bits
+// within `mean_bits` and that the additive model rates best, least predicted change first (ties
+// by row order), at most one per raised row so that the proposals differ in where bits go.
+std::vector<BitMove> best_moves(const BitProblem& problem, const std::vector<int>& bits,
+                                double mean_bits, std::size_t count);
+// `bits` after `move`, with its predicted damage and mean bits.
+BitChoice apply_move(const BitProblem& problem, const std::vector<int>& bits, const BitMove& move);
+
 // The base config with one override per layer whose bits differ from it; input bits per layer x
 // window (a_bits of layers x windows entries) become WindowBits starting at each window's
 // smallest t (the last at 0), or a plain a_bits where a layer's windows agree.

@@ -122,6 +122,7 @@ std::string fingerprint(const SensitivityOptions& o, const std::vector<Quantized
                       {"windows", o.windows},
                       {"per_layer", o.per_layer},
                       {"final_errors", o.final_errors}};
+  if (!o.final_per_window) j["final_per_window"] = false;  // absent: the fingerprints before it
   for (const auto* twin : twins) {
     double checksum = 0;  // the quantizer state, so a recalibrated run does not resume
     for (const auto& [name, t] : twin->state()) checksum += t.to(at::kDouble).sum().item<double>();
@@ -341,7 +342,7 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
         const std::uint64_t noise_seed =
             batch_noise_seed(options.seeds[static_cast<std::size_t>(s)], b);
         for (std::size_t i = 0; i < twins.size(); ++i) {
-          for (std::int64_t w = 0; w < windows; ++w) {
+          for (std::int64_t w = 0; w < (options.final_per_window ? windows : 1); ++w) {
             const std::int64_t first = r.windows[static_cast<std::size_t>(w)].first_step;
             std::int64_t k = 0;
             const at::Tensor final = run_sampler(

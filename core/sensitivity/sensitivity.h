@@ -29,6 +29,10 @@ struct SensitivityOptions {
   // (ours) Also sample each twin from each window on (FP before it) and compare the final samples
   // with FP's (SensitivityResult::twin_final_error): what each window adds at the final sample.
   bool final_errors = true;
+  // false: the final-sample error only with the twin in every step (twin_sample_error; the other
+  // windows of twin_final_error stay 0), one sampling per twin instead of one per window: what
+  // validating configs uses.
+  bool final_per_window = true;
   // FP trajectories are kept in memory up to this size and recomputed per layer beyond it, so
   // memory does not grow with `count`.
   std::size_t trajectory_cache_bytes = std::size_t{256} << 20;

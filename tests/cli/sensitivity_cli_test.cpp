@@ -149,6 +149,47 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   EXPECT_NE(final_run.at("input").at("predicted"), input.at("predicted"));
   for (const auto& config : final_run.at("validation").at("configs"))
     EXPECT_GT(config.at("measured").get<double>(), 0.0) << config.at("name");
+  // Measured refinement: it starts from the better measured of the additive optimum and uniform
+  // 8 bits, keeps only moves that lower the measured error, and validation then measures on
+  // other seeds, the additive optimum beside the refined mix.
+  const CliResult refined = run_tdq(search +
+                                        " --weight-budget 8 --weight-candidates 4,8,fp --refine 2"
+                                        " --refine-moves 2 --refine-min-gain 0 --validate"
+                                        " --random-mixes 0 --damage final --out " +
+                                        path("refined"),
+                                    dir);
+  ASSERT_EQ(refined.code, 0) << refined.err;
+  const auto refined_run = read_json_file(path("refined") + "/run.json");
+  const auto& refinement = refined_run.at("refinement");
+  ASSERT_EQ(refinement.at("starts").size(), 2u);
+  double best_start = 1e300;
+  for (const auto& start : refinement.at("starts"))
+    best_start = std::min(best_start, start.at("measured").get<double>());
+  EXPECT_EQ(refinement.at("seeds"), nlohmann::json({0, 1}));
+  ASSERT_GE(refinement.at("rounds").size(), 1u);
+  double current = best_start;
+  for (const auto& round : refinement.at("rounds")) {
+    EXPECT_DOUBLE_EQ(round.at("from_measured").get<double>(), current);
+    ASSERT_LE(round.at("proposals").size(), 2u);
+    for (const auto& proposal : round.at("proposals")) {
+      EXPECT_LE(proposal.at("weight_mean_bits").get<double>(), 8.0);
+      if (proposal.at("name") == round.at("accepted")) {
+        EXPECT_LT(proposal.at("measured").get<double>(), current);
+        current = proposal.at("measured").get<double>();
+      }
+    }
+  }
+  EXPECT_DOUBLE_EQ(refinement.at("measured").get<double>(), current);
+  EXPECT_LE(current, best_start);
+  const auto& checked = refined_run.at("validation");
+  EXPECT_EQ(checked.at("seeds"), nlohmann::json({2, 3}));
+  EXPECT_EQ(checked.at("configs")[0].at("name"), "searched");
+  EXPECT_EQ(checked.at("configs")[1].at("name"), "additive");
+  EXPECT_DOUBLE_EQ(checked.at("configs")[0].at("weight_mean_bits").get<double>(),
+                   refined_run.at("weight").at("mean_bits").get<double>());
+  EXPECT_EQ(last_json_line(refined.out).at("refinement"), refinement);
+  refused(search + " --weight-budget 8 --refine 1 --refine-min-gain 1.5 --out " + path("x"),
+          "--refine-min-gain 1.5");
   refused(search + " --input-budget 6 --damage global --out " + path("x"), "--damage");
   refused(search + " --weight-budget 6 --input-windows --out " + path("x"),
           "--input-windows true: bits per time window need an input budget");

@@ -3,6 +3,8 @@
 
 #include <ATen/ATen.h>
 
+#include <set>
+
 #include "core/common/errors.h"
 #include "core/jobs/bit_search_job.h"
 #include "core/sensitivity/bit_search.h"
@@ -55,6 +57,51 @@ TEST(BitSearch, SpendsTheBudgetWhereItRemovesMostDamage) {
     EXPECT_LE(r.mean_bits, 5.2);
     EXPECT_GE(r.predicted, c.predicted);
   }
+}
+
+// The measured refinement's proposals: each keeps the budget, is the best move (by the additive
+// model) raising its row, checked against every (up, down) pair, and they come best first.
+TEST(BitSearch, MovesKeepTheBudgetAndComeBestFirst) {
+  const SensitivityRun run = made_up_run();
+  const BitProblem p = bit_problem(run, true, {4, 8, kFpBits});
+  const std::vector<int> from = {4, 8, 4};  // mean 4.8 bits
+  const double budget = 5.2;
+  const BitChoice start = apply_move(p, {4, 4, 4}, BitMove{1, std::nullopt, 0});
+  ASSERT_EQ(start.bits, from);
+  const auto moves = best_moves(p, from, budget, 10);
+  ASSERT_FALSE(moves.empty());
+  std::set<std::size_t> raised;
+  for (std::size_t i = 0; i < moves.size(); ++i) {
+    const BitMove& m = moves[i];
+    EXPECT_TRUE(raised.insert(m.up).second) << "row " << m.up << " raised twice";
+    if (i > 0) {
+      EXPECT_GE(m.predicted_change, moves[i - 1].predicted_change);
+    }
+    const BitChoice after = apply_move(p, from, m);
+    EXPECT_LE(after.mean_bits, budget + 1e-12);
+    EXPECT_NEAR(after.predicted - start.predicted, m.predicted_change, 1e-12);
+    // Brute force: no pair (or lone raise) lifting the same row predicts less within the budget.
+    for (std::size_t down = 0; down <= from.size(); ++down) {
+      BitMove other{m.up, down < from.size() ? std::optional<std::size_t>(down) : std::nullopt, 0};
+      if (other.down == m.up) continue;
+      try {
+        const BitChoice c = apply_move(p, from, other);
+        if (c.mean_bits <= budget) {
+          EXPECT_GE(c.predicted, after.predicted - 1e-12);
+        }
+      } catch (const ConfigError&) {
+        // no candidate below or above
+      }
+    }
+  }
+  // The most sensitive layer (a) lifted from 4 is the best move; from the exact optimum at the
+  // budget no move predicts less.
+  EXPECT_EQ(moves.front().up, 0u);
+  const BitChoice optimum = search_kind(p, budget, "search.weight_budget");
+  for (const BitMove& m : best_moves(p, optimum.bits, budget, 10))
+    EXPECT_GE(m.predicted_change, -1e-12);
+  EXPECT_EQ(best_moves(p, from, budget, 1).size(), 1u);
+  EXPECT_THROW(best_moves(p, {4, 5, 4}, budget, 1), ConfigError);  // 5 is not a candidate
 }
 
 TEST(BitSearch, BadCandidatesAndBudgetsNameTheirField) {
@@ -121,7 +168,6 @@ SensitivityRun two_window_run(const std::vector<double>& input_damage) {
 TEST(BitSearch, PerWindowBitsGoWhereTheDamageIs) {
   SensitivityRun run = two_window_run({4.0, 0.0, 1.0, 1.0, 1.0, 1.0,    // 4 bits
                                        0.1, 0.0, 0.1, 0.1, 0.1, 0.1});  // 8 bits
-  auto& r = run.result;
   const BitProblem per_layer = bit_problem(run, false, {});
   const BitProblem per_window = bit_problem(run, false, {}, true);
   ASSERT_EQ(per_window.items.size(), 6u);
