@@ -153,7 +153,10 @@ void add_search_bits_command(CLI::App& app, Action& action) {
                 "error on the sensitivity seeds chooses (validation then uses other seeds)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  c->add_option("--refine-moves", o->job.refine_moves, "Moves measured per refinement round")
+  c->add_option(
+       "--refine-proposals", o->job.refine_proposals,
+       "Proposals measured per refinement round: the model's best compatible moves taken 1, 2, 4, "
+       "... at a time")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   c->add_option("--refine-min-gain", o->job.refine_min_gain,

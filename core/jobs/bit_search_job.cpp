@@ -209,17 +209,27 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
   nlohmann::json rounds = nlohmann::json::array();
   for (std::int64_t r = 0; r < job.refine_rounds; ++r) {
     std::vector<Candidate> proposals;
+    // The model's direction (its best compatible moves, best first), measured at 1, 2, 4, ...
+    // moves: the measurement chooses how far to follow it.
     const auto propose = [&](const Searched& s, const BitChoice& from, bool weights,
                              double budget) {
       if (!s.searched) return;
       const auto moves =
-          best_moves(s.problem, from.bits, budget, static_cast<std::size_t>(job.refine_moves));
-      for (const BitMove& m : moves) {
+          compatible_moves(s.problem, from.bits, budget,
+                           best_moves(s.problem, from.bits, budget, s.problem.items.size()));
+      for (std::size_t k = 0, length = 1;
+           k < static_cast<std::size_t>(job.refine_proposals) && !moves.empty(); ++k, length *= 2) {
+        const std::vector<BitMove> prefix(moves.begin(),
+                                          moves.begin() + std::min(length, moves.size()));
         Candidate c = current;
-        (weights ? c.w : c.a) = apply_move(s.problem, from.bits, m);
-        c.name = std::string(weights ? "w" : "a") + " up " + row_name(run, s.problem, m.up) +
-                 (m.down ? ", down " + row_name(run, s.problem, *m.down) : "");
+        (weights ? c.w : c.a) = apply_moves(s.problem, from.bits, prefix);
+        c.name = std::string(weights ? "w" : "a") + " " + std::to_string(prefix.size()) +
+                 (prefix.size() == 1 ? " move" : " moves") + " (first: up " +
+                 row_name(run, s.problem, prefix[0].up) +
+                 (prefix[0].down ? ", down " + row_name(run, s.problem, *prefix[0].down) : "") +
+                 ")";
         proposals.push_back(c);
+        if (length >= moves.size()) break;
       }
     };
     propose(w, current.w, true, job.search.weight.mean_bits.value_or(0));
@@ -251,7 +261,7 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
           {"seeds", seeds},
           {"seconds", measurer.seconds()},
           {"min_gain", job.refine_min_gain},
-          {"moves_per_round", job.refine_moves}};
+          {"proposals_per_round", job.refine_proposals}};
 }
 
 nlohmann::json choice_json(const SensitivityRun& run, const Searched& s) {
@@ -305,11 +315,11 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
   if (!(job.pareto_step > 0)) {
     throw ConfigError("search.pareto_step", std::to_string(job.pareto_step), "must be positive");
   }
-  if (job.refine_rounds < 0 || (job.refine_rounds > 0 && job.refine_moves < 1)) {
+  if (job.refine_rounds < 0 || (job.refine_rounds > 0 && job.refine_proposals < 1)) {
     throw ConfigError("search.refine_rounds",
                       std::to_string(job.refine_rounds) + " rounds of " +
-                          std::to_string(job.refine_moves) + " moves",
-                      "rounds must be >= 0 and moves >= 1");
+                          std::to_string(job.refine_proposals) + " proposals",
+                      "rounds must be >= 0 and proposals >= 1");
   }
   if (!(job.refine_min_gain >= 0 && job.refine_min_gain < 1)) {
     throw ConfigError("search.refine_min_gain", std::to_string(job.refine_min_gain),

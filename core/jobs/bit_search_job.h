@@ -26,13 +26,14 @@ struct BitSearchJob {
   double pareto_step = 0.25;  // mean-bit spacing of the traced fronts
   // (ours) Measured refinement (docs/method.md section 10): the additive model proposes, the
   // measured error chooses. It starts from whichever of the additive optimum and the uniform
-  // config at the budget measures lower; each round measures the `refine_moves` moves the model
-  // rates best (BitMove, per searched kind) and keeps the best one if it lowers the measured error
-  // by more than `refine_min_gain` (relative); it stops at a round without one. Measured on the
-  // sensitivity run's seeds, as validation is; with refinement, validation uses as many other
-  // seeds (the next after the largest), so the choice is judged on noise it was not chosen on.
+  // config at the budget measures lower; each round takes the model's best compatible moves
+  // (BitMove, best first, per searched kind), measures their prefixes of 1, 2, 4, ... moves
+  // (`refine_proposals` lengths) and keeps the best if it lowers the measured error by more than
+  // `refine_min_gain` (relative); it stops at a round without one. Measured on the sensitivity
+  // run's seeds, as validation is; with refinement, validation uses as many other seeds (the next
+  // after the largest), so the choice is judged on noise it was not chosen on.
   std::int64_t refine_rounds = 0;
-  std::int64_t refine_moves = 4;
+  std::int64_t refine_proposals = 6;  // prefixes of 1, 2, 4, ..., 32 moves
   double refine_min_gain = 0.01;
 };
 

@@ -259,6 +259,30 @@ BitChoice apply_move(const BitProblem& problem, const std::vector<int>& bits, co
   return to_choice(problem, a);
 }
 
+BitChoice apply_moves(const BitProblem& problem, const std::vector<int>& bits,
+                      const std::vector<BitMove>& moves) {
+  BitChoice c = to_choice(problem, allocation_of(problem, bits));
+  for (const BitMove& m : moves) c = apply_move(problem, c.bits, m);
+  return c;
+}
+
+std::vector<BitMove> compatible_moves(const BitProblem& problem, const std::vector<int>& bits,
+                                      double mean_bits, const std::vector<BitMove>& moves) {
+  std::vector<BitMove> kept;
+  std::vector<char> touched(problem.items.size(), 0);
+  std::vector<int> now = bits;
+  for (const BitMove& m : moves) {
+    if (touched.at(m.up) || (m.down && touched.at(*m.down))) continue;
+    const BitChoice after = apply_move(problem, now, m);
+    if (after.mean_bits > mean_bits + 1e-12) continue;
+    now = after.bits;
+    touched[m.up] = 1;
+    if (m.down) touched[*m.down] = 1;
+    kept.push_back(m);
+  }
+  return kept;
+}
+
 QuantConfig searched_config(const SensitivityRun& run, const std::vector<int>& w_bits,
                             const std::vector<int>& a_bits) {
   QuantConfig config = run.base_config;

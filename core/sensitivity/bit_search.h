@@ -94,6 +94,14 @@ std::vector<BitMove> best_moves(const BitProblem& problem, const std::vector<int
                                 double mean_bits, std::size_t count);
 // `bits` after `move`, with its predicted damage and mean bits.
 BitChoice apply_move(const BitProblem& problem, const std::vector<int>& bits, const BitMove& move);
+// `moves` in order, skipping any that touches a row an earlier kept one touched or that would
+// take the moves kept so far together over the budget: the model's direction, whose prefixes
+// the refinement measures at several lengths (1, 2, 4, ... moves).
+std::vector<BitMove> compatible_moves(const BitProblem& problem, const std::vector<int>& bits,
+                                      double mean_bits, const std::vector<BitMove>& moves);
+// `bits` after each of `moves` (compatible ones) in turn.
+BitChoice apply_moves(const BitProblem& problem, const std::vector<int>& bits,
+                      const std::vector<BitMove>& moves);
 
 // The base config with one override per layer whose bits differ from it; input bits per layer x
 // window (a_bits of layers x windows entries) become WindowBits starting at each window's

@@ -154,7 +154,7 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   // other seeds, the additive optimum beside the refined mix.
   const CliResult refined = run_tdq(search +
                                         " --weight-budget 8 --weight-candidates 4,8,fp --refine 2"
-                                        " --refine-moves 2 --refine-min-gain 0 --validate"
+                                        " --refine-proposals 2 --refine-min-gain 0 --validate"
                                         " --random-mixes 0 --damage final --out " +
                                         path("refined"),
                                     dir);

@@ -100,6 +100,22 @@ TEST(BitSearch, MovesKeepTheBudgetAndComeBestFirst) {
   const BitChoice optimum = search_kind(p, budget, "search.weight_budget");
   for (const BitMove& m : best_moves(p, optimum.bits, budget, 10))
     EXPECT_GE(m.predicted_change, -1e-12);
+  // Taken together: disjoint rows, within the budget, and (rows being disjoint) their predicted
+  // changes add up.
+  const auto together = compatible_moves(p, from, budget, moves);
+  ASSERT_FALSE(together.empty());
+  std::set<std::size_t> touched;
+  double change = 0;
+  for (const BitMove& m : together) {
+    EXPECT_TRUE(touched.insert(m.up).second);
+    if (m.down) {
+      EXPECT_TRUE(touched.insert(*m.down).second);
+    }
+    change += m.predicted_change;
+  }
+  const BitChoice applied = apply_moves(p, from, together);
+  EXPECT_LE(applied.mean_bits, budget + 1e-12);
+  EXPECT_NEAR(applied.predicted, start.predicted + change, 1e-12);
   EXPECT_EQ(best_moves(p, from, budget, 1).size(), 1u);
   EXPECT_THROW(best_moves(p, {4, 5, 4}, budget, 1), ConfigError);  // 5 is not a candidate
 }
