@@ -259,13 +259,12 @@ std::filesystem::path write_analysis_run(const AnalysisRun& run, const std::file
   return writer.commit();
 }
 
-Analysis read_analysis(const std::filesystem::path& run) {
-  const nlohmann::json json = read_run_json(run);
-  const auto run_file = run / kRunJson;
-  if (json.value("kind", "") != "analyze") {
-    throw FormatError(run_file, "key kind is '" + json.value("kind", "") + "', not 'analyze'");
+AnalysisInfo analysis_info_of(const nlohmann::json& run_json,
+                              const std::filesystem::path& run_file) {
+  if (run_json.value("kind", "") != "analyze") {
+    throw FormatError(run_file, "key kind is '" + run_json.value("kind", "") + "', not 'analyze'");
   }
-  const int version = json_field<int>(json, "/analysis_schema_version", run_file);
+  const int version = json_field<int>(run_json, "/analysis_schema_version", run_file);
   if (version == 1) {
     // Version 1 lacks the quantizer's zero point and clamp bounds, which cannot be recovered
     // from the record: only a new record has them.
@@ -279,12 +278,13 @@ Analysis read_analysis(const std::filesystem::path& run) {
                                     " is not supported (this build reads " +
                                     std::to_string(kAnalysisSchemaVersion) + ")");
   }
-  Analysis a;
-  a.info = info_from_json(json_field<nlohmann::json>(json, "/analysis", run_file), run_file);
+  return info_from_json(json_field<nlohmann::json>(run_json, "/analysis", run_file), run_file);
+}
 
-  const auto layers_file = run / kLayersFile;
-  const nlohmann::json layers = read_json_file(layers_file);
+std::vector<AnalysisLayer> analysis_layers_of(const nlohmann::json& layers,
+                                              const std::filesystem::path& layers_file) {
   if (!layers.is_array()) throw FormatError(layers_file, "not an array of layers");
+  std::vector<AnalysisLayer> out;
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const std::string at = "/" + std::to_string(i);
     AnalysisLayer l;
@@ -295,17 +295,19 @@ Analysis read_analysis(const std::filesystem::path& run) {
     l.a_bits = json_field<int>(layers, at + "/a_bits", layers_file);
     l.w_bits = json_field<int>(layers, at + "/w_bits", layers_file);
     l.grid = json_field<std::string>(layers, at + "/grid", layers_file);
-    a.layers.push_back(l);
+    out.push_back(l);
   }
+  return out;
+}
 
-  const auto stats_file = run / kStatsFile;
-  SafetensorsFile stats = read_safetensors(stats_file);
+Analysis assemble_analysis(AnalysisInfo info, std::vector<AnalysisLayer> layers,
+                           SafetensorsFile stats, const std::filesystem::path& stats_file) {
   auto meta = stats.metadata.find("analysis_schema_version");
   if (meta == stats.metadata.end() || meta->second != std::to_string(kAnalysisSchemaVersion)) {
     throw FormatError(stats_file, "key __metadata__.analysis_schema_version is missing or not " +
                                       std::to_string(kAnalysisSchemaVersion));
   }
-  const auto required = required_arrays(a.info, static_cast<std::int64_t>(a.layers.size()));
+  const auto required = required_arrays(info, static_cast<std::int64_t>(layers.size()));
   for (const auto& [key, shape] : required) {
     auto it = stats.tensors.find(key);
     if (it == stats.tensors.end()) throw FormatError(stats_file, "missing array '" + key + "'");
@@ -316,9 +318,20 @@ Analysis read_analysis(const std::filesystem::path& run) {
       throw FormatError(stats_file, s.str());
     }
   }
+  Analysis a;
+  a.info = std::move(info);
+  a.layers = std::move(layers);
   a.arrays = std::move(stats.tensors);
   a.time_dependence = time_dependence_of(a.layers, a.arrays);
   return a;
+}
+
+Analysis read_analysis(const std::filesystem::path& run) {
+  AnalysisInfo info = analysis_info_of(read_run_json(run), run / kRunJson);
+  std::vector<AnalysisLayer> layers =
+      analysis_layers_of(read_json_file(run / kLayersFile), run / kLayersFile);
+  return assemble_analysis(std::move(info), std::move(layers), read_safetensors(run / kStatsFile),
+                           run / kStatsFile);
 }
 
 }  // namespace tdq

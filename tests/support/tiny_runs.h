@@ -22,9 +22,10 @@ struct TinyRuns {
 };
 
 // dir/model (tiny U-Net), dir/fnet (tiny feature network for 8x8 images), dir/ref.safetensors.
-inline TinyRuns make_tiny_model(const std::filesystem::path& dir) {
+inline TinyRuns make_tiny_model(const std::filesystem::path& dir,
+                                const UNetConfig& unet = tiny_unet_config()) {
   at::manual_seed(0);
-  UNet model(tiny_unet_config());
+  UNet model(unet);
   save_model(dir / "model", *model);
   FeatureNetConfig config;
   config.base_channels = 4;

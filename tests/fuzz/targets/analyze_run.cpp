@@ -1,21 +1,17 @@
 // An analyze run folder (run.json, layers.json, stats.safetensors, samples/steps.json) of an FP
-// model beside its MinMax twin, read as `tdq report` and the workbench read it.
+// model beside its MinMax twin, read end to end as `tdq report` and the workbench read it.
+// analyze_files fuzzes the same readers one file at a time without re-reading the others.
 #include "core/common/errors.h"
-#include "core/jobs/experiment_job.h"
-#include "core/jobs/quantize_job.h"
 #include "core/record/analysis_io.h"
 #include "core/record/step_images_io.h"
+#include "tests/fuzz/analyze_run_template.h"
 #include "tests/fuzz/fuzz_target.h"
-#include "tests/support/tiny_runs.h"
 
 namespace {
 
 tdq::fuzz::FolderTemplate& analyze_run_folder() {
   static tdq::fuzz::FolderTemplate folder([](const std::filesystem::path& dir) {
-    const auto tiny = tdq::test::make_tiny_model(dir);
-    auto job = tdq::test::tiny_analyze_job(tiny);
-    job.quant_run = tdq::run_quantize_job(tdq::test::tiny_quantize_job(tiny), dir / "minmax");
-    return tdq::run_analyze_job(job, dir / "analyze");
+    return tdq::fuzz::make_analyze_run(dir / "analyze_run");
   });
   return folder;
 }
