@@ -197,7 +197,8 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
   const auto uw = uniform_at_budget(w, job.search.weight);
   const auto ua = uniform_at_budget(a, job.search.input);
   if (uw && ua) starts.push_back({"uniform", *uw, *ua});
-  const std::vector<double> start_measured = seed_means(measurer.measure(starts, seeds, {}, {}));
+  const std::vector<double> start_measured =
+      seed_means(measurer.measure(starts, seeds, {}, progress));
   std::size_t first = 0;
   nlohmann::json start_rows = nlohmann::json::array();
   for (std::size_t i = 0; i < starts.size(); ++i) {
@@ -235,7 +236,8 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
     propose(w, current.w, true, job.search.weight.mean_bits.value_or(0));
     propose(a, current.a, false, job.search.input.mean_bits.value_or(0));
     if (proposals.empty()) break;
-    const std::vector<double> measured = seed_means(measurer.measure(proposals, seeds, {}, {}));
+    const std::vector<double> measured =
+        seed_means(measurer.measure(proposals, seeds, {}, progress));
     const std::size_t best = static_cast<std::size_t>(
         std::min_element(measured.begin(), measured.end()) - measured.begin());
     const bool accepted = measured[best] < current_measured * (1.0 - job.refine_min_gain);
