@@ -83,8 +83,9 @@ void run_search_bits(const SearchBitsCliOptions& o) {
     human << "), " << r.at("rounds").size() << " rounds:\n";
     for (const auto& round : r.at("rounds")) {
       human << "  from " << round.at("from_measured") << ": "
-            << (round.at("accepted").is_null()
-                    ? std::string("no move lowers it by the minimum gain")
+            << (round.at("proposals").empty() ? std::string("the model sees no move that helps")
+                : round.at("accepted").is_null()
+                    ? std::string("no proposal lowers it by the minimum gain")
                     : "kept " + round.at("accepted").get<std::string>())
             << "\n";
     }

@@ -210,14 +210,12 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
   nlohmann::json rounds = nlohmann::json::array();
   for (std::int64_t r = 0; r < job.refine_rounds; ++r) {
     std::vector<Candidate> proposals;
-    // The model's direction (its best compatible moves, best first), measured at 1, 2, 4, ...
-    // moves: the measurement chooses how far to follow it.
+    // The model's direction (model_direction), measured at 1, 2, 4, ... moves: the measurement
+    // chooses how far to follow it.
     const auto propose = [&](const Searched& s, const BitChoice& from, bool weights,
                              double budget) {
       if (!s.searched) return;
-      const auto moves =
-          compatible_moves(s.problem, from.bits, budget,
-                           best_moves(s.problem, from.bits, budget, s.problem.items.size()));
+      const auto moves = model_direction(s.problem, from.bits, budget);
       for (std::size_t k = 0, length = 1;
            k < static_cast<std::size_t>(job.refine_proposals) && !moves.empty(); ++k, length *= 2) {
         const std::vector<BitMove> prefix(moves.begin(),
@@ -235,7 +233,12 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
     };
     propose(w, current.w, true, job.search.weight.mean_bits.value_or(0));
     propose(a, current.a, false, job.search.input.mean_bits.value_or(0));
-    if (proposals.empty()) break;
+    if (proposals.empty()) {  // the model sees nothing to improve: recorded, so run.json says why
+      rounds.push_back({{"from_measured", current_measured},
+                        {"proposals", nlohmann::json::array()},
+                        {"accepted", nullptr}});
+      break;
+    }
     const std::vector<double> measured =
         seed_means(measurer.measure(proposals, seeds, {}, progress));
     const std::size_t best = static_cast<std::size_t>(

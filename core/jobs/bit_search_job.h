@@ -26,8 +26,8 @@ struct BitSearchJob {
   double pareto_step = 0.25;  // mean-bit spacing of the traced fronts
   // (ours) Measured refinement (docs/method.md section 10): the additive model proposes, the
   // measured error chooses. It starts from whichever of the additive optimum and the uniform
-  // config at the budget measures lower; each round takes the model's best compatible moves
-  // (BitMove, best first, per searched kind), measures their prefixes of 1, 2, 4, ... moves
+  // config at the budget measures lower; each round takes the model's direction (model_direction,
+  // per searched kind), measures its prefixes of 1, 2, 4, ... moves
   // (`refine_proposals` lengths) and keeps the best if it lowers the measured error by more than
   // `refine_min_gain` (relative); it stops at a round without one. Measured on the sensitivity
   // run's seeds, as validation is; with refinement, validation uses as many other seeds (the next

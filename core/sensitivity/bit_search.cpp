@@ -266,21 +266,42 @@ BitChoice apply_moves(const BitProblem& problem, const std::vector<int>& bits,
   return c;
 }
 
-std::vector<BitMove> compatible_moves(const BitProblem& problem, const std::vector<int>& bits,
-                                      double mean_bits, const std::vector<BitMove>& moves) {
-  std::vector<BitMove> kept;
-  std::vector<char> touched(problem.items.size(), 0);
-  std::vector<int> now = bits;
-  for (const BitMove& m : moves) {
-    if (touched.at(m.up) || (m.down && touched.at(*m.down))) continue;
-    const BitChoice after = apply_move(problem, now, m);
-    if (after.mean_bits > mean_bits + 1e-12) continue;
-    now = after.bits;
-    touched[m.up] = 1;
-    if (m.down) touched[*m.down] = 1;
-    kept.push_back(m);
+std::vector<BitMove> model_direction(const BitProblem& problem, const std::vector<int>& bits,
+                                     double mean_bits) {
+  const auto& items = problem.items;
+  Allocation a = allocation_of(problem, bits);
+  const auto budget = static_cast<std::int64_t>(
+      std::floor(mean_bits * static_cast<double>(problem.total_size) + 1e-9));
+  std::vector<char> touched(items.size(), 0);
+  std::vector<BitMove> direction;
+  for (const BitMove& ranked : best_moves(problem, bits, mean_bits, items.size())) {
+    const std::size_t up = ranked.up, o = a.option[up];
+    if (touched[up]) continue;
+    const std::int64_t extra = items[up][o + 1].cost - items[up][o].cost;
+    const double gain = items[up][o + 1].damage - items[up][o].damage;
+    std::optional<BitMove> best;
+    if (a.cost + extra <= budget) best = BitMove{up, std::nullopt, gain};
+    for (std::size_t down = 0; down < items.size(); ++down) {
+      const std::size_t d = a.option[down];
+      if (down == up || touched[down] || d == 0) continue;
+      const std::int64_t freed = items[down][d].cost - items[down][d - 1].cost;
+      if (a.cost + extra - freed > budget) continue;
+      const double change = gain + items[down][d - 1].damage - items[down][d].damage;
+      if (!best || change < best->predicted_change) best = BitMove{up, down, change};
+    }
+    if (!best || !(best->predicted_change < 0)) continue;
+    a.cost += extra;
+    a.option[up] = o + 1;
+    touched[up] = 1;
+    if (best->down) {
+      const std::size_t down = *best->down, d = a.option[down];
+      a.cost -= items[down][d].cost - items[down][d - 1].cost;
+      a.option[down] = d - 1;
+      touched[down] = 1;
+    }
+    direction.push_back(*best);
   }
-  return kept;
+  return direction;
 }
 
 QuantConfig searched_config(const SensitivityRun& run, const std::vector<int>& w_bits,

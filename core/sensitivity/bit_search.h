@@ -94,12 +94,14 @@ std::vector<BitMove> best_moves(const BitProblem& problem, const std::vector<int
                                 double mean_bits, std::size_t count);
 // `bits` after `move`, with its predicted damage and mean bits.
 BitChoice apply_move(const BitProblem& problem, const std::vector<int>& bits, const BitMove& move);
-// `moves` in order, skipping any that touches a row an earlier kept one touched or that would
-// take the moves kept so far together over the budget: the model's direction, whose prefixes
-// the refinement measures at several lengths (1, 2, 4, ... moves).
-std::vector<BitMove> compatible_moves(const BitProblem& problem, const std::vector<int>& bits,
-                                      double mean_bits, const std::vector<BitMove>& moves);
-// `bits` after each of `moves` (compatible ones) in turn.
+// The model's direction from `bits`: rows taken in the order of their best move (best_moves),
+// each raised one width and paired with the untouched row whose lowering the model rates best
+// within the budget given the moves before it (or none where the budget has room); only moves it
+// predicts to help (change < 0), no row touched twice. The refinement measures its prefixes of
+// 1, 2, 4, ... moves.
+std::vector<BitMove> model_direction(const BitProblem& problem, const std::vector<int>& bits,
+                                     double mean_bits);
+// `bits` after each of `moves` (on distinct rows) in turn.
 BitChoice apply_moves(const BitProblem& problem, const std::vector<int>& bits,
                       const std::vector<BitMove>& moves);
 

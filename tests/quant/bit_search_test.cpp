@@ -100,22 +100,25 @@ TEST(BitSearch, MovesKeepTheBudgetAndComeBestFirst) {
   const BitChoice optimum = search_kind(p, budget, "search.weight_budget");
   for (const BitMove& m : best_moves(p, optimum.bits, budget, 10))
     EXPECT_GE(m.predicted_change, -1e-12);
-  // Taken together: disjoint rows, within the budget, and (rows being disjoint) their predicted
-  // changes add up.
-  const auto together = compatible_moves(p, from, budget, moves);
-  ASSERT_FALSE(together.empty());
+  // The direction: disjoint rows, each move predicted to help, within the budget together, and
+  // (rows being disjoint) their predicted changes add up.
+  const auto direction = model_direction(p, from, budget);
+  ASSERT_FALSE(direction.empty());
   std::set<std::size_t> touched;
   double change = 0;
-  for (const BitMove& m : together) {
+  for (const BitMove& m : direction) {
     EXPECT_TRUE(touched.insert(m.up).second);
     if (m.down) {
       EXPECT_TRUE(touched.insert(*m.down).second);
     }
+    EXPECT_LT(m.predicted_change, 0.0);
     change += m.predicted_change;
   }
-  const BitChoice applied = apply_moves(p, from, together);
+  const BitChoice applied = apply_moves(p, from, direction);
   EXPECT_LE(applied.mean_bits, budget + 1e-12);
   EXPECT_NEAR(applied.predicted, start.predicted + change, 1e-12);
+  // At the exact optimum the model sees nothing to improve.
+  EXPECT_TRUE(model_direction(p, optimum.bits, budget).empty());
   EXPECT_EQ(best_moves(p, from, budget, 1).size(), 1u);
   EXPECT_THROW(best_moves(p, {4, 5, 4}, budget, 1), ConfigError);  // 5 is not a candidate
 }
