@@ -6,7 +6,6 @@
 #include <chrono>
 
 #include "core/common/errors.h"
-#include "core/common/file_io.h"
 #include "core/common/json_file.h"
 #include "core/common/json_number.h"
 #include "core/common/stopwatch.h"
@@ -208,10 +207,10 @@ QuantConfig quantize_run_config(const nlohmann::json& run_json, const std::files
   }
 }
 
-void load_quant_state(QuantizedModel& twin, std::string_view bytes,
+void load_quant_state(QuantizedModel& twin, const std::map<std::string, at::Tensor>& state,
                       const std::filesystem::path& file) {
   try {
-    twin.load_state(parse_safetensors(bytes, file).tensors);
+    twin.load_state(state);
   } catch (const ConfigError& e) {
     throw ConfigError(file.string() + ": " + e.what());
   }
@@ -222,7 +221,7 @@ std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& r
   const nlohmann::json json = read_run_json(run);
   auto twin = std::make_unique<QuantizedModel>(*model.model, quantize_run_config(json, run, model));
   check_recorded_layers(json, *twin, run);
-  load_quant_state(*twin, read_file_bytes(run / kQuantState), run / kQuantState);
+  load_quant_state(*twin, read_safetensors(run / kQuantState).tensors, run / kQuantState);
   return twin;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
-#include <string_view>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -83,9 +84,9 @@ QuantConfig quantize_run_config(const nlohmann::json& run_json, const std::files
 // FormatError naming run.json when its layers list disagrees with the twin its config builds.
 void check_recorded_layers(const nlohmann::json& run_json, const QuantizedModel& twin,
                            const std::filesystem::path& run);
-// Parses quant.safetensors bytes into `twin`; errors name `file`. On an error the twin may hold
-// part of the new state.
-void load_quant_state(QuantizedModel& twin, std::string_view bytes,
+// Loads the tensors of quant.safetensors into `twin`; ConfigError naming `file` when they do not
+// fit it, in which case the twin may hold part of them.
+void load_quant_state(QuantizedModel& twin, const std::map<std::string, at::Tensor>& state,
                       const std::filesystem::path& file);
 
 }  // namespace tdq

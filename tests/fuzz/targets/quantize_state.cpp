@@ -124,7 +124,9 @@ TDQ_FUZZ_TARGET(quantize_state) {
     if (cached.load_error) throw tdq::ConfigError(*cached.load_error);
     return;
   }
-  // quant.safetensors, loaded into the twin of the run's valid config.
+  // quant.safetensors, loaded into the twin of the run's valid config. A file that does not parse
+  // (FormatError) never reaches the twin.
+  const tdq::SafetensorsFile parsed = tdq::parse_safetensors(content, file);
   const std::string key = StateRuns::twin_key(run_name, r.valid_config.at(run_name));
   CachedTwin& cached = r.twin(run_name, r.valid_config.at(run_name));
   struct Restore {  // a load that failed half-way, or succeeded, changed the cached twin
@@ -136,5 +138,5 @@ TDQ_FUZZ_TARGET(quantize_state) {
         r.twins.erase(it);
     }
   } restore{r, key};
-  tdq::load_quant_state(*cached.twin, content, file);
+  tdq::load_quant_state(*cached.twin, parsed.tensors, file);
 }
