@@ -76,6 +76,7 @@ constexpr FieldFlag kFieldFlags[] = {
     {"", "search.damage", "--damage"},
     {"", "search.refine_rounds", "--refine"},
     {"", "search.refine_min_gain", "--refine-min-gain"},
+    {"", "search.measure_count", "--measure-n"},
     {"", "dist.nproc", "--nproc"},
 };
 

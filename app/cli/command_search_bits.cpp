@@ -75,7 +75,8 @@ void run_search_bits(const SearchBitsCliOptions& o) {
   }
   if (run.contains("refinement")) {
     const auto& r = run.at("refinement");
-    human << "refinement (measured on seeds " << r.at("seeds").dump() << "): started from "
+    human << "refinement (measured on seeds " << r.at("seeds").dump() << " x " << r.at("count")
+          << " samples; a proposal must win on every seed): started from "
           << r.at("started_from").get<std::string>();
     for (const auto& s : r.at("starts"))
       human << (s == r.at("starts").front() ? " (" : ", ") << s.at("name").get<std::string>() << " "
@@ -162,6 +163,10 @@ void add_search_bits_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   c->add_option("--refine-min-gain", o->job.refine_min_gain,
                 "Relative drop of the measured error a move must bring to be kept")
+      ->capture_default_str();
+  c->add_option("--measure-n", o->job.measure_count,
+                "Samples per seed the refinement and the validation measure (0: the sensitivity "
+                "run's)")
       ->capture_default_str();
   c->add_option("--pareto-step", o->job.pareto_step, "Mean-bit spacing of the traced front")
       ->check(CLI::PositiveNumber)

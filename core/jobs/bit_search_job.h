@@ -28,11 +28,16 @@ struct BitSearchJob {
   // measured error chooses. It starts from whichever of the additive optimum and the uniform
   // config at the budget measures lower; each round takes the model's direction (model_direction,
   // per searched kind), measures its prefixes of 1, 2, 4, ... moves
-  // (`refine_proposals` lengths) and keeps the best if it lowers the measured error by more than
-  // `refine_min_gain` (relative); it stops at a round without one. Measured on the sensitivity
-  // run's seeds, as validation is; with refinement, validation uses as many other seeds (the next
-  // after the largest), so the choice is judged on noise it was not chosen on.
+  // (`refine_proposals` lengths) and keeps the best of those that lower the measured error on every
+  // seed by more than `refine_min_gain` (relative, paired); it stops at a round without one.
+  // Measured on the sensitivity run's seeds, as validation is; with refinement, validation uses as
+  // many other seeds (the next after the largest), so the choice is judged on noise it was not
+  // chosen on.
   std::int64_t refine_rounds = 0;
+  // Samples per seed of the refinement's and the validation's measurements (0: the sensitivity
+  // run's count). The final-sample error of 8 samples a seed could not tell one moved row from
+  // noise.
+  std::int64_t measure_count = 0;
   std::int64_t refine_proposals = 6;  // prefixes of 1, 2, 4, ..., 32 moves
   double refine_min_gain = 0.01;
 };

@@ -155,6 +155,7 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   const CliResult refined = run_tdq(search +
                                         " --weight-budget 8 --weight-candidates 4,8,fp --refine 2"
                                         " --refine-proposals 2 --refine-min-gain 0 --validate"
+                                        " --measure-n 3"
                                         " --random-mixes 0 --damage final --out " +
                                         path("refined"),
                                     dir);
@@ -173,7 +174,13 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
     ASSERT_LE(round.at("proposals").size(), 2u);
     for (const auto& proposal : round.at("proposals")) {
       EXPECT_LE(proposal.at("weight_mean_bits").get<double>(), 8.0);
+      const auto values = proposal.at("measured_per_seed").get<std::vector<double>>();
+      const auto from = round.at("from_measured_per_seed").get<std::vector<double>>();
+      ASSERT_EQ(values.size(), 2u);
+      EXPECT_EQ(proposal.at("wins_on_every_seed").get<bool>(),
+                values[0] < from[0] && values[1] < from[1]);
       if (proposal.at("name") == round.at("accepted")) {
+        EXPECT_TRUE(proposal.at("wins_on_every_seed").get<bool>());
         EXPECT_LT(proposal.at("measured").get<double>(), current);
         current = proposal.at("measured").get<double>();
       }
@@ -183,6 +190,8 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   EXPECT_LE(current, best_start);
   const auto& checked = refined_run.at("validation");
   EXPECT_EQ(checked.at("seeds"), nlohmann::json({2, 3}));
+  EXPECT_EQ(checked.at("count"), 3);  // --measure-n, not the sensitivity run's 2
+  EXPECT_EQ(refinement.at("count"), 3);
   EXPECT_EQ(checked.at("configs")[0].at("name"), "searched");
   EXPECT_EQ(checked.at("configs")[1].at("name"), "additive");
   EXPECT_DOUBLE_EQ(checked.at("configs")[0].at("weight_mean_bits").get<double>(),
@@ -190,6 +199,7 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   EXPECT_EQ(last_json_line(refined.out).at("refinement"), refinement);
   refused(search + " --weight-budget 8 --refine 1 --refine-min-gain 1.5 --out " + path("x"),
           "--refine-min-gain 1.5");
+  refused(search + " --weight-budget 8 --measure-n -4 --out " + path("x"), "--measure-n -4");
   refused(search + " --input-budget 6 --damage global --out " + path("x"), "--damage");
   refused(search + " --weight-budget 6 --input-windows --out " + path("x"),
           "--input-windows true: bits per time window need an input budget");
