@@ -215,8 +215,11 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
   for (std::size_t i = 0; i < starts.size(); ++i) {
     start_rows.push_back(candidate_json(starts[i], start_means[i]));
     start_rows.back()["measured_per_seed"] = per_seed(start_measured, i);
-    if (start_means[i] < start_means[first]) first = i;
   }
+  // From uniform bits where the budget has them: from the additive optimum the model sees no move
+  // that helps, so the path from uniform towards it is what the measurement can choose along. The
+  // optimum itself is a proposal of the first round.
+  if (starts.size() > 1) first = 1;
   Candidate current = starts[first];
   double current_measured = start_means[first];
   std::vector<double> current_per_seed = per_seed(start_measured, first);
@@ -246,6 +249,7 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
     };
     propose(w, current.w, true, job.search.weight.mean_bits.value_or(0));
     propose(a, current.a, false, job.search.input.mean_bits.value_or(0));
+    if (r == 0 && first != 0) proposals.push_back(starts[0]);
     if (proposals.empty()) {  // the model sees nothing to improve: recorded, so run.json says why
       rounds.push_back({{"from_measured", current_measured},
                         {"proposals", nlohmann::json::array()},

@@ -25,8 +25,9 @@ struct BitSearchJob {
   std::string device = "cpu";
   double pareto_step = 0.25;  // mean-bit spacing of the traced fronts
   // (ours) Measured refinement (docs/method.md section 10): the additive model proposes, the
-  // measured error chooses. It starts from whichever of the additive optimum and the uniform
-  // config at the budget measures lower; each round takes the model's direction (model_direction,
+  // measured error chooses. It starts from the uniform config at the budget where the budget is a
+  // candidate width (else the additive optimum, which is otherwise a first-round proposal); each
+  // round takes the model's direction (model_direction,
   // per searched kind), measures its prefixes of 1, 2, 4, ... moves
   // (`refine_proposals` lengths) and keeps the best of those that lower the measured error on every
   // seed by more than `refine_min_gain` (relative, paired); it stops at a round without one.
