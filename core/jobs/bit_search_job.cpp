@@ -63,9 +63,8 @@ nlohmann::json pareto_trace(const BitProblem& p, double step, double other) {
         {"solver", "greedy (LP relaxation)"}, {"other_kind_predicted", other}, {"points", points}};
   }
   const auto front = pareto_allocations(p.items);
-  const double total = static_cast<double>(p.total_size);
   for (double m = p.bits.front(); m <= p.bits.back() + 1e-9; m += step) {
-    const auto budget = static_cast<std::int64_t>(std::floor(m * total + 1e-9));
+    const std::int64_t budget = budget_cost(p, m);
     const Allocation* best = nullptr;
     for (const auto& a : front)
       if (a.cost <= budget) best = &a;

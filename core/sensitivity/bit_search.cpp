@@ -35,6 +35,11 @@ std::vector<WindowBits> window_bits(const SensitivityRun& run, const std::vector
 
 }  // namespace
 
+std::int64_t budget_cost(const BitProblem& problem, double mean_bits) {
+  return static_cast<std::int64_t>(
+      std::floor(mean_bits * static_cast<double>(problem.total_size) + 1e-9));
+}
+
 std::string to_string(DamageModel model) { return model == DamageModel::Final ? "final" : "local"; }
 
 DamageModel parse_damage_model(const std::string& text) {
@@ -140,9 +145,7 @@ BitChoice search_kind(const BitProblem& problem, double mean_bits, const char* f
                       "below the smallest candidate (" + std::to_string(problem.bits.front()) +
                           " bits): no allocation fits");
   }
-  // Costs are integers (bits x size): the budget is the largest one the mean allows.
-  const auto budget = static_cast<std::int64_t>(
-      std::floor(mean_bits * static_cast<double>(problem.total_size) + 1e-9));
+  const std::int64_t budget = budget_cost(problem, mean_bits);
   if (problem.windows == 1) return to_choice(problem, best_allocation(problem.items, budget));
   const BoundedAllocation greedy = greedy_allocation(problem.items, budget);
   BitChoice c = to_choice(problem, greedy.allocation);
@@ -165,8 +168,7 @@ BitChoice uniform_choice(const BitProblem& problem, int bits) {
 }
 
 BitChoice random_choice(const BitProblem& problem, double mean_bits, std::mt19937_64& rng) {
-  const auto budget = static_cast<std::int64_t>(
-      std::floor(mean_bits * static_cast<double>(problem.total_size) + 1e-9));
+  const std::int64_t budget = budget_cost(problem, mean_bits);
   Allocation a;
   a.option.assign(problem.items.size(), 0);
   for (const auto& item : problem.items) a.cost += item[0].cost;
@@ -210,32 +212,40 @@ Allocation allocation_of(const BitProblem& problem, const std::vector<int>& bits
   return a;
 }
 
+// The move raising `up` one width from `a` that the model rates best within `budget`: alone where
+// the budget has room, or paired with lowering one row not marked in `excluded` (and not `up`).
+std::optional<BitMove> best_move_raising(const BitProblem& problem, const Allocation& a,
+                                         std::int64_t budget, std::size_t up,
+                                         const std::vector<char>& excluded) {
+  const auto& items = problem.items;
+  const std::size_t o = a.option[up];
+  if (o + 1 >= items[up].size()) return std::nullopt;
+  const std::int64_t extra = items[up][o + 1].cost - items[up][o].cost;
+  const double gain = items[up][o + 1].damage - items[up][o].damage;
+  std::optional<BitMove> best;
+  if (a.cost + extra <= budget) best = BitMove{up, std::nullopt, gain};
+  for (std::size_t down = 0; down < items.size(); ++down) {
+    const std::size_t d = a.option[down];
+    if (down == up || excluded[down] || d == 0) continue;
+    const std::int64_t freed = items[down][d].cost - items[down][d - 1].cost;
+    if (a.cost + extra - freed > budget) continue;
+    const double change = gain + items[down][d - 1].damage - items[down][d].damage;
+    if (!best || change < best->predicted_change) best = BitMove{up, down, change};
+  }
+  return best;
+}
+
 }  // namespace
 
 std::vector<BitMove> best_moves(const BitProblem& problem, const std::vector<int>& bits,
                                 double mean_bits, std::size_t count) {
   const Allocation a = allocation_of(problem, bits);
-  const auto budget = static_cast<std::int64_t>(
-      std::floor(mean_bits * static_cast<double>(problem.total_size) + 1e-9));
-  const auto& items = problem.items;
+  const std::int64_t budget = budget_cost(problem, mean_bits);
+  const std::vector<char> none(problem.items.size(), 0);
   std::vector<BitMove> best_per_row;  // the best move raising each row
-  for (std::size_t up = 0; up < items.size(); ++up) {
-    const std::size_t o = a.option[up];
-    if (o + 1 >= items[up].size()) continue;
-    const std::int64_t extra = items[up][o + 1].cost - items[up][o].cost;
-    const double gain = items[up][o + 1].damage - items[up][o].damage;
-    std::optional<BitMove> best;
-    if (a.cost + extra <= budget) best = BitMove{up, std::nullopt, gain};
-    for (std::size_t down = 0; down < items.size(); ++down) {
-      const std::size_t d = a.option[down];
-      if (down == up || d == 0) continue;
-      const std::int64_t freed = items[down][d].cost - items[down][d - 1].cost;
-      if (a.cost + extra - freed > budget) continue;
-      const double change = gain + items[down][d - 1].damage - items[down][d].damage;
-      if (!best || change < best->predicted_change) best = BitMove{up, down, change};
-    }
-    if (best) best_per_row.push_back(*best);
-  }
+  for (std::size_t up = 0; up < problem.items.size(); ++up)
+    if (const auto best = best_move_raising(problem, a, budget, up, none))
+      best_per_row.push_back(*best);
   std::stable_sort(
       best_per_row.begin(), best_per_row.end(),
       [](const BitMove& x, const BitMove& y) { return x.predicted_change < y.predicted_change; });
@@ -268,38 +278,24 @@ BitChoice apply_moves(const BitProblem& problem, const std::vector<int>& bits,
 
 std::vector<BitMove> model_direction(const BitProblem& problem, const std::vector<int>& bits,
                                      double mean_bits) {
-  const auto& items = problem.items;
   Allocation a = allocation_of(problem, bits);
-  const auto budget = static_cast<std::int64_t>(
-      std::floor(mean_bits * static_cast<double>(problem.total_size) + 1e-9));
-  std::vector<char> touched(items.size(), 0);
+  const std::int64_t budget = budget_cost(problem, mean_bits);
+  std::vector<char> touched(problem.items.size(), 0);
   std::vector<BitMove> direction;
-  for (const BitMove& ranked : best_moves(problem, bits, mean_bits, items.size())) {
-    const std::size_t up = ranked.up, o = a.option[up];
-    if (touched[up]) continue;
-    const std::int64_t extra = items[up][o + 1].cost - items[up][o].cost;
-    const double gain = items[up][o + 1].damage - items[up][o].damage;
-    std::optional<BitMove> best;
-    if (a.cost + extra <= budget) best = BitMove{up, std::nullopt, gain};
-    for (std::size_t down = 0; down < items.size(); ++down) {
-      const std::size_t d = a.option[down];
-      if (down == up || touched[down] || d == 0) continue;
-      const std::int64_t freed = items[down][d].cost - items[down][d - 1].cost;
-      if (a.cost + extra - freed > budget) continue;
-      const double change = gain + items[down][d - 1].damage - items[down][d].damage;
-      if (!best || change < best->predicted_change) best = BitMove{up, down, change};
-    }
-    if (!best || !(best->predicted_change < 0)) continue;
-    a.cost += extra;
-    a.option[up] = o + 1;
-    touched[up] = 1;
-    if (best->down) {
-      const std::size_t down = *best->down, d = a.option[down];
-      a.cost -= items[down][d].cost - items[down][d - 1].cost;
-      a.option[down] = d - 1;
-      touched[down] = 1;
-    }
-    direction.push_back(*best);
+  for (const BitMove& ranked : best_moves(problem, bits, mean_bits, problem.items.size())) {
+    if (touched[ranked.up]) continue;
+    const auto move = best_move_raising(problem, a, budget, ranked.up, touched);
+    if (!move || !(move->predicted_change < 0)) continue;
+    const auto shift = [&](std::size_t row, int by) {
+      const auto& options = problem.items[row];
+      const std::size_t from = a.option[row], to = by > 0 ? from + 1 : from - 1;
+      a.cost += options[to].cost - options[from].cost;
+      a.option[row] = to;
+      touched[row] = 1;
+    };
+    shift(move->up, +1);
+    if (move->down) shift(*move->down, -1);
+    direction.push_back(*move);
   }
   return direction;
 }

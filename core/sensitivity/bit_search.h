@@ -68,6 +68,9 @@ struct BitProblem {
 BitProblem bit_problem(const SensitivityRun& run, bool weights, const std::vector<int>& candidates,
                        bool per_window = false, DamageModel damage = DamageModel::Local);
 
+// Costs are integers (bits x size): the largest total cost a mean of `mean_bits` allows.
+std::int64_t budget_cost(const BitProblem& problem, double mean_bits);
+
 // The allocation as bits per row, with its predicted damage and mean bits.
 BitChoice to_choice(const BitProblem& problem, const Allocation& allocation);
 
