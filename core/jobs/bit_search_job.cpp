@@ -256,9 +256,9 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
       break;
     }
     // Kept only if it wins on every seed (paired, by the minimum gain), as a result row must; the
-    // best of those by the mean. The final error of tens of samples is dominated by the few
-    // trajectories a perturbation sends to another image: at 8 samples a seed a single moved row
-    // measured 16 % better on the search seeds and 1.9x worse on others.
+    // best of those by the mean. Per-sample final errors are heavy-tailed, so the mean of tens of
+    // samples is noisy: at 8 samples a seed a single moved row measured 16 % better on the search
+    // seeds and 1.9x worse on others.
     const at::Tensor measured = measurer.measure(proposals, seeds, {}, progress);
     const std::vector<double> means = seed_means(measured);
     std::optional<std::size_t> best;
