@@ -212,6 +212,19 @@ Allocation allocation_of(const BitProblem& problem, const std::vector<int>& bits
   return a;
 }
 
+// Moves `row` of `a` one candidate up (+1) or down (-1), keeping its cost and damage;
+// ConfigError (search.move) where there is no candidate.
+void shift_option(const BitProblem& problem, Allocation& a, std::size_t row, int by) {
+  const auto& options = problem.items.at(row);
+  const std::size_t from = a.option.at(row);
+  const std::size_t to = static_cast<std::size_t>(static_cast<long>(from) + by);
+  if (to >= options.size())
+    throw ConfigError("search.move", std::to_string(row), "no candidate there");
+  a.cost += options[to].cost - options[from].cost;
+  a.damage += options[to].damage - options[from].damage;
+  a.option[row] = to;
+}
+
 // The move raising `up` one width from `a` that the model rates best within `budget`: alone where
 // the budget has room, or paired with lowering one row not marked in `excluded` (and not `up`).
 std::optional<BitMove> best_move_raising(const BitProblem& problem, const Allocation& a,
@@ -253,27 +266,14 @@ std::vector<BitMove> best_moves(const BitProblem& problem, const std::vector<int
   return best_per_row;
 }
 
-BitChoice apply_move(const BitProblem& problem, const std::vector<int>& bits, const BitMove& move) {
-  Allocation a = allocation_of(problem, bits);
-  const auto shift = [&](std::size_t row, int by) {
-    const std::size_t from = a.option.at(row);
-    const std::size_t to = static_cast<std::size_t>(static_cast<long>(from) + by);
-    if (to >= problem.items[row].size())
-      throw ConfigError("search.move", std::to_string(row), "no candidate there");
-    a.cost += problem.items[row][to].cost - problem.items[row][from].cost;
-    a.damage += problem.items[row][to].damage - problem.items[row][from].damage;
-    a.option[row] = to;
-  };
-  shift(move.up, +1);
-  if (move.down) shift(*move.down, -1);
-  return to_choice(problem, a);
-}
-
 BitChoice apply_moves(const BitProblem& problem, const std::vector<int>& bits,
                       const std::vector<BitMove>& moves) {
-  BitChoice c = to_choice(problem, allocation_of(problem, bits));
-  for (const BitMove& m : moves) c = apply_move(problem, c.bits, m);
-  return c;
+  Allocation a = allocation_of(problem, bits);
+  for (const BitMove& m : moves) {
+    shift_option(problem, a, m.up, +1);
+    if (m.down) shift_option(problem, a, *m.down, -1);
+  }
+  return to_choice(problem, a);
 }
 
 std::vector<BitMove> model_direction(const BitProblem& problem, const std::vector<int>& bits,
@@ -286,15 +286,12 @@ std::vector<BitMove> model_direction(const BitProblem& problem, const std::vecto
     if (touched[ranked.up]) continue;
     const auto move = best_move_raising(problem, a, budget, ranked.up, touched);
     if (!move || !(move->predicted_change < 0)) continue;
-    const auto shift = [&](std::size_t row, int by) {
-      const auto& options = problem.items[row];
-      const std::size_t from = a.option[row], to = by > 0 ? from + 1 : from - 1;
-      a.cost += options[to].cost - options[from].cost;
-      a.option[row] = to;
-      touched[row] = 1;
-    };
-    shift(move->up, +1);
-    if (move->down) shift(*move->down, -1);
+    shift_option(problem, a, move->up, +1);
+    touched[move->up] = 1;
+    if (move->down) {
+      shift_option(problem, a, *move->down, -1);
+      touched[*move->down] = 1;
+    }
     direction.push_back(*move);
   }
   return direction;

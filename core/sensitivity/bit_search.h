@@ -95,8 +95,6 @@ struct BitMove {
 // by row order), at most one per raised row so that the proposals differ in where bits go.
 std::vector<BitMove> best_moves(const BitProblem& problem, const std::vector<int>& bits,
                                 double mean_bits, std::size_t count);
-// `bits` after `move`, with its predicted damage and mean bits.
-BitChoice apply_move(const BitProblem& problem, const std::vector<int>& bits, const BitMove& move);
 // The model's direction from `bits`: rows taken in the order of their best move (best_moves),
 // each raised one width and paired with the untouched row whose lowering the model rates best
 // within the budget given the moves before it (or none where the budget has room); only moves it
@@ -104,7 +102,8 @@ BitChoice apply_move(const BitProblem& problem, const std::vector<int>& bits, co
 // 1, 2, 4, ... moves.
 std::vector<BitMove> model_direction(const BitProblem& problem, const std::vector<int>& bits,
                                      double mean_bits);
-// `bits` after each of `moves` (on distinct rows) in turn.
+// `bits` after each of `moves` in turn, with its predicted damage and mean bits; ConfigError
+// (search.move) for a move to a width that is not a candidate.
 BitChoice apply_moves(const BitProblem& problem, const std::vector<int>& bits,
                       const std::vector<BitMove>& moves);
 

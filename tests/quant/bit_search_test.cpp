@@ -66,7 +66,7 @@ TEST(BitSearch, MovesKeepTheBudgetAndComeBestFirst) {
   const BitProblem p = bit_problem(run, true, {4, 8, kFpBits});
   const std::vector<int> from = {4, 8, 4};  // mean 4.8 bits
   const double budget = 5.2;
-  const BitChoice start = apply_move(p, {4, 4, 4}, BitMove{1, std::nullopt, 0});
+  const BitChoice start = apply_moves(p, {4, 4, 4}, {BitMove{1, std::nullopt, 0}});
   ASSERT_EQ(start.bits, from);
   const auto moves = best_moves(p, from, budget, 10);
   ASSERT_FALSE(moves.empty());
@@ -77,7 +77,7 @@ TEST(BitSearch, MovesKeepTheBudgetAndComeBestFirst) {
     if (i > 0) {
       EXPECT_GE(m.predicted_change, moves[i - 1].predicted_change);
     }
-    const BitChoice after = apply_move(p, from, m);
+    const BitChoice after = apply_moves(p, from, {m});
     EXPECT_LE(after.mean_bits, budget + 1e-12);
     EXPECT_NEAR(after.predicted - start.predicted, m.predicted_change, 1e-12);
     // Brute force: no pair (or lone raise) lifting the same row predicts less within the budget.
@@ -85,7 +85,7 @@ TEST(BitSearch, MovesKeepTheBudgetAndComeBestFirst) {
       BitMove other{m.up, down < from.size() ? std::optional<std::size_t>(down) : std::nullopt, 0};
       if (other.down == m.up) continue;
       try {
-        const BitChoice c = apply_move(p, from, other);
+        const BitChoice c = apply_moves(p, from, {other});
         if (c.mean_bits <= budget) {
           EXPECT_GE(c.predicted, after.predicted - 1e-12);
         }
