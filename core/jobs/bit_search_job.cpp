@@ -134,7 +134,7 @@ class Measurer {
     }
     SensitivityOptions options = run_.options;
     options.seeds = seeds;
-    if (job_.measure_count > 0) options.count = job_.measure_count;
+    options.count = count();
     options.per_layer = false;
     options.final_errors = final_damage();
     options.final_per_window = false;  // only the error with every step quantized is used
@@ -209,7 +209,6 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
   if (uw && ua) starts.push_back({"uniform", *uw, *ua});
   const at::Tensor start_measured = measurer.measure(starts, seeds, {}, progress);
   const std::vector<double> start_means = seed_means(start_measured);
-  std::size_t first = 0;
   nlohmann::json start_rows = nlohmann::json::array();
   for (std::size_t i = 0; i < starts.size(); ++i) {
     start_rows.push_back(candidate_json(starts[i], start_means[i]));
@@ -218,7 +217,7 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
   // From uniform bits where the budget has them: from the additive optimum the model sees no move
   // that helps, so the path from uniform towards it is what the measurement can choose along. The
   // optimum itself is a proposal of the first round.
-  if (starts.size() > 1) first = 1;
+  const std::size_t first = starts.size() > 1 ? 1 : 0;
   Candidate current = starts[first];
   double current_measured = start_means[first];
   std::vector<double> current_per_seed = per_seed(start_measured, first);
@@ -248,7 +247,13 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
     };
     propose(w, current.w, true, job.search.weight.mean_bits.value_or(0));
     propose(a, current.a, false, job.search.input.mean_bits.value_or(0));
-    if (r == 0 && first != 0) proposals.push_back(starts[0]);
+    at::Tensor measured = proposals.empty()
+                              ? at::empty({static_cast<std::int64_t>(seeds.size()), 0}, at::kDouble)
+                              : measurer.measure(proposals, seeds, {}, progress);
+    if (r == 0 && first != 0) {  // the additive optimum: measured already, as a start
+      proposals.push_back(starts[0]);
+      measured = at::cat({measured, start_measured.narrow(1, 0, 1)}, 1);
+    }
     if (proposals.empty()) {  // the model sees nothing to improve: recorded, so run.json says why
       rounds.push_back({{"from_measured", current_measured},
                         {"proposals", nlohmann::json::array()},
@@ -259,7 +264,6 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
     // best of those by the mean. Per-sample final errors are heavy-tailed, so the mean of tens of
     // samples is noisy: at 8 samples a seed a single moved row measured 16 % better on the search
     // seeds and 1.9x worse on others.
-    const at::Tensor measured = measurer.measure(proposals, seeds, {}, progress);
     const std::vector<double> means = seed_means(measured);
     std::optional<std::size_t> best;
     nlohmann::json rows = nlohmann::json::array();
@@ -444,8 +448,9 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
     const std::vector<double> means = seed_means(measured);
     nlohmann::json rows = nlohmann::json::array();
     std::vector<double> predicted;
+    const std::vector<double> searched = per_seed(measured, 0);
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-      const std::vector<double> seeds = per_seed(measured, i), searched = per_seed(measured, 0);
+      const std::vector<double> seeds = per_seed(measured, i);
       std::vector<double> diffs;  // > 0: the searched mix errs less
       for (std::size_t k = 0; k < seeds.size(); ++k) diffs.push_back(seeds[k] - searched[k]);
       nlohmann::json row = candidate_json(candidates[i], means[i]);
