@@ -216,13 +216,19 @@ void load_quant_state(QuantizedModel& twin, const std::map<std::string, at::Tens
   }
 }
 
-std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& run,
+std::unique_ptr<QuantizedModel> load_quantize_run(const nlohmann::json& run_json,
+                                                  const std::filesystem::path& run,
                                                   const LoadedModel& model) {
-  const nlohmann::json json = read_run_json(run);
-  auto twin = std::make_unique<QuantizedModel>(*model.model, quantize_run_config(json, run, model));
-  check_recorded_layers(json, *twin, run);
+  auto twin =
+      std::make_unique<QuantizedModel>(*model.model, quantize_run_config(run_json, run, model));
+  check_recorded_layers(run_json, *twin, run);
   load_quant_state(*twin, read_safetensors(run / kQuantState).tensors, run / kQuantState);
   return twin;
+}
+
+std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& run,
+                                                  const LoadedModel& model) {
+  return load_quantize_run(read_run_json(run), run, model);
 }
 
 }  // namespace tdq

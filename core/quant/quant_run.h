@@ -74,6 +74,10 @@ std::filesystem::path write_quantize_run(const LoadedModel& model, const Quantiz
 // model (sha256 differs) or its state does not fit.
 std::unique_ptr<QuantizedModel> load_quantize_run(const std::filesystem::path& run,
                                                   const LoadedModel& model);
+// The same from the run's run.json as already read (read_run_json), for readers that need it too.
+std::unique_ptr<QuantizedModel> load_quantize_run(const nlohmann::json& run_json,
+                                                  const std::filesystem::path& run,
+                                                  const LoadedModel& model);
 
 // The steps of load_quantize_run, each on what was already read, so that the fuzz target of
 // these parsers (tests/fuzz/targets/quantize_state.cpp) need not load a model per input.

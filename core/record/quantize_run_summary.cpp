@@ -64,7 +64,7 @@ QuantizeRunSummary read_quantize_run_summary(const std::filesystem::path& run) {
   out.model_dir = model.dir;
   out.model_sha256 = model.weights_sha256;
   out.config_json = json_field<nlohmann::json>(json, "/quant_config", file).dump(2);
-  const std::unique_ptr<QuantizedModel> twin = load_quantize_run(run, model);
+  const std::unique_ptr<QuantizedModel> twin = load_quantize_run(json, run, model);
   out.method = to_string(twin->config().method);
   out.num_timesteps = linear_schedule().num_timesteps;
 
