@@ -61,7 +61,7 @@ struct StateRuns {
         model(tdq::load_model(model_dir)) {
     for (const char* name : {"table", "tdq"}) {
       const auto file = folder.folder() / name / tdq::kQuantState;
-      valid_state[name] = tdq::parse_safetensors(tdq::read_file_bytes(file), file).tensors;
+      valid_state[name] = tdq::read_safetensors(file).tensors;
       const auto run = folder.folder() / name;
       valid_config[name] = tdq::quantize_run_config(tdq::read_run_json(run), run, model);
       if (twin(name, valid_config[name]).load_error) {  // else every state input fails alike
@@ -114,7 +114,7 @@ TDQ_FUZZ_TARGET(quantize_state) {
   const std::string run_name = file.parent_path().filename().string();
 
   if (file.filename() == tdq::kRunJson) {
-    // Written where load_quantize_run reads it; put back below, also when the readers throw.
+    // Written into a scratch run folder, so that read_run_json reads it as it reads any run.json.
     const auto scratch = tdq::fuzz::scratch_dir() / "quantize_state" / run_name;
     std::filesystem::create_directories(scratch);
     tdq::write_file_atomic(scratch / tdq::kRunJson, content);
