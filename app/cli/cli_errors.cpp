@@ -66,6 +66,7 @@ constexpr FieldFlag kFieldFlags[] = {
     {"", "sensitivity.quant", "--quant"},
     {"", "sensitivity.seeds", "--seeds"},
     {"", "sensitivity.windows", "--windows"},
+    {"", "sensitivity.feature_errors", "--feature-errors"},
     {"", "search.sensitivity", "--sensitivity"},
     {"", "search.weight_budget", "--weight-budget"},
     {"", "search.input_budget", "--input-budget"},
@@ -77,6 +78,10 @@ constexpr FieldFlag kFieldFlags[] = {
     {"", "search.refine_rounds", "--refine"},
     {"", "search.refine_min_gain", "--refine-min-gain"},
     {"", "search.measure_count", "--measure-n"},
+    {"", "search.measure_statistic", "--measure-statistic"},
+    {"", "search.measure_features", "--measure-space"},
+    {"", "search.features", "--features"},
+    {"", "sensitivity.features", "--features"},
     {"", "dist.nproc", "--nproc"},
 };
 

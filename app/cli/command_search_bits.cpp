@@ -22,6 +22,7 @@ struct SearchBitsCliOptions {
   double weight_budget = 0, input_budget = 0;  // 0: not given
   std::string weight_candidates, input_candidates;
   std::string damage = "local";
+  std::string measure_statistic = "mean", measure_space = "pixels";
 };
 
 // "4,6,8,fp": bit widths, "fp" for kept FP (kFpBits).
@@ -54,6 +55,8 @@ void run_search_bits(const SearchBitsCliOptions& o) {
   job.search.weight.candidates = candidates(o.weight_candidates, "--weight-candidates");
   job.search.input.candidates = candidates(o.input_candidates, "--input-candidates");
   job.search.damage = parse_damage_model(o.damage);
+  job.measure_statistic = parse_sample_statistic(o.measure_statistic);
+  job.measure_features = o.measure_space == "features";
   const auto written = run_bit_search_job(job, o.out, make_progress_bar("search-bits", o.common));
   const nlohmann::json run = read_run_json(written, "bit-search");
   std::ostringstream human;
@@ -168,6 +171,18 @@ void add_search_bits_command(CLI::App& app, Action& action) {
                 "Samples per seed the refinement and the validation measure (0: the sensitivity "
                 "run's)")
       ->capture_default_str();
+  c->add_option("--measure-statistic", o->measure_statistic,
+                "With --damage final: how the refinement and the validation reduce the per-sample "
+                "final errors of a seed: mean, median, or trimmed (mean of the smallest 75 %)")
+      ->check(CLI::IsMember({"mean", "median", "trimmed"}))
+      ->capture_default_str();
+  c->add_option("--measure-space", o->measure_space,
+                "With --damage final: per-sample error in pixels, or between the samples' "
+                "features (--features, FID's network)")
+      ->check(CLI::IsMember({"pixels", "features"}))
+      ->capture_default_str();
+  c->add_option("--features", o->job.features,
+                "Feature network folder for --measure-space features (default: the shipped one)");
   c->add_option("--pareto-step", o->job.pareto_step, "Mean-bit spacing of the traced front")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -9,6 +9,7 @@
 #include "app/cli/int_list.h"
 #include "core/jobs/sensitivity_job.h"
 #include "core/model/model_io.h"
+#include "core/sensitivity/sample_statistic.h"
 #include "core/sensitivity/sensitivity_run.h"
 
 namespace tdq::cli {
@@ -77,6 +78,19 @@ void run_sensitivity(const SensitivityCliOptions& o) {
       for (double g : window_gains(r, i)) human << " " << g;
       human << ")";
     }
+    // Per-sample final errors, pixels and features: every statistic search-bits can measure by,
+    // seed means.
+    for (const auto& [space, errors] : {std::pair{"final_pixel", &r.twin_sample_errors},
+                                        std::pair{"final_feature", &r.twin_feature_errors}}) {
+      if (!errors->defined()) continue;
+      const at::Tensor one = errors->select(1, static_cast<std::int64_t>(i));
+      human << "\n    " << space << ":";
+      for (auto s : {SampleStatistic::Mean, SampleStatistic::Median, SampleStatistic::Trimmed}) {
+        const double v = sample_statistic(one, s).mean().item<double>();
+        whole.back()[std::string(space) + "_" + to_string(s)] = v;
+        human << " " << to_string(s) << " " << v;
+      }
+    }
     human << "\n";
   }
   result["whole"] = whole;
@@ -125,6 +139,11 @@ void add_sensitivity_command(CLI::App& app, Action& action) {
   c->add_option("--windows", o->job.options.windows, "Time windows (groups of sampling steps)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  c->add_flag("--feature-errors", o->job.feature_errors,
+              "Also the per-sample distance of the final samples' features from FP's "
+              "(--features; what search-bits --measure-space features measures)");
+  c->add_option("--features", o->job.features,
+                "Feature network folder for --feature-errors (default: the shipped one)");
   c->add_flag("--whole", o->whole,
               "Only each run's whole-model error (validating configs; any per-layer bits)");
   add_common_options(*c, o->common);

@@ -120,6 +120,23 @@ std::unique_ptr<FeatureExtractor> make_feature_net_extractor(const std::filesyst
   return std::make_unique<FeatureNetExtractor>(load_feature_net(dir), device);
 }
 
+std::unique_ptr<FeatureExtractor> feature_net_for_samples(const std::filesystem::path& dir,
+                                                          std::int64_t channels, std::int64_t size,
+                                                          c10::Device device,
+                                                          const std::string& field) {
+  const std::filesystem::path folder = dir.empty() ? default_feature_net_dir() : dir;
+  auto extractor = make_feature_net_extractor(folder, device);
+  try {
+    extractor->extract(at::zeros({1, channels, size, size}, at::TensorOptions().device(device)));
+  } catch (const ConfigError& e) {
+    throw ConfigError(field, folder.string(),
+                      "cannot take the model's " + std::to_string(channels) + " x " +
+                          std::to_string(size) + " x " + std::to_string(size) + " samples (" +
+                          e.what() + ")");
+  }
+  return extractor;
+}
+
 InceptionRange parse_inception_range(const std::string& name) {
   if (name == "0,1") return InceptionRange::Unit;
   if (name == "-1,1") return InceptionRange::Symmetric;

@@ -35,6 +35,14 @@ class FeatureExtractor {
 std::unique_ptr<FeatureExtractor> make_feature_net_extractor(const std::filesystem::path& dir,
                                                              c10::Device device);
 
+// The feature network in `dir` (empty: the shipped one) for the samples of a diffusion model with
+// `channels` x `size` x `size` images, tried on one blank image so that a network that cannot take
+// them is refused before any sampling: ConfigError naming `field` and the folder.
+std::unique_ptr<FeatureExtractor> feature_net_for_samples(const std::filesystem::path& dir,
+                                                          std::int64_t channels, std::int64_t size,
+                                                          c10::Device device,
+                                                          const std::string& field);
+
 // How a TorchScript Inception expects its input. pytorch-fid's InceptionV3 (normalize_input=True)
 // and most TorchScript exports of it take RGB in [0, 1]; models exported with normalize_input=False
 // take [-1, 1]; StyleGAN's/clean-fid's `inception-2015-12-05.pt` takes [0, 255].

@@ -13,6 +13,7 @@
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
 #include "core/common/runtime.h"
+#include "core/eval/feature_extractor.h"
 #include "core/jobs/quantize_job.h"
 #include "core/quant/quant_run.h"
 #include "core/record/pearson.h"
@@ -97,6 +98,11 @@ class Measurer {
                         "its model folder changed since it was measured (sha256 differs)");
     }
     loaded_.model->to(parse_device(job.device));
+    if (job.measure_features) {
+      const auto& images = loaded_.model->config();
+      features_ = feature_net_for_samples(job.features, images.in_channels, images.sample_size,
+                                          parse_device(job.device), "search.features");
+    }
   }
 
   bool final_damage() const { return job_.search.damage == DamageModel::Final; }
@@ -138,10 +144,23 @@ class Measurer {
     options.per_layer = false;
     options.final_errors = final_damage();
     options.final_per_window = false;  // only the error with every step quantized is used
+    options.features = features_.get();
     const SensitivityResult measured =
         measure_sensitivity(*loaded_.model, twins, linear_schedule(), options);
     seconds_ += measured.seconds;
-    return final_damage() ? measured.twin_sample_error : measured.twin_error.mean(2);
+    if (!final_damage()) return measured.twin_error.mean(2);
+    return sample_statistic(features_ ? measured.twin_feature_errors : measured.twin_sample_errors,
+                            job_.measure_statistic);
+  }
+
+  // What measure() measures, for run.json.
+  std::string description() const {
+    if (!final_damage()) return "noise-prediction MSE against FP at the FP x_t, mean over windows";
+    return "final-sample error against FP from the same noise, the config in every step: " +
+           to_string(job_.measure_statistic) + " over samples of the " +
+           (features_
+                ? "squared distance of their " + features_->name() + " features, per dimension"
+                : std::string("mean squared pixel difference"));
   }
 
   double seconds() const { return seconds_; }
@@ -154,6 +173,7 @@ class Measurer {
   const SensitivityRun& run_;
   const BitSearchJob& job_;
   LoadedModel loaded_;
+  std::unique_ptr<FeatureExtractor> features_;
   double seconds_ = 0;
 };
 
@@ -294,6 +314,7 @@ nlohmann::json refine(Measurer& measurer, const SensitivityRun& run, const BitSe
           {"started_from", starts[first].name},
           {"rounds", rounds},
           {"measured", current_measured},
+          {"measure", measurer.description()},
           {"seeds", seeds},
           {"count", measurer.count()},
           {"seconds", measurer.seconds()},
@@ -365,6 +386,12 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
   if (!(job.refine_min_gain >= 0 && job.refine_min_gain < 1)) {
     throw ConfigError("search.refine_min_gain", std::to_string(job.refine_min_gain),
                       "must be in [0, 1)");
+  }
+  if ((job.measure_statistic != SampleStatistic::Mean || job.measure_features) &&
+      job.search.damage != DamageModel::Final) {
+    throw ConfigError(job.measure_features ? "search.measure_features" : "search.measure_statistic",
+                      job.measure_features ? "features" : to_string(job.measure_statistic),
+                      "per-sample measures are of final samples: search with the final damage");
   }
   if (job.random_mixes < 0) {
     throw ConfigError("search.random_mixes", std::to_string(job.random_mixes), "must be >= 0");
@@ -466,9 +493,7 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
     json["validation"] = {
         {"configs", rows},
         {"spearman_predicted_vs_measured", rank ? nlohmann::json(*rank) : nlohmann::json()},
-        {"measured",
-         final_damage ? "final-sample MSE against FP from the same noise, the config in every step"
-                      : "noise-prediction MSE against FP at the FP x_t, mean over windows"},
+        {"measured", measurer->description()},
         {"seeds", validation_seeds},
         {"count", measurer->count()},
         {"steps", run.options.sampler.steps},

@@ -11,6 +11,7 @@
 
 #include "core/common/progress.h"
 #include "core/sensitivity/bit_search.h"
+#include "core/sensitivity/sample_statistic.h"
 
 namespace tdq {
 
@@ -41,6 +42,12 @@ struct BitSearchJob {
   std::int64_t measure_count = 0;
   std::int64_t refine_proposals = 6;  // prefixes of 1, 2, 4, ..., 32 moves
   double refine_min_gain = 0.01;
+  // What the refinement and the validation measure with final damage (the local damage measures
+  // the mean noise error): the final samples' per-sample error, in pixels or in the feature space
+  // of `features` (empty: the shipped FID network), reduced per seed by `measure_statistic`.
+  SampleStatistic measure_statistic = SampleStatistic::Mean;
+  bool measure_features = false;
+  std::filesystem::path features;
 };
 
 // Searches (and validates) and writes the run folder atomically. IoError before any work when

@@ -2,6 +2,7 @@
 
 #include "core/common/errors.h"
 #include "core/common/runtime.h"
+#include "core/eval/feature_extractor.h"
 #include "core/model/model_io.h"
 #include "core/quant/quant_run.h"
 #include "core/run/run_folder.h"
@@ -34,8 +35,19 @@ std::filesystem::path run_sensitivity_job(const SensitivityJob& job,
   run.quant_runs = job.quant_runs;
   run.base_config = twins.front()->config();
   run.options = job.options;
+  std::unique_ptr<FeatureExtractor> features;
+  if (job.feature_errors) {
+    if (!job.options.final_errors) {
+      throw ConfigError("sensitivity.feature_errors", "true",
+                        "feature errors are of final samples: measure the final errors too");
+    }
+    const auto& images = loaded.model->config();
+    features = feature_net_for_samples(job.features, images.in_channels, images.sample_size,
+                                       parse_device(job.device), "sensitivity.features");
+    run.options.features = features.get();
+  }
   const auto checkpoint = sensitivity_checkpoint(out);
-  run.result = measure_sensitivity(*loaded.model, twins, linear_schedule(), job.options, checkpoint,
+  run.result = measure_sensitivity(*loaded.model, twins, linear_schedule(), run.options, checkpoint,
                                    progress);
   const auto written = write_sensitivity_run(run, out);
   std::filesystem::remove(checkpoint);  // the run folder now holds the result

@@ -16,6 +16,10 @@ struct SensitivityJob {
   std::vector<std::filesystem::path> quant_runs;
   SensitivityOptions options;
   std::string device = "cpu";
+  // With options.final_errors: also the per-sample distance of the final samples' features
+  // (SensitivityResult::twin_feature_errors) in this feature network (empty: the shipped one).
+  bool feature_errors = false;
+  std::filesystem::path features;
 };
 
 // <out>.checkpoint.safetensors, beside the run folder: progress after every layer.

@@ -122,7 +122,8 @@ std::string fingerprint(const SensitivityOptions& o, const std::vector<Quantized
                       {"windows", o.windows},
                       {"per_layer", o.per_layer},
                       {"final_errors", o.final_errors}};
-  if (!o.final_per_window) j["final_per_window"] = false;  // absent: the fingerprints before it
+  if (!o.final_per_window) j["final_per_window"] = false;   // absent: the fingerprints before it
+  if (o.features) j["features"] = o.features->cache_key();  // likewise
   for (const auto* twin : twins) {
     double checksum = 0;  // the quantizer state, so a recalibrated run does not resume
     for (const auto& [name, t] : twin->state()) checksum += t.to(at::kDouble).sum().item<double>();
@@ -213,6 +214,9 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
   if (options.final_errors) {
     r.twin_final_error = at::zeros_like(r.twin_error);
     r.twin_sample_error = at::zeros({seeds, static_cast<std::int64_t>(twins.size())}, f64);
+    r.twin_sample_errors =
+        at::zeros({seeds, static_cast<std::int64_t>(twins.size()), options.count}, f64);
+    if (options.features) r.twin_feature_errors = at::zeros_like(r.twin_sample_errors);
   }
 
   const std::string print = fingerprint(options, twins);
@@ -232,6 +236,13 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
     if (options.final_errors) {
       r.twin_final_error = saved.tensors.at("twin_final_error");
       r.twin_sample_error = saved.tensors.at("twin_sample_error");
+      // Absent from checkpoints made before them: the result then has none, as such runs had.
+      const auto optional = [&](const char* name, at::Tensor& t) {
+        const auto it = saved.tensors.find(name);
+        t = it == saved.tensors.end() ? at::Tensor() : it->second;
+      };
+      optional("twin_sample_errors", r.twin_sample_errors);
+      optional("twin_feature_errors", r.twin_feature_errors);
     }
     r.layers_done = std::stoll(saved.metadata.at("layers_done"));
     seconds_before = std::stod(saved.metadata.at("seconds"));
@@ -250,6 +261,9 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
     if (options.final_errors) {
       tensors.emplace("twin_final_error", r.twin_final_error);
       tensors.emplace("twin_sample_error", r.twin_sample_error);
+      for (const auto& [name, t] : {std::pair{"twin_sample_errors", r.twin_sample_errors},
+                                    std::pair{"twin_feature_errors", r.twin_feature_errors}})
+        if (t.defined()) tensors.emplace(name, t);
     }
     write_safetensors(checkpoint, tensors,
                       {{"sensitivity", print},
@@ -331,7 +345,11 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
 
   // Final-sample error of each twin from each window to the last step, per seed: the steps before
   // the window replay the cached FP predictions (the same x_t, so the same output), so the
-  // difference at x_0 is what quantizing from there on does. From the first window: every step.
+  // difference at x_0 is what quantizing from there on does. From the first window: every step,
+  // also kept per sample (and in feature space).
+  const auto per_sample = [](const at::Tensor& a, const at::Tensor& b) {
+    return (a - b).to(at::kDouble).pow(2).flatten(1).mean(1).cpu();
+  };
   const auto measure_final = [&] {
     at::NoGradGuard no_grad;
     for (std::int64_t s = 0; s < seeds; ++s) {
@@ -341,6 +359,9 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
         values += static_cast<double>(traj.final.numel());
         const std::uint64_t noise_seed =
             batch_noise_seed(options.seeds[static_cast<std::size_t>(s)], b);
+        const std::int64_t begin = b * options.batch_size, size = traj.final.size(0);
+        const at::Tensor fp_features =
+            options.features ? options.features->extract(traj.final).features : at::Tensor();
         for (std::size_t i = 0; i < twins.size(); ++i) {
           for (std::int64_t w = 0; w < (options.final_per_window ? windows : 1); ++w) {
             const std::int64_t first = r.windows[static_cast<std::size_t>(w)].first_step;
@@ -354,6 +375,14 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
                 schedule, options.sampler, traj.x.front(), noise_seed);
             r.twin_final_error[s][static_cast<std::int64_t>(i)][w] +=
                 (final - traj.final).to(at::kDouble).pow(2).sum().item<double>();
+            if (w > 0) continue;
+            const auto row = [&](const at::Tensor& t) {
+              return t[s][static_cast<std::int64_t>(i)].narrow(0, begin, size);
+            };
+            row(r.twin_sample_errors).copy_(per_sample(final, traj.final));
+            if (options.features)
+              row(r.twin_feature_errors)
+                  .copy_(per_sample(options.features->extract(final).features, fp_features));
           }
         }
       }

@@ -129,6 +129,17 @@ std::filesystem::path write_sensitivity_run(const SensitivityRun& run,
     tensors.emplace("twin_final_error", r.twin_final_error);
     tensors.emplace("twin_sample_error", r.twin_sample_error);
   }
+  if (r.twin_sample_errors.defined()) {
+    json["sample_errors"] =
+        "per sample, the twin in every step: mean squared difference of the final sample "
+        "(twin_sample_errors) and of its features (twin_feature_errors, per dimension) against "
+        "FP's";
+    tensors.emplace("twin_sample_errors", r.twin_sample_errors);
+  }
+  if (r.twin_feature_errors.defined()) {
+    json["feature_errors"] = o.features ? o.features->name() : "unknown network";
+    tensors.emplace("twin_feature_errors", r.twin_feature_errors);
+  }
   RunFolderWriter writer(out);
   writer.write_json(kRunJson, json);
   writer.write_tensors(kTensors, tensors);
@@ -220,6 +231,14 @@ SensitivityRun read_sensitivity_run(const std::filesystem::path& dir) {
     r.twin_sample_error = get("twin_sample_error");
     check_shape(r.twin_final_error, {seeds, twins, windows}, "twin_final_error", tensors_file);
     check_shape(r.twin_sample_error, {seeds, twins}, "twin_sample_error", tensors_file);
+  }
+  // Per-sample errors: in runs measured since 2026-12-05 (optional, as their run.json says).
+  for (const auto& [key, name, t] :
+       {std::tuple{"sample_errors", "twin_sample_errors", &r.twin_sample_errors},
+        std::tuple{"feature_errors", "twin_feature_errors", &r.twin_feature_errors}}) {
+    if (!json.contains(key)) continue;
+    *t = get(name);
+    check_shape(*t, {seeds, twins, o.count}, name, tensors_file);
   }
   r.layers_done = o.per_layer ? rows : 0;
   return run;

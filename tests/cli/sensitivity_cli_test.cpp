@@ -149,6 +149,24 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   EXPECT_NE(final_run.at("input").at("predicted"), input.at("predicted"));
   for (const auto& config : final_run.at("validation").at("configs"))
     EXPECT_GT(config.at("measured").get<double>(), 0.0) << config.at("name");
+  // The same validation by the median of the per-sample final errors: another measure of the
+  // same configs (the sensitivity run's 2 samples a seed: their lower one).
+  const CliResult median =
+      run_tdq(search + " --input-budget 6 --input-windows --validate --random-mixes 1" +
+                  " --damage final --measure-statistic median --out " + path("median"),
+              dir);
+  ASSERT_EQ(median.code, 0) << median.err;
+  const auto median_run = read_json_file(path("median") + "/run.json");
+  EXPECT_NE(median_run.at("validation").at("measured").get<std::string>().find("median over"),
+            std::string::npos);
+  const auto& by_mean = final_run.at("validation").at("configs");
+  const auto& by_median = median_run.at("validation").at("configs");
+  ASSERT_EQ(by_median.size(), by_mean.size());
+  for (std::size_t i = 0; i < by_mean.size(); ++i) {
+    EXPECT_EQ(by_median[i].at("name"), by_mean[i].at("name"));
+    EXPECT_LE(by_median[i].at("measured").get<double>(), by_mean[i].at("measured").get<double>())
+        << by_mean[i].at("name");  // with 2 samples the lower one is at most their mean
+  }
   // Measured refinement: it starts from the better measured of the additive optimum and uniform
   // 8 bits, keeps only moves that lower the measured error, and validation then measures on
   // other seeds, the additive optimum beside the refined mix.
@@ -201,6 +219,11 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
           "--refine-min-gain 1.5");
   refused(search + " --weight-budget 8 --measure-n -4 --out " + path("x"), "--measure-n -4");
   refused(search + " --input-budget 6 --damage global --out " + path("x"), "--damage");
+  refused(search + " --input-budget 6 --validate --measure-statistic median --out " + path("x"),
+          "--measure-statistic median: per-sample measures are of final samples");
+  refused(search + " --input-budget 6 --validate --damage final --measure-space features --out " +
+              path("x"),
+          "cannot take the model's 1 x 8 x 8 samples");
   refused(search + " --weight-budget 6 --input-windows --out " + path("x"),
           "--input-windows true: bits per time window need an input budget");
   refused(search + " --weight-budget 3 --out " + path("x"),

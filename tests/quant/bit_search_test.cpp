@@ -8,6 +8,7 @@
 #include "core/common/errors.h"
 #include "core/jobs/bit_search_job.h"
 #include "core/sensitivity/bit_search.h"
+#include "core/sensitivity/sample_statistic.h"
 
 namespace tdq {
 namespace {
@@ -270,6 +271,31 @@ TEST(BitSearch, SpearmanRanks) {
   EXPECT_DOUBLE_EQ(*spearman({1, 2, 3, 4}, {10, 20, 30, 400}), 1.0);
   EXPECT_DOUBLE_EQ(*spearman({1, 2, 3}, {3, 2, 1}), -1.0);
   EXPECT_FALSE(spearman({1, 2}, {1, 2}).has_value());
+}
+
+TEST(BitSearch, SampleStatisticsResistTheTail) {
+  // One sample of eight carries most of the error, as a trajectory that ends in another image does.
+  const at::Tensor errors =
+      at::tensor({1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 100.0}, at::kDouble).view({1, 8});
+  EXPECT_DOUBLE_EQ(sample_statistic(errors, SampleStatistic::Mean).item<double>(), 16.0);
+  EXPECT_DOUBLE_EQ(sample_statistic(errors, SampleStatistic::Median).item<double>(), 4.0);
+  // The smallest 6 of 8 (the largest quarter dropped), whatever their order.
+  const at::Tensor shuffled = errors.index_select(1, at::tensor({7, 3, 0, 5, 1, 6, 2, 4}));
+  EXPECT_DOUBLE_EQ(sample_statistic(shuffled, SampleStatistic::Trimmed).item<double>(), 3.5);
+  // Over the last dimension: [seeds, configs, samples] -> [seeds, configs].
+  EXPECT_EQ(sample_statistic(at::ones({2, 3, 5}), SampleStatistic::Trimmed).sizes(),
+            at::IntArrayRef({2, 3}));
+  EXPECT_DOUBLE_EQ(
+      sample_statistic(at::full({1, 1}, 2.5, at::kDouble), SampleStatistic::Trimmed).item<double>(),
+      2.5);  // one sample is kept
+  for (auto s : {SampleStatistic::Mean, SampleStatistic::Median, SampleStatistic::Trimmed})
+    EXPECT_EQ(parse_sample_statistic(to_string(s)), s);
+  try {
+    parse_sample_statistic("mode");
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.field(), "search.measure_statistic");
+  }
 }
 
 }  // namespace

@@ -26,6 +26,20 @@ class Sensitivity : public test::QuantizedTwin {
     calibrate(*model, *t, schedule, calibration(4));
     return t;
   }
+  // Features that are the image times 2: their squared distance per dimension is 4 x the pixel
+  // MSE, so the feature errors can be checked against the pixel ones.
+  class DoubledImage : public FeatureExtractor {
+   public:
+    FeatureBatch extract(const at::Tensor& images) override {
+      ++calls;
+      return {images.flatten(1).cpu() * 2, at::Tensor()};
+    }
+    std::string name() const override { return "doubled"; }
+    std::string sha256() const override { return "0"; }
+    std::string cache_key() const override { return "doubled"; }
+    std::int64_t dim() const override { return 0; }
+    int calls = 0;
+  };
   static SensitivityOptions options() {
     SensitivityOptions o;
     o.count = 3;
@@ -174,6 +188,18 @@ TEST_F(Sensitivity, FinalErrorsQuantizeFromEachWindowToTheLastSample) {
                 final_error_by_hand(*model, *w4, schedule, o, seed, 0), 1e-12);
     EXPECT_GT(r.twin_sample_error[s][0].item<double>(), 0.0);
   }
+  // Per sample: [seeds, twins, count], their mean the error in every step; no feature errors
+  // without a feature network.
+  ASSERT_EQ(r.twin_sample_errors.sizes(), at::IntArrayRef({2, 1, 3}));
+  EXPECT_TRUE(at::allclose(r.twin_sample_errors.mean(2), r.twin_sample_error, 1e-12, 1e-15));
+  EXPECT_GT(r.twin_sample_errors.max().item<double>(), r.twin_sample_errors.min().item<double>());
+  EXPECT_FALSE(r.twin_feature_errors.defined());
+  DoubledImage features;
+  SensitivityOptions with_features = o;
+  with_features.features = &features;
+  const SensitivityResult f = measure_sensitivity(*model, {w4.get()}, schedule, with_features);
+  EXPECT_TRUE(at::allclose(f.twin_feature_errors, 4 * r.twin_sample_errors, 1e-9, 1e-15));
+  EXPECT_EQ(features.calls, 2 * 2 * 2);  // seeds x batches x (FP + twin)
   // The gains: each window's share of the final error over its local error, seed means; the
   // shares add up to the final error in every step.
   const auto gains = window_gains(r, 0);
@@ -283,6 +309,8 @@ TEST_F(Sensitivity, RunFolderRoundTripsAndRefusesDamage) {
   EXPECT_TRUE(at::equal(back.result.keep_fp_gain, run.result.keep_fp_gain));
   EXPECT_TRUE(at::equal(back.result.twin_final_error, run.result.twin_final_error));
   EXPECT_TRUE(at::equal(back.result.twin_sample_error, run.result.twin_sample_error));
+  EXPECT_TRUE(at::equal(back.result.twin_sample_errors, run.result.twin_sample_errors));
+  EXPECT_FALSE(back.result.twin_feature_errors.defined());
   EXPECT_TRUE(back.options.final_errors);
   EXPECT_EQ(back.result.layers.size(), run.result.layers.size());
   EXPECT_EQ(back.result.layers[1].input_elements, run.result.layers[1].input_elements);
@@ -317,6 +345,7 @@ TEST_F(Sensitivity, RunFolderRoundTripsAndRefusesDamage) {
     SensitivityRun old = run;
     old.options.final_errors = false;
     old.result.twin_final_error = old.result.twin_sample_error = at::Tensor();
+    old.result.twin_sample_errors = at::Tensor();
     const auto old_dir = write_sensitivity_run(old, dir / "old");
     auto json = nlohmann::json::parse(read_file_bytes(old_dir / "run.json"));
     json.erase("final_errors");
@@ -324,6 +353,25 @@ TEST_F(Sensitivity, RunFolderRoundTripsAndRefusesDamage) {
     const SensitivityRun back_old = read_sensitivity_run(old_dir);
     EXPECT_FALSE(back_old.options.final_errors);
     EXPECT_FALSE(back_old.result.twin_final_error.defined());
+    EXPECT_FALSE(back_old.result.twin_sample_errors.defined());
+  }
+  // Feature errors round-trip; per-sample errors of another shape are refused, naming them.
+  {
+    SensitivityRun features = run;
+    features.result.twin_feature_errors = run.result.twin_sample_errors * 4;
+    const auto features_dir = write_sensitivity_run(features, dir / "features");
+    const SensitivityRun back_features = read_sensitivity_run(features_dir);
+    EXPECT_TRUE(
+        at::equal(back_features.result.twin_feature_errors, features.result.twin_feature_errors));
+    auto tensors = read_safetensors(features_dir / "sensitivity.safetensors").tensors;
+    tensors["twin_feature_errors"] = at::zeros({2, 1, 2}, at::kDouble);
+    write_safetensors(features_dir / "sensitivity.safetensors", tensors);
+    try {
+      read_sensitivity_run(features_dir);
+      FAIL() << "accepted";
+    } catch (const FormatError& e) {
+      EXPECT_NE(std::string(e.what()).find("twin_feature_errors"), std::string::npos) << e.what();
+    }
   }
   // A matrix of another shape is refused, naming the file.
   write_safetensors(written / "sensitivity.safetensors",
