@@ -26,6 +26,7 @@ struct SensitivityCliOptions {
   SamplerOptions sampling;
   std::int64_t steps = SensitivityOptions{}.sampler.steps;
   bool whole = false;
+  bool no_window_finals = false;
 };
 
 // The `count` rows of largest mean damage at the first (smallest) candidate.
@@ -53,6 +54,7 @@ void run_sensitivity(const SensitivityCliOptions& o) {
     job.options.seeds.push_back(static_cast<std::uint64_t>(s));
   job.options.sampler = sampler_config(o.sampling, o.steps);
   job.options.per_layer = !o.whole;
+  job.options.final_per_window = !o.no_window_finals;
   const auto written = run_sensitivity_job(job, o.out, make_progress_bar("sensitivity", o.common));
   const SensitivityRun run = read_sensitivity_run(written);
   const SensitivityResult& r = run.result;
@@ -74,9 +76,12 @@ void run_sensitivity(const SensitivityCliOptions& o) {
       const double final =
           r.twin_sample_error.select(1, static_cast<std::int64_t>(i)).mean().item<double>();
       whole.back()["final_mse"] = final;
-      human << ", final-sample MSE " << final << " (gain per window:";
-      for (double g : window_gains(r, i)) human << " " << g;
-      human << ")";
+      human << ", final-sample MSE " << final;
+      if (run.options.final_per_window) {
+        human << " (gain per window:";
+        for (double g : window_gains(r, i)) human << " " << g;
+        human << ")";
+      }
     }
     // Per-sample final errors, pixels and features: every statistic search-bits can measure by,
     // seed means.
@@ -146,6 +151,9 @@ void add_sensitivity_command(CLI::App& app, Action& action) {
                 "Feature network folder for --feature-errors (default: the shipped one)");
   c->add_flag("--whole", o->whole,
               "Only each run's whole-model error (validating configs; any per-layer bits)");
+  c->add_flag("--no-window-finals", o->no_window_finals,
+              "Final-sample error only with each run in every step, not also from each window on "
+              "(one sampling per run instead of one per window; no gains per window)");
   add_common_options(*c, o->common);
   c->callback([o, &action] { action = [o] { run_sensitivity(*o); }; });
 }

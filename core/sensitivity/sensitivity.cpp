@@ -156,8 +156,9 @@ std::vector<TimeWindow> time_windows(const std::vector<std::int64_t>& timesteps,
 std::vector<double> window_gains(const SensitivityResult& result, std::size_t twin) {
   if (!result.twin_final_error.defined()) {
     throw ConfigError("search.damage", "final",
-                      "the sensitivity run has no final-sample errors (measured before they "
-                      "existed); measure it again or search with the local damage");
+                      "the sensitivity run has no final-sample errors per window (measured "
+                      "before they existed, or without them per window); measure it again or "
+                      "search with the local damage");
   }
   const auto i = static_cast<std::int64_t>(twin);
   const at::Tensor from = result.twin_final_error.select(1, i).mean(0).contiguous();
@@ -212,7 +213,7 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
   r.keep_fp_gain = at::zeros({seeds, rows, windows}, f64);
   r.twin_error = at::zeros({seeds, static_cast<std::int64_t>(twins.size()), windows}, f64);
   if (options.final_errors) {
-    r.twin_final_error = at::zeros_like(r.twin_error);
+    if (options.final_per_window) r.twin_final_error = at::zeros_like(r.twin_error);
     r.twin_sample_error = at::zeros({seeds, static_cast<std::int64_t>(twins.size())}, f64);
     r.twin_sample_errors =
         at::zeros({seeds, static_cast<std::int64_t>(twins.size()), options.count}, f64);
@@ -234,7 +235,7 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
     r.keep_fp_gain = saved.tensors.at("keep_fp_gain");
     r.twin_error = saved.tensors.at("twin_error");
     if (options.final_errors) {
-      r.twin_final_error = saved.tensors.at("twin_final_error");
+      if (options.final_per_window) r.twin_final_error = saved.tensors.at("twin_final_error");
       r.twin_sample_error = saved.tensors.at("twin_sample_error");
       // Absent from checkpoints made before them: the result then has none, as such runs had.
       const auto optional = [&](const char* name, at::Tensor& t) {
@@ -259,7 +260,7 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
                                                  {"keep_fp_gain", r.keep_fp_gain},
                                                  {"twin_error", r.twin_error}};
     if (options.final_errors) {
-      tensors.emplace("twin_final_error", r.twin_final_error);
+      if (r.twin_final_error.defined()) tensors.emplace("twin_final_error", r.twin_final_error);
       tensors.emplace("twin_sample_error", r.twin_sample_error);
       for (const auto& [name, t] : {std::pair{"twin_sample_errors", r.twin_sample_errors},
                                     std::pair{"twin_feature_errors", r.twin_feature_errors}})
@@ -352,6 +353,10 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
   };
   const auto measure_final = [&] {
     at::NoGradGuard no_grad;
+    // [seeds, twins, windows measured from]: only window 0 (every step) without final_per_window.
+    const at::Tensor from = at::zeros(
+        {seeds, static_cast<std::int64_t>(twins.size()), options.final_per_window ? windows : 1},
+        r.twin_error.options());
     for (std::int64_t s = 0; s < seeds; ++s) {
       double values = 0;
       for (std::int64_t b = 0; b < batches; ++b) {
@@ -373,7 +378,7 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
                   return model.forward(x, t, twins[i]);
                 },
                 schedule, options.sampler, traj.x.front(), noise_seed);
-            r.twin_final_error[s][static_cast<std::int64_t>(i)][w] +=
+            from[s][static_cast<std::int64_t>(i)][w] +=
                 (final - traj.final).to(at::kDouble).pow(2).sum().item<double>();
             if (w > 0) continue;
             const auto row = [&](const at::Tensor& t) {
@@ -386,9 +391,10 @@ SensitivityResult measure_sensitivity(UNetImpl& model, const std::vector<Quantiz
           }
         }
       }
-      r.twin_final_error.select(0, s).div_(values);
+      from.select(0, s).div_(values);
     }
-    r.twin_sample_error.copy_(r.twin_final_error.select(2, 0));
+    if (options.final_per_window) r.twin_final_error.copy_(from);
+    r.twin_sample_error.copy_(from.select(2, 0));
   };
 
   const std::size_t model_layers = model.layers().size();

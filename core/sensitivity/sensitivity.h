@@ -30,9 +30,9 @@ struct SensitivityOptions {
   // (ours) Also sample each twin from each window on (FP before it) and compare the final samples
   // with FP's (SensitivityResult::twin_final_error): what each window adds at the final sample.
   bool final_errors = true;
-  // false: the final-sample error only with the twin in every step (twin_sample_error; the other
-  // windows of twin_final_error stay 0), one sampling per twin instead of one per window: what
-  // validating configs uses.
+  // false: the final-sample error only with the twin in every step (twin_sample_error;
+  // twin_final_error stays undefined), one sampling per twin instead of one per window: what
+  // validating configs and the results table's noise errors use.
   bool final_per_window = true;
   // (ours) With final_errors: also the distance of each final sample's features (this network's,
   // e.g. FID's) from its FP twin's (SensitivityResult::twin_feature_errors). Pixel MSE misses what
@@ -77,7 +77,8 @@ struct SensitivityResult {
   at::Tensor twin_error;     // [seeds, twins, windows]: each twin as a whole
   // With SensitivityOptions::final_errors (undefined in runs measured before them): mean squared
   // difference of the final samples against FP's from the same noise, per element, when the twin
-  // replaces FP from a window to the last step (FP x_t up to it), and in every step (= window 0).
+  // replaces FP from a window to the last step (FP x_t up to it; only with final_per_window), and
+  // in every step (= window 0).
   at::Tensor twin_final_error;   // [seeds, twins, windows]
   at::Tensor twin_sample_error;  // [seeds, twins]
   // The same per sample ([seeds, twins, count]; defined with final errors, except in runs measured

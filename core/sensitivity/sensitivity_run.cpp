@@ -106,7 +106,7 @@ std::filesystem::path write_sensitivity_run(const SensitivityRun& run,
                {"batch_size", o.batch_size},
                {"seeds", o.seeds},
                {"per_layer", o.per_layer},
-               {"final_errors", r.twin_final_error.defined()},
+               {"final_errors", r.twin_sample_error.defined()},
                {"timesteps", r.timesteps},
                {"windows", windows},
                {"layers", layers},
@@ -122,12 +122,15 @@ std::filesystem::path write_sensitivity_run(const SensitivityRun& run,
                                                {"input_damage", r.input_damage},
                                                {"keep_fp_gain", r.keep_fp_gain},
                                                {"twin_error", r.twin_error}};
-  if (r.twin_final_error.defined()) {
+  if (r.twin_sample_error.defined()) {
     json["final_error"] =
         "mean squared difference of the final samples against FP's from the same noise, the twin "
         "from a window to the last step (twin_final_error) or in every step (twin_sample_error)";
-    tensors.emplace("twin_final_error", r.twin_final_error);
     tensors.emplace("twin_sample_error", r.twin_sample_error);
+    if (r.twin_final_error.defined())
+      tensors.emplace("twin_final_error", r.twin_final_error);
+    else
+      json["final_per_window"] = false;  // absent: measured from every window (runs before it)
   }
   if (r.twin_sample_errors.defined()) {
     json["sample_errors"] =
@@ -179,6 +182,8 @@ SensitivityRun read_sensitivity_run(const std::filesystem::path& dir) {
   o.per_layer = json_field<bool>(json, "/per_layer", file);
   // Absent in runs measured before the final-sample errors existed.
   o.final_errors = json.contains("final_errors") && json_field<bool>(json, "/final_errors", file);
+  o.final_per_window =
+      !json.contains("final_per_window") || json_field<bool>(json, "/final_per_window", file);
   r.timesteps = json_field<std::vector<std::int64_t>>(json, "/timesteps", file);
   for (const auto& w : json_field<nlohmann::json>(json, "/windows", file)) {
     r.windows.push_back({json_field<std::int64_t>(w, "/first_step", file),
@@ -227,9 +232,11 @@ SensitivityRun read_sensitivity_run(const std::filesystem::path& dir) {
   const auto twins = static_cast<std::int64_t>(run.quant_runs.size());
   check_shape(r.twin_error, {seeds, twins, windows}, "twin_error", tensors_file);
   if (o.final_errors) {
-    r.twin_final_error = get("twin_final_error");
+    if (o.final_per_window) {
+      r.twin_final_error = get("twin_final_error");
+      check_shape(r.twin_final_error, {seeds, twins, windows}, "twin_final_error", tensors_file);
+    }
     r.twin_sample_error = get("twin_sample_error");
-    check_shape(r.twin_final_error, {seeds, twins, windows}, "twin_final_error", tensors_file);
     check_shape(r.twin_sample_error, {seeds, twins}, "twin_sample_error", tensors_file);
   }
   // Per-sample errors: in runs measured since 2026-12-05 (optional, as their run.json says).

@@ -50,6 +50,32 @@ TEST_F(SensitivityCli, SearchedConfigIsQuantizedAsIs) {
   EXPECT_GT(last_json_line(sens.out).at("layers").get<int>(), 2);
   EXPECT_FALSE(std::filesystem::exists(path("sens") + ".checkpoint.safetensors"));
 
+  // Whole runs, final errors only with the twin in every step (what the results table's noise
+  // stage measures): no per-window final errors, so no final damage to search with.
+  const CliResult whole = run_tdq(
+      "sensitivity -q --json --threads 1 --whole --no-window-finals" + std::string(" --model ") +
+          path("model") + " --quant " + path("w4") + " --quant " + path("w8") +
+          " --n 2 --batch 2 --steps 4 --windows 4 --out " + path("whole"),
+      dir);
+  ASSERT_EQ(whole.code, 0) << whole.err;
+  const auto whole_runs = last_json_line(whole.out).at("whole");
+  ASSERT_EQ(whole_runs.size(), 2u);
+  EXPECT_GT(whole_runs[0].at("final_mse").get<double>(),
+            whole_runs[1].at("final_mse").get<double>());
+  EXPECT_FALSE(read_json_file(path("whole") + "/run.json").at("final_per_window").get<bool>());
+  ASSERT_EQ(run_tdq("sensitivity -q --threads 1 --no-window-finals --model " + path("model") +
+                        " --quant " + path("w4") + " --n 2 --batch 2 --steps 4 --windows 2 --out " +
+                        path("no-gains"),
+                    dir)
+                .code,
+            0);
+  const CliResult no_gains =
+      run_tdq("search-bits -q --threads 1 --sensitivity " + path("no-gains") +
+                  " --input-budget 6 --damage final --out " + path("x"),
+              dir);
+  EXPECT_EQ(no_gains.code, 2) << no_gains.err;
+  EXPECT_NE(no_gains.err.find("--damage"), std::string::npos) << no_gains.err;
+
   const std::string search = "search-bits -q --json --threads 1 --sensitivity " + path("sens");
   const CliResult found = run_tdq(
       search + " --weight-budget 6 --validate --random-mixes 1 --out " + path("search"), dir);

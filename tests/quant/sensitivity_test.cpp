@@ -219,6 +219,15 @@ TEST_F(Sensitivity, FinalErrorsQuantizeFromEachWindowToTheLastSample) {
   EXPECT_FALSE(local.twin_final_error.defined());
   EXPECT_TRUE(at::equal(local.twin_error, r.twin_error));
   EXPECT_THROW(window_gains(local, 0), ConfigError);
+  // Without them per window (one sampling per twin): the same errors in every step, no per-window
+  // errors to take gains from.
+  o.final_errors = true;
+  o.final_per_window = false;
+  const SensitivityResult whole = measure_sensitivity(*model, {w4.get()}, schedule, o);
+  EXPECT_FALSE(whole.twin_final_error.defined());
+  EXPECT_TRUE(at::allclose(whole.twin_sample_error, r.twin_sample_error, 1e-12, 1e-15));
+  EXPECT_TRUE(at::allclose(whole.twin_sample_errors, r.twin_sample_errors, 1e-12, 1e-15));
+  EXPECT_THROW(window_gains(whole, 0), ConfigError);
 }
 
 TEST_F(Sensitivity, KeepFpGainIsTheErrorRemovedBySkippingTheLayer) {
@@ -355,6 +364,20 @@ TEST_F(Sensitivity, RunFolderRoundTripsAndRefusesDamage) {
     EXPECT_FALSE(back_old.result.twin_final_error.defined());
     EXPECT_FALSE(back_old.result.twin_sample_errors.defined());
   }
+  // Final errors in every step only (--no-window-finals) round-trip without per-window ones.
+  {
+    SensitivityRun whole = run;
+    whole.options.final_per_window = false;
+    whole.result.twin_final_error = at::Tensor();
+    const SensitivityRun back_whole =
+        read_sensitivity_run(write_sensitivity_run(whole, dir / "whole"));
+    EXPECT_TRUE(back_whole.options.final_errors);
+    EXPECT_FALSE(back_whole.options.final_per_window);
+    EXPECT_FALSE(back_whole.result.twin_final_error.defined());
+    EXPECT_TRUE(at::equal(back_whole.result.twin_sample_error, run.result.twin_sample_error));
+    EXPECT_EQ(summarize_sensitivity(back_whole).matrices.size(), 3u);  // no final matrices
+  }
+  EXPECT_TRUE(back.options.final_per_window);
   // Feature errors round-trip; per-sample errors of another shape are refused, naming them.
   {
     SensitivityRun features = run;

@@ -2,11 +2,12 @@
 """ctest entry `results_markdown`: scripts/results-markdown on made-up FID and quantize runs.
 
 Checks the paired differences against the best static method (per seed, with the verdict rule of
-issue 13), the FID-vs-FP column, the s(t) spread of TDQ runs, and FID vs steps merged from the
-per-step-count runs.
+issue 13), the FID-vs-FP column, the s(t) spread of TDQ runs, FID vs steps merged from the
+per-step-count runs, and the per-step noise-prediction MSE of a whole-twin sensitivity run.
 """
 import json
 import pathlib
+import struct
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,29 @@ def fid_run(root, name, fids, quant=None, vs_fp=None, steps=20, folder="fid"):
         "metrics": {"summaries": [summary], "points": points}})
 
 
+def noise_run(root, errors, finals):
+    """A `tdq sensitivity --whole` run: errors {name: per-window MSE at seed 0} (seed 1 is 10%
+    higher), finals {name: final-sample MSE}."""
+    names = list(errors)
+    windows = len(errors[names[0]])
+    local = [errors[n][w] * (1 + 0.1 * s) for s in range(2) for n in names for w in range(windows)]
+    final = [finals[n] for s in range(2) for n in names]
+    write(root / "noise", {
+        "kind": "sensitivity", "written": "2026-12-05T00:00:00Z", "count": 64, "seeds": [0, 1],
+        "seconds": 12.0, "sampler": {"kind": "ddim", "steps": 20},
+        "quant_runs": [f"somewhere/{n}" for n in names],
+        "windows": [{"first_step": w, "last_step": w, "t_first": 900 - 300 * w,
+                     "t_last": 900 - 300 * w} for w in range(windows)]})
+    header = {"twin_error": {"dtype": "F64", "shape": [2, len(names), windows],
+                             "data_offsets": [0, 8 * len(local)]},
+              "twin_sample_error": {"dtype": "F64", "shape": [2, len(names)],
+                                    "data_offsets": [8 * len(local), 8 * (len(local) + len(final))]}}
+    blob = json.dumps(header).encode()
+    (root / "noise" / "sensitivity.safetensors").write_bytes(
+        struct.pack("<Q", len(blob)) + blob + struct.pack(f"<{len(local) + len(final)}d",
+                                                           *(local + final)))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         root = pathlib.Path(tmp)
@@ -83,9 +107,13 @@ def main():
         (root / "oracle" / "tables" / "layers.csv").write_text(
             "layer,path,quantizer,oracle_mse_static,oracle_mse\n1,a.conv,1,0.01,0.009\n"
             "2,conv_in,0,nan,nan\n3,b.conv,1,0.03,0.015\n")
+        # Noise MSE ranks the runs as FID does (tdq < lsq < pact); the final-sample MSE inversely.
+        noise_run(root, {"lsq-w4a4": [2e-3, 4e-3, 6e-3, 8e-3], "tdq-w4a4": [1e-3, 2e-3, 3e-3, 4e-3],
+                         "pact-w4a4": [3e-3, 6e-3, 9e-3, 12e-3]},
+                  {"lsq-w4a4": 0.2, "tdq-w4a4": 0.3, "pact-w4a4": 0.1})
         out = subprocess.run([sys.executable, str(ROOT / "scripts" / "results-markdown"),
                               str(root / "fid"), f"--oracle={root / 'oracle'}",
-                              f"--steps-runs={root / 'fid-steps'}"],
+                              f"--steps-runs={root / 'fid-steps'}", f"--noise={root / 'noise'}"],
                              capture_output=True, text=True, check=True).stdout
     rows = {line.split(" | ")[1]: line for line in out.splitlines()
             if line.startswith("| QAT W4A4 |")}
@@ -128,6 +156,15 @@ def main():
         failures.append("TDQ minus LSQ at 50 steps, seed by seed: " + " / ".join(pair))
     if "| tdq-w4a4, DDIM 50 | 2000 x 3 x 1 |" not in out:
         failures.append("the cost table lacks the FID-vs-steps runs")
+    noise = out[out.find("## Noise-prediction error"):out.find("## Oracle bound")]
+    # lsq: all steps 5e-3 x 1.05 (seed 1 is 10 % higher), first window 2.1e-3, late / early 4.
+    lsq = [line for line in noise.splitlines() if line.startswith("| lsq-w4a4 |")]
+    if len(lsq) != 2 or not lsq[0].startswith("| lsq-w4a4 | 0.00525 ± 0.00035 | 0.0021 ± 0.00014 |") \
+            or "| 4.00 | 0.2 ± 0 |" not in lsq[0] or noise.count("| t 900 | t 600 | t 300 | t 0 |") != 2:
+        failures.append("noise section: per-step means ± seed std, late / early, final MSE, "
+                        "every step folded: " + " / ".join(lsq))
+    if "noise MSE over all steps 1.00, final-sample MSE -1.00" not in noise:
+        failures.append("noise section: rank correlations with FID over the 3 runs")
     if failures:
         print(out)
         print("\n".join("FAIL: " + f for f in failures))
