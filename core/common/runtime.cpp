@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "core/common/blas_threads.h"
 #include "core/common/errors.h"
 
 namespace tdq {
@@ -13,6 +14,10 @@ void configure_threads(int threads) {
   if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
   if (threads <= 0) threads = 1;
   at::set_num_threads(threads);
+  // OpenBLAS's idle workers spin in sched_yield after each call (blas_threads.h): on 2 cores one
+  // spinning worker took more CPU than the main thread and 1.4 of 7.9 CPU-seconds of `tdq sample
+  // --n 64` went to the kernel's yield path. Large BLAS work asks for all cores in its own scope.
+  set_blas_threads(1);
 }
 
 c10::Device parse_device(const std::string& name) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <utility>
 
+#include "core/common/blas_threads.h"
 #include "core/common/errors.h"
 #include "core/model/safetensors.h"
 
@@ -27,6 +28,7 @@ void GaussianAccumulator::add(const at::Tensor& features) {
                       ", earlier batches had " + std::to_string(shift_.size(0)));
   }
   const at::Tensor centred = x - shift_;
+  const ScopedBlasThreads blas;  // a D x D product per batch (blas_threads.h)
   sum_ += centred.sum(0);
   outer_.addmm_(centred.t(), centred);
   count_ += x.size(0);
@@ -157,6 +159,7 @@ at::Tensor lower_congruence(const at::Tensor& l, const at::Tensor& s) {
 
 PreparedGaussian prepare_gaussian(const GaussianStats& stats) {
   if (!stats.cov.defined()) throw ConfigError("Frechet distance: empty statistics");
+  const ScopedBlasThreads blas;  // factorisations of D x D (blas_threads.h)
   const at::Tensor cov = stats.cov.to(at::kDouble);
   at::Tensor factor = cholesky_or_undefined(0.5 * (cov + cov.t()));
   PreparedGaussian prepared = prepared_from(stats, factor);
@@ -165,6 +168,7 @@ PreparedGaussian prepare_gaussian(const GaussianStats& stats) {
 
 FrechetResult frechet_distance(const PreparedGaussian& a, const GaussianStats& b) {
   check_compatible(a.stats, b);
+  const ScopedBlasThreads blas;
   const at::Tensor s2 = b.cov.to(at::kDouble);
   FrechetResult result;
   result.clamped_eigenvalues = a.clamped_eigenvalues;
@@ -187,6 +191,7 @@ FrechetResult frechet_distance(const PreparedGaussian& a, const GaussianStats& b
 
 FrechetResult frechet_distance(const GaussianStats& a, const GaussianStats& b) {
   check_compatible(a, b);
+  const ScopedBlasThreads blas;
   // Every term is symmetric in a and b, so factor whichever covariance is positive definite.
   const at::Tensor cov_a = a.cov.to(at::kDouble), cov_b = b.cov.to(at::kDouble);
   at::Tensor factor = cholesky_or_undefined(0.5 * (cov_a + cov_a.t()));
@@ -198,6 +203,7 @@ FrechetResult frechet_distance(const GaussianStats& a, const GaussianStats& b) {
 
 double frechet_distance_nonsymmetric(const GaussianStats& a, const GaussianStats& b) {
   check_compatible(a, b);
+  const ScopedBlasThreads blas;
   const at::Tensor s1 = a.cov.to(at::kDouble), s2 = b.cov.to(at::kDouble);
   const at::Tensor eigenvalues = at::real(at::linalg_eigvals(s1.mm(s2)));
   const double trace_sqrt = eigenvalues.clamp_min(0).sqrt().sum().item<double>();

@@ -1,10 +1,13 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 
+#include "core/common/blas_threads.h"
 #include "core/common/errors.h"
+#include "core/common/runtime.h"
 #include "core/eval/frechet.h"
 #include "core/model/safetensors.h"
 #include "tests/support/temp_dir.h"
@@ -175,6 +178,28 @@ TEST(GaussianStatsTest, SafetensorsRoundTripAndErrors) {
                                                 {"sigma", at::zeros({2, 2}, at::kDouble)}});
   EXPECT_THROW(read_gaussian_stats(dir / "shape.safetensors"), FormatError);
   EXPECT_THROW(frechet_distance(a, diagonal({1, 2, 3}, {1, 1, 1})), ConfigError);
+}
+
+// OpenBLAS (Debian's libtorch) runs on the calling thread except inside the Frechet code, whose
+// D x D products and factorisations take every LibTorch thread (blas_threads.h).
+TEST(BlasThreads, OneForTheNetworkEveryThreadForTheFrechetScope) {
+  const int threads = at::get_num_threads();
+  configure_threads(2);
+  if (blas_threads() == 0) GTEST_SKIP() << "this BLAS offers no thread control";
+  EXPECT_EQ(blas_threads(), 1);
+  {
+    const ScopedBlasThreads all;
+    EXPECT_EQ(blas_threads(), 2);
+    {
+      const ScopedBlasThreads one(1);
+      EXPECT_EQ(blas_threads(), 1);
+    }
+    EXPECT_EQ(blas_threads(), 2);
+  }
+  EXPECT_EQ(blas_threads(), 1);
+  EXPECT_FALSE(set_blas_threads(0));
+  EXPECT_EQ(blas_threads(), 1);
+  configure_threads(threads);
 }
 
 }  // namespace
