@@ -15,7 +15,8 @@ int blas_threads();
 bool set_blas_threads(int threads);
 
 // `threads` BLAS threads for a scope (0: LibTorch's intra-op thread count), the previous count
-// restored after.
+// restored after. The count is process-wide: BLAS calls of other threads (a second GUI job) may
+// use them meanwhile, which OpenBLAS allows (it reads the count at every call).
 class ScopedBlasThreads {
  public:
   explicit ScopedBlasThreads(int threads = 0);
