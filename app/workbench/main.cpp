@@ -9,6 +9,7 @@
 
 #include <cstdio>
 
+#include "core/common/runtime.h"
 #include "views/command_line.h"
 #include "views/main_window.h"
 #include "views/settings_check.h"
@@ -28,6 +29,9 @@ int main(int argc, char** argv) {
       qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
     qputenv("QT_QPA_PLATFORM", "offscreen");
   }
+  // The background jobs use every core and OpenBLAS's calling thread, as the CLI's commands do
+  // (core/common/blas_threads.h).
+  tdq::configure_threads();
   QApplication app(argc, argv);
   // These name the QSettings file that keeps recent runs, language and window layout.
   QApplication::setOrganizationName(QStringLiteral("TDQ"));
