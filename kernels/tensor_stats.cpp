@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
-#include <mutex>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -107,7 +105,8 @@ TensorStats range_stats(const float* data, std::int64_t begin, std::int64_t end,
 
 }  // namespace
 
-TensorStats tensor_stats(const at::Tensor& x_in, std::int64_t bins, double lo, double hi) {
+TensorStats tensor_stats(const at::Tensor& x_in, std::int64_t bins, double lo, double hi,
+                         StatsThreads threads) {
   check_range(bins, lo, hi);
   if (!x_in.device().is_cpu() || x_in.scalar_type() != at::kFloat)
     return tensor_stats_reference(x_in, bins, lo, hi);
@@ -119,17 +118,22 @@ TensorStats tensor_stats(const at::Tensor& x_in, std::int64_t bins, double lo, d
   total.histogram.assign(static_cast<std::size_t>(bins), 0);
   const float lo_f = static_cast<float>(lo);
   const float width_inv = bins > 0 ? static_cast<float>(static_cast<double>(bins) / (hi - lo)) : 0;
-  // Partial results are merged in the order of their ranges, not of the threads' finishing, so
-  // that the float64 sums are the same bits on every run with the same thread count.
-  std::map<std::int64_t, TensorStats> parts;
-  std::mutex parts_mutex;
-  constexpr std::int64_t kGrain = std::int64_t{1} << 20;
-  at::parallel_for(0, x.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
-    TensorStats part = range_stats(data, begin, end, bins, lo_f, width_inv);
-    std::lock_guard<std::mutex> lock(parts_mutex);
-    parts.emplace(begin, std::move(part));
-  });
-  for (const auto& [begin, part] : parts) merge_into(total, part);
+  // Fixed chunks, merged in their order whichever thread ran them: the float64 sums are the same
+  // bits for every thread count, on the pool or on the calling thread.
+  const std::int64_t numel = x.numel();
+  const std::int64_t chunks = (numel + kStatsChunk - 1) / kStatsChunk;
+  std::vector<TensorStats> parts(static_cast<std::size_t>(chunks));
+  auto run = [&](std::int64_t first, std::int64_t last) {
+    for (std::int64_t c = first; c < last; ++c) {
+      parts[static_cast<std::size_t>(c)] = range_stats(
+          data, c * kStatsChunk, std::min(numel, (c + 1) * kStatsChunk), bins, lo_f, width_inv);
+    }
+  };
+  if (threads == StatsThreads::pool)
+    at::parallel_for(0, chunks, 1, run);
+  else
+    run(0, chunks);
+  for (const auto& part : parts) merge_into(total, part);
   finish(total);
   return total;
 }

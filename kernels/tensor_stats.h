@@ -1,6 +1,6 @@
 #pragma once
 // One-pass statistics of an activation tensor: the recorder calls this for every quantizer input
-// at every sampling step, so it reads the data once and keeps per-thread partial results.
+// at every sampling step, so it reads the data once and keeps per-chunk partial results.
 #include <cstdint>
 #include <vector>
 
@@ -22,10 +22,22 @@ struct TensorStats {
   std::int64_t below = 0, above = 0;
 };
 
+// Values per chunk of work: the unit that threads share and whose partial sums are merged in
+// order. Small enough that the recorder's layer inputs (10^4 to 10^6 values at n 16) spread over
+// every core: with all cores in LibTorch's pool, computing the statistics there beat a thread of
+// their own (bench_recorder, docs/benchmarks.md); 8,192 and 16,384 measured alike, 65,536 worse.
+constexpr std::int64_t kStatsChunk = 16384;
+
+enum class StatsThreads {
+  pool,            // chunks spread over LibTorch's intra-op threads
+  calling_thread,  // the recorder's statistics worker: it is the spare core
+};
+
 // `bins` may be 0 (no histogram). Requires lo < hi when bins > 0. float32 CPU tensors use the fused
-// kernel (one thread below 2^20 values: waking a second one costs more than it saves at the sizes
-// the recorder sees); others go through the reference.
-TensorStats tensor_stats(const at::Tensor& x, std::int64_t bins = 0, double lo = 0, double hi = 1);
+// kernel; others go through the reference. The result is the same bits whatever `threads` and
+// LibTorch's thread count are.
+TensorStats tensor_stats(const at::Tensor& x, std::int64_t bins = 0, double lo = 0, double hi = 1,
+                         StatsThreads threads = StatsThreads::pool);
 TensorStats tensor_stats_reference(const at::Tensor& x, std::int64_t bins = 0, double lo = 0,
                                    double hi = 1);
 

@@ -23,8 +23,10 @@ double sqnr_db(double signal, double noise) {
 }  // namespace
 
 void accumulate_range(LayerStepAccumulator& acc, const at::Tensor& input, std::int64_t bins,
-                      const HistogramRange& range, const std::string& where) {
-  const kernels::TensorStats s = kernels::tensor_stats(input.detach(), bins, range.lo, range.hi);
+                      const HistogramRange& range, const std::string& where,
+                      kernels::StatsThreads threads) {
+  const kernels::TensorStats s =
+      kernels::tensor_stats(input.detach(), bins, range.lo, range.hi, threads);
   if (s.nan_count > 0) {
     throw Error(where + ": " + std::to_string(s.nan_count) + " of " +
                 std::to_string(input.numel()) + " input values are NaN or infinite");

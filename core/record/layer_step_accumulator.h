@@ -6,6 +6,8 @@
 
 #include <ATen/Tensor.h>
 
+#include "kernels/tensor_stats.h"
+
 namespace tdq {
 
 // Histogram range of one layer: `bins` equal bins over [lo, hi), fixed for all steps of a record so
@@ -38,8 +40,10 @@ struct LayerStepAccumulator {
 
 // Adds the finite values of `input` (min, max, sums, histogram). A NaN or infinite value is an
 // Error naming `where` (layer, step, stream): a model that produces them has a bug worth seeing.
+// `threads`: where the statistics run (the record is the same bits either way).
 void accumulate_range(LayerStepAccumulator& acc, const at::Tensor& input, std::int64_t bins,
-                      const HistogramRange& range, const std::string& where);
+                      const HistogramRange& range, const std::string& where,
+                      kernels::StatsThreads threads = kernels::StatsThreads::pool);
 
 // Counts values clipped by a quantizer with step `scale` > 0: |output - input| > s/2 (with a
 // relative tolerance for float rounding). This works for every grid (symmetric, unsigned,

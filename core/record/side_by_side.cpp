@@ -8,11 +8,14 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <thread>
 
 #include "core/common/errors.h"
 #include "core/common/memory_budget.h"
 #include "core/diffusion/generate.h"
 #include "core/dist/shard.h"
+#include "core/record/stats_worker.h"
 
 namespace tdq {
 
@@ -91,9 +94,13 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
   RecordingHooks local_hooks(twin ? rec.local : rec.fp, twin, paths);
   RecordingHooks trajectory_hooks(twin ? rec.trajectory : rec.fp, twin, paths);
   // Declared after rec, so that its queued tasks (which write into rec) end before rec goes.
-  StatsWorker stats;
-  for (RecordingHooks* hooks : {&fp_hooks, &local_hooks, &trajectory_hooks})
-    hooks->set_worker(&stats);
+  std::optional<StatsWorker> stats;
+  if (stats_worker_pays(at::get_num_threads(),
+                        static_cast<int>(std::thread::hardware_concurrency()))) {
+    stats.emplace();
+    for (RecordingHooks* hooks : {&fp_hooks, &local_hooks, &trajectory_hooks})
+      hooks->set_worker(&*stats);
+  }
 
   // Per-step intervals of the twin depend on t only: look them up once per step.
   std::vector<std::vector<double>> scales(static_cast<std::size_t>(steps));
@@ -191,7 +198,7 @@ SideBySideRecord record_side_by_side(UNetImpl& model, QuantizedModel* twin,
       if (twin) quant_kept.push_back(x_q.narrow(0, 0, keep).to(c10::kCPU));
     }
   }
-  stats.finish();
+  if (stats) stats->finish();
   if (!fp_kept.empty()) rec.fp_images = at::cat(fp_kept, 0);
   if (!quant_kept.empty()) rec.quant_images = at::cat(quant_kept, 0);
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

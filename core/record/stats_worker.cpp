@@ -4,6 +4,8 @@
 
 namespace tdq {
 
+bool stats_worker_pays(int torch_threads, int cores) { return torch_threads < cores; }
+
 StatsWorker::StatsWorker(std::size_t max_pending)
     : max_pending_(max_pending == 0 ? 1 : max_pending), thread_([this] { run(); }) {}
 

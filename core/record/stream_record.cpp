@@ -86,8 +86,9 @@ at::Tensor RecordingHooks::on_input(int layer, const at::Tensor& input) {
   if (worker_) {
     // The input is never written after the layer reads it, so the worker may read it later.
     worker_->submit([&acc, input = input.detach(), bins = record_.bins(),
-                     range = record_.range(layer),
-                     where = where(layer)] { accumulate_range(acc, input, bins, range, where); });
+                     range = record_.range(layer), where = where(layer)] {
+      accumulate_range(acc, input, bins, range, where, kernels::StatsThreads::calling_thread);
+    });
   } else {
     accumulate_range(acc, input, record_.bins(), record_.range(layer), where(layer));
   }

@@ -105,6 +105,26 @@ TEST(TensorStats, FusedSumsAreTheSameBitsOnEveryCall) {
   }
 }
 
+// The recorder computes statistics on LibTorch's pool or on its worker thread, with whatever thread
+// count the user chose: chunks are fixed and merged in order, so the record is the same bits.
+TEST(TensorStats, SumsAreTheSameBitsForEveryThreadCountAndOnTheCallingThread) {
+  at::manual_seed(13);
+  const at::Tensor x = at::randn({3 * (std::int64_t{1} << 20) + 77}) * 7 + 2;
+  const int threads_before = at::get_num_threads();
+  at::set_num_threads(1);
+  const TensorStats one = tensor_stats(x, 32, -20.0, 20.0);
+  at::set_num_threads(2);
+  const TensorStats two = tensor_stats(x, 32, -20.0, 20.0);
+  const TensorStats calling = tensor_stats(x, 32, -20.0, 20.0, StatsThreads::calling_thread);
+  at::set_num_threads(threads_before);
+  for (const TensorStats* other : {&two, &calling}) {
+    EXPECT_EQ(other->sum, one.sum);
+    EXPECT_EQ(other->sum_squares, one.sum_squares);
+    EXPECT_EQ(other->histogram, one.histogram);
+    EXPECT_EQ(other->count, one.count);
+  }
+}
+
 TEST(TensorStats, RejectsAnEmptyHistogramRange) {
   EXPECT_THROW(tensor_stats(at::ones({3}), 4, 1.0, 1.0), std::invalid_argument);
   EXPECT_THROW(tensor_stats(at::ones({3}), -1), std::invalid_argument);

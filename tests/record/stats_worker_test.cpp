@@ -13,6 +13,14 @@
 namespace tdq {
 namespace {
 
+TEST(StatsWorker, PaysOnlyWithACoreLibTorchLeavesFree) {
+  EXPECT_TRUE(stats_worker_pays(1, 2));
+  EXPECT_TRUE(stats_worker_pays(7, 8));
+  EXPECT_FALSE(stats_worker_pays(2, 2));
+  EXPECT_FALSE(stats_worker_pays(4, 2));  // --threads above the cores
+  EXPECT_FALSE(stats_worker_pays(1, 0));  // hardware_concurrency unknown
+}
+
 TEST(StatsWorker, RunsTasksInSubmissionOrderAndFinishWaitsForThem) {
   std::vector<int> order;
   StatsWorker worker(2);  // a short queue: submit waits for the worker
