@@ -5,7 +5,7 @@
 # same size page-faults its memory in again. On the 2-core virtual machines this project is built
 # on, `tdq sample --n 64 --steps 20` took 11.5-39.6 s with 822,000 minor page faults under glibc's
 # malloc and 5.1-5.7 s with 63,000 under tcmalloc, which keeps freed spans for reuse (figures and
-# the comparison with jemalloc and glibc's tunables: docs/benchmarks.md, docs/design.md).
+# the comparison with jemalloc and glibc's tunables: README "Memory allocator", docs/benchmarks.md).
 #
 # TDQ_ALLOCATOR:
 #   tcmalloc  link Debian's libtcmalloc_minimal (google-perftools; the default where found)

@@ -25,7 +25,8 @@ struct TensorStats {
 // Values per chunk of work: the unit that threads share and whose partial sums are merged in
 // order. Small enough that the recorder's layer inputs (10^4 to 10^6 values at n 16) spread over
 // every core: with all cores in LibTorch's pool, computing the statistics there beat a thread of
-// their own (bench_recorder, docs/benchmarks.md); 8,192 and 16,384 measured alike, 65,536 worse.
+// their own (bench_recorder, docs/benchmark-notes.md); 8,192 and 16,384 measured alike, 65,536
+// worse.
 constexpr std::int64_t kStatsChunk = 16384;
 
 enum class StatsThreads {

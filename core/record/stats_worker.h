@@ -2,8 +2,8 @@
 // Runs the recorder's per-layer statistics on a thread of its own, in the order they were
 // submitted, so that sampling goes on meanwhile: the statistics (ranges, sums, histogram of every
 // layer input) cost about as much again as a fifth of the sampling itself, and a histogram's
-// scalar increments cannot be made much cheaper (docs/benchmarks.md). Tasks run one at a time in
-// submission order, so every accumulator sums the same values in the same order as it would on
+// scalar increments cannot be made much cheaper (docs/benchmark-notes.md). Tasks run one at a time
+// in submission order, so every accumulator sums the same values in the same order as it would on
 // the sampling thread: the record is the same bits.
 #include <condition_variable>
 #include <cstddef>
