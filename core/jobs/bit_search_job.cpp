@@ -15,6 +15,7 @@
 #include "core/common/runtime.h"
 #include "core/eval/feature_extractor.h"
 #include "core/jobs/quantize_job.h"
+#include "core/model/model_io.h"
 #include "core/quant/quant_run.h"
 #include "core/record/pearson.h"
 #include "core/run/run_folder.h"
@@ -426,7 +427,7 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
   nlohmann::json json = run_envelope("bit-search");
   json.update(
       {{"sensitivity_run", job.sensitivity_run.string()},
-       {"model", {{"dir", run.model_dir.string()}, {"sha256", run.model_sha256}}},
+       {"model", {{"dir", model_dir_for_record(run.model_dir)}, {"sha256", run.model_sha256}}},
        {"weight", choice_json(run, w)},
        {"input", choice_json(run, a)},
        {"predicted", w.choice.predicted + a.choice.predicted},

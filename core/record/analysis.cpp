@@ -9,6 +9,7 @@
 
 #include "core/common/errors.h"
 #include "core/dist/shard.h"
+#include "core/model/model_io.h"
 #include "core/quant/quant_config.h"
 #include "core/record/clip_bounds.h"
 #include "core/record/layer_summary.h"
@@ -237,7 +238,7 @@ AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
   all_reduce_record(dist, record, options.record.count, options.record.keep_images);
 
   AnalysisInfo info;
-  info.model_dir = model.dir.string();
+  info.model_dir = model_dir_for_record(model.dir);
   info.model_sha256 = model.weights_sha256;
   info.quant_run = twin ? quant_run : "";
   info.quant_method = twin ? to_string(twin->config().method) : "";
