@@ -25,7 +25,8 @@ TEST(ModelDirRecord, TheShippedModelIsRecordedRelativeToTheSourceTree) {
 TEST(ModelDirRecord, ARecordedRelativeDirIsFoundInTheSourceTreeFromAnyFolder) {
   if (std::getenv("TDQ_MODEL_DIR")) GTEST_SKIP() << "TDQ_MODEL_DIR points the default elsewhere";
   const fs::path before = fs::current_path();
-  const fs::path elsewhere = fs::temp_directory_path() / ("tdq_model_dir_" + std::to_string(getpid()));
+  const fs::path elsewhere =
+      fs::temp_directory_path() / ("tdq_model_dir_" + std::to_string(getpid()));
   fs::create_directories(elsewhere);
   fs::current_path(elsewhere);
   const fs::path found = model_dir_from_record("resources/models/fmnist-ddpm");
