@@ -7,6 +7,7 @@
 
 #include "core/common/errors.h"
 #include "core/record/histogram_percentile.h"
+#include "kernels/error_sums.h"
 #include "kernels/tensor_stats.h"
 
 namespace tdq {
@@ -45,25 +46,29 @@ void accumulate_range(LayerStepAccumulator& acc, const at::Tensor& input, std::i
   }
 }
 
-void accumulate_clipping(LayerStepAccumulator& acc, const at::Tensor& input,
-                         const at::Tensor& output, double scale) {
-  acc.scale = scale;
-  if (!(scale > 0)) return;
-  const at::Tensor moved = (output.detach().to(at::kFloat) - input.detach().to(at::kFloat)).abs();
-  acc.clipped += (moved > 0.5 * scale * (1.0 + 1e-3)).sum().item<std::int64_t>();
-  acc.clip_count += input.numel();
-}
-
-void accumulate_error(LayerStepAccumulator& acc, const at::Tensor& input, const at::Tensor& output,
-                      const at::Tensor& reference, const std::string& where) {
-  if (!input.sizes().equals(reference.sizes()) || !output.sizes().equals(reference.sizes())) {
+void accumulate_twin(LayerStepAccumulator& acc, const at::Tensor& input, const at::Tensor& output,
+                     std::optional<double> scale, const at::Tensor& reference,
+                     const std::string& where) {
+  if (!input.sizes().equals(output.sizes()) ||
+      (reference.defined() && !input.sizes().equals(reference.sizes()))) {
     throw Error(where + ": quantized and FP inputs differ in shape");
   }
-  const at::Tensor ref = reference.detach().to(at::kDouble);
-  acc.error_in += (input.detach().to(at::kDouble) - ref).square().sum().item<double>();
-  acc.error_out += (output.detach().to(at::kDouble) - ref).square().sum().item<double>();
-  acc.reference_squares += ref.square().sum().item<double>();
-  acc.error_count += reference.numel();
+  if (scale) acc.scale = *scale;
+  const bool clipping = scale && *scale > 0;
+  if (!clipping && !reference.defined()) return;
+  const float threshold = clipping ? static_cast<float>(0.5 * *scale * (1.0 + 1e-3)) : 0.0f;
+  const kernels::ErrorSums sums =
+      kernels::error_sums(input.detach(), output.detach(), reference, threshold);
+  if (clipping) {
+    acc.clipped += sums.clipped;
+    acc.clip_count += sums.count;
+  }
+  if (reference.defined()) {
+    acc.error_in += sums.input_error;
+    acc.error_out += sums.output_error;
+    acc.reference_squares += sums.reference_squares;
+    acc.error_count += sums.count;
+  }
 }
 
 LayerStepValues finalize(const LayerStepAccumulator& acc, const HistogramRange& range) {

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,17 +46,17 @@ void accumulate_range(LayerStepAccumulator& acc, const at::Tensor& input, std::i
                       const HistogramRange& range, const std::string& where,
                       kernels::StatsThreads threads = kernels::StatsThreads::pool);
 
-// Counts values clipped by a quantizer with step `scale` > 0: |output - input| > s/2 (with a
-// relative tolerance for float rounding). This works for every grid (symmetric, unsigned,
-// asymmetric with any zero point) because inside the grid's range rounding moves a value by at most
-// s/2, and only clipping moves it further.
-void accumulate_clipping(LayerStepAccumulator& acc, const at::Tensor& input,
-                         const at::Tensor& output, double scale);
-
-// Squared errors of `input` (quantizer input) and `output` (after fake quantization) against the
-// FP model's input `reference` of the same shape.
-void accumulate_error(LayerStepAccumulator& acc, const at::Tensor& input, const at::Tensor& output,
-                      const at::Tensor& reference, const std::string& where);
+// The quantized twin's sums for one layer input, in one pass (kernels/error_sums.h):
+// - with a `scale` (the quantizer's step; recorded as given): the values it clipped where it is
+//   > 0, |output - input| > s/2 with a relative tolerance for float rounding. This works for every
+//   grid (symmetric, unsigned, asymmetric with any zero point) because inside the grid's range
+//   rounding moves a value by at most s/2, and only clipping moves it further;
+// - with a defined `reference` (the FP model's input of the same shape): the squared errors of
+//   `input` (quantizer input) and `output` (after fake quantization) against it.
+// A shape mismatch is an Error naming `where`.
+void accumulate_twin(LayerStepAccumulator& acc, const at::Tensor& input, const at::Tensor& output,
+                     std::optional<double> scale, const at::Tensor& reference,
+                     const std::string& where);
 
 // The numbers of one (layer, step). Percentiles come from the histogram (NaN without one).
 struct LayerStepValues {

@@ -92,12 +92,16 @@ at::Tensor RecordingHooks::on_input(int layer, const at::Tensor& input) {
   } else {
     accumulate_range(acc, input, record_.bins(), record_.range(layer), where(layer));
   }
-  if (!scales_.empty()) accumulate_clipping(acc, input, output, scales_.at(index));
-  if (reference_) {
-    const at::Tensor& ref = reference_->at(index);
-    if (!ref.defined())
-      throw Error(where(layer) + ": the FP pass recorded no input for this layer");
-    accumulate_error(acc, input, output, ref, where(layer));
+  if (!scales_.empty() || reference_) {
+    at::Tensor ref;
+    if (reference_) {
+      ref = reference_->at(index);
+      if (!ref.defined())
+        throw Error(where(layer) + ": the FP pass recorded no input for this layer");
+    }
+    accumulate_twin(acc, input, output,
+                    scales_.empty() ? std::nullopt : std::optional<double>(scales_.at(index)), ref,
+                    where(layer));
   }
   if (capture_) (*capture_)[index] = input.detach();
   return output;

@@ -90,8 +90,7 @@ TEST(LayerStepAccumulator, ClippingAndErrorsMatchDirectComputation) {
   const at::Tensor output =
       kernels::fake_quant_forward(input, at::full({}, static_cast<float>(scale)), grid);
   LayerStepAccumulator acc;
-  accumulate_clipping(acc, input, output, scale);
-  accumulate_error(acc, input, output, reference, "test");
+  accumulate_twin(acc, input, output, scale, reference, "test");
   const LayerStepValues v = finalize(acc, HistogramRange{});
   const double bound = grid.qmax() * scale + 0.5 * scale;
   const double expected_clip = (input.abs() > bound).sum().item<double>() / input.numel();
@@ -111,7 +110,7 @@ TEST(LayerStepAccumulator, ClippingAndErrorsMatchDirectComputation) {
   const at::Tensor out_asym =
       kernels::fake_quant_forward(input, at::full({}, static_cast<float>(s)), asym);
   LayerStepAccumulator acc_asym;
-  accumulate_clipping(acc_asym, input, out_asym, s);
+  accumulate_twin(acc_asym, input, out_asym, s, at::Tensor(), "test");
   const double lo = -3 * s - 0.5 * s, hi = 12 * s + 0.5 * s;
   const double expected =
       ((input < lo).logical_or(input > hi)).sum().item<double>() / input.numel();
