@@ -4,9 +4,10 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <vector>
+
+#include "kernels/vector_lanes.h"
 
 // Built with -ffp-contract=off (kernels/CMakeLists.txt): the AVX2 clone would otherwise fuse
 // d * d + sum into an FMA that the baseline clone does not make, and the sums would depend on the
@@ -15,17 +16,9 @@
 namespace tdq::kernels {
 namespace {
 
-typedef float Floats8 __attribute__((vector_size(32)));
-typedef float Floats4 __attribute__((vector_size(16)));
-typedef double Doubles4 __attribute__((vector_size(32)));
-typedef std::int32_t Ints8 __attribute__((vector_size(32)));
+using namespace lanes;
 
-template <class V>
-inline void load(V& v, const float* p) {
-  std::memcpy(&v, p, sizeof(V));
-}
-
-inline double lanes(const Doubles4& a, const Doubles4& b) {
+inline double sum_lanes(const Doubles4& a, const Doubles4& b) {
   return (a[0] + b[0]) + (a[1] + b[1]) + (a[2] + b[2]) + (a[3] + b[3]);
 }
 
@@ -56,9 +49,9 @@ __attribute__((target_clones("avx2", "default"))) void add_errors(const float* i
     r0 += rl * rl;
     r1 += rh * rh;
   }
-  sums.input_error += lanes(ei0, ei1);
-  sums.output_error += lanes(eo0, eo1);
-  sums.reference_squares += lanes(r0, r1);
+  sums.input_error += sum_lanes(ei0, ei1);
+  sums.output_error += sum_lanes(eo0, eo1);
+  sums.reference_squares += sum_lanes(r0, r1);
   for (std::int64_t j = whole; j < n; ++j) {
     const double r = ref[j], di = in[j] - r, dout = out[j] - r;
     sums.input_error += di * di;

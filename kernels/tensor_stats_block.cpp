@@ -4,28 +4,14 @@
 #include <cstring>
 #include <limits>
 
-// GCC's vector extensions rather than plain loops: the auto-vectoriser leaves these reductions
-// scalar (min/max selects and float-to-double sums), and the extensions also compile for the
-// baseline clone (as pairs of SSE2 operations) and under clang. Built with -ffp-contract=off
-// (kernels/CMakeLists.txt), so that the AVX2 clone does not fuse d * d + q into an FMA and every
-// machine sums the same bits.
+#include "kernels/vector_lanes.h"
+
+// Built with -ffp-contract=off (kernels/CMakeLists.txt), so that the AVX2 clone does not fuse
+// d * d + q into an FMA and every machine sums the same bits.
 
 namespace tdq::kernels {
-namespace {
 
-typedef float Floats8 __attribute__((vector_size(32)));
-typedef float Floats4 __attribute__((vector_size(16)));
-typedef double Doubles4 __attribute__((vector_size(32)));
-typedef std::int32_t Ints8 __attribute__((vector_size(32)));
-typedef std::int32_t Ints4 __attribute__((vector_size(16)));
-
-// By reference: a function returning a 32-byte vector would change ABI between the clones.
-template <class V>
-inline void load(V& v, const float* p) {
-  std::memcpy(&v, p, sizeof(V));
-}
-
-}  // namespace
+using namespace lanes;
 
 __attribute__((target_clones("avx2", "default"))) BlockMoments block_moments(const float* x,
                                                                              std::int64_t n) {
