@@ -1,7 +1,6 @@
 #include "kernels/error_sums.h"
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -110,23 +109,16 @@ ErrorSums error_sums(const at::Tensor& input_in, const at::Tensor& output_in,
   const float* in = input.data_ptr<float>();
   const float* out = output.data_ptr<float>();
   const float* ref = has_reference ? reference.data_ptr<float>() : nullptr;
-  const std::int64_t numel = input.numel();
-  const std::int64_t chunks = (numel + kStatsChunk - 1) / kStatsChunk;
-  std::vector<ErrorSums> parts(static_cast<std::size_t>(chunks));
-  auto run = [&](std::int64_t first, std::int64_t last) {
-    for (std::int64_t c = first; c < last; ++c) {
-      const std::int64_t begin = c * kStatsChunk, n = std::min(numel, begin + kStatsChunk) - begin;
-      ErrorSums& part = parts[static_cast<std::size_t>(c)];
-      if (ref) add_errors(in + begin, out + begin, ref + begin, n, part);
-      if (clip_threshold > 0)
-        part.clipped = count_clipped(in + begin, out + begin, n, clip_threshold);
-      part.count = n;
-    }
-  };
-  if (threads == StatsThreads::pool)
-    at::parallel_for(0, chunks, 1, run);
-  else
-    run(0, chunks);
+  const auto parts =
+      chunk_parts<ErrorSums>(input.numel(), threads, [&](std::int64_t begin, std::int64_t end) {
+        ErrorSums part;
+        const std::int64_t n = end - begin;
+        if (ref) add_errors(in + begin, out + begin, ref + begin, n, part);
+        if (clip_threshold > 0)
+          part.clipped = count_clipped(in + begin, out + begin, n, clip_threshold);
+        part.count = n;
+        return part;
+      });
   ErrorSums total;
   for (const ErrorSums& part : parts) {
     total.input_error += part.input_error;

@@ -7,7 +7,7 @@
 
 #include <ATen/Tensor.h>
 
-#include "kernels/tensor_stats.h"
+#include "kernels/stats_chunks.h"
 
 namespace tdq::kernels {
 
@@ -20,8 +20,8 @@ struct ErrorSums {
 };
 
 // `reference` undefined: no error sums. clip_threshold <= 0: no clipping count. The tensors share
-// one shape. float32 CPU tensors take the fused loop (chunks of kStatsChunk merged in order: the
-// same bits for any thread count); others the reference.
+// one shape. float32 CPU tensors take the fused loop (stats_chunks.h: the same bits for any thread
+// count); others the reference.
 ErrorSums error_sums(const at::Tensor& input, const at::Tensor& output, const at::Tensor& reference,
                      float clip_threshold, StatsThreads threads = StatsThreads::pool);
 ErrorSums error_sums_reference(const at::Tensor& input, const at::Tensor& output,

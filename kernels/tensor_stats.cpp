@@ -1,7 +1,6 @@
 #include "kernels/tensor_stats.h"
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <cmath>
@@ -118,21 +117,10 @@ TensorStats tensor_stats(const at::Tensor& x_in, std::int64_t bins, double lo, d
   total.histogram.assign(static_cast<std::size_t>(bins), 0);
   const float lo_f = static_cast<float>(lo);
   const float width_inv = bins > 0 ? static_cast<float>(static_cast<double>(bins) / (hi - lo)) : 0;
-  // Fixed chunks, merged in their order whichever thread ran them: the float64 sums are the same
-  // bits for every thread count, on the pool or on the calling thread.
-  const std::int64_t numel = x.numel();
-  const std::int64_t chunks = (numel + kStatsChunk - 1) / kStatsChunk;
-  std::vector<TensorStats> parts(static_cast<std::size_t>(chunks));
-  auto run = [&](std::int64_t first, std::int64_t last) {
-    for (std::int64_t c = first; c < last; ++c) {
-      parts[static_cast<std::size_t>(c)] = range_stats(
-          data, c * kStatsChunk, std::min(numel, (c + 1) * kStatsChunk), bins, lo_f, width_inv);
-    }
-  };
-  if (threads == StatsThreads::pool)
-    at::parallel_for(0, chunks, 1, run);
-  else
-    run(0, chunks);
+  const auto parts =
+      chunk_parts<TensorStats>(x.numel(), threads, [&](std::int64_t begin, std::int64_t end) {
+        return range_stats(data, begin, end, bins, lo_f, width_inv);
+      });
   for (const auto& part : parts) merge_into(total, part);
   finish(total);
   return total;

@@ -6,6 +6,8 @@
 
 #include <ATen/Tensor.h>
 
+#include "kernels/stats_chunks.h"
+
 namespace tdq::kernels {
 
 struct TensorStats {
@@ -20,18 +22,6 @@ struct TensorStats {
   double lo = 0, hi = 0;
   std::vector<std::int64_t> histogram;
   std::int64_t below = 0, above = 0;
-};
-
-// Values per chunk of work: the unit that threads share and whose partial sums are merged in
-// order. Small enough that the recorder's layer inputs (10^4 to 10^6 values at n 16) spread over
-// every core: with all cores in LibTorch's pool, computing the statistics there beat a thread of
-// their own (bench_recorder, docs/benchmark-notes.md); 8,192 and 16,384 measured alike, 65,536
-// worse.
-constexpr std::int64_t kStatsChunk = 16384;
-
-enum class StatsThreads {
-  pool,            // chunks spread over LibTorch's intra-op threads
-  calling_thread,  // the recorder's statistics worker: it is the spare core
 };
 
 // `bins` may be 0 (no histogram). Requires lo < hi when bins > 0. float32 CPU tensors use the fused

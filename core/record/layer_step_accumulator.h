@@ -7,7 +7,7 @@
 
 #include <ATen/Tensor.h>
 
-#include "kernels/tensor_stats.h"
+#include "kernels/stats_chunks.h"
 
 namespace tdq {
 
