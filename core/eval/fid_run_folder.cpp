@@ -9,7 +9,6 @@
 #include "core/common/file_io.h"
 #include "core/common/json_number.h"
 #include "core/eval/frechet.h"
-#include "core/model/model_io.h"
 #include "core/run/run_folder.h"
 
 namespace tdq {
@@ -100,7 +99,7 @@ nlohmann::json fid_run_json(const FidRunInfo& info, const FidRunOptions& options
   auto headline = [&](const char* key) { return first.is_null() ? nlohmann::json() : first[key]; };
   nlohmann::json run = run_envelope("fid");
   run.update(
-      {{"model", {{"dir", model_dir_for_record(info.model_dir)}, {"sha256", info.model_sha256}}},
+      {{"model", run_model_json(info.model_dir, info.model_sha256)},
        {"quant", info.quant_run.empty() ? nlohmann::json() : nlohmann::json(info.quant_run)},
        {"vs_fp", info.vs_fp_run.empty() ? nlohmann::json() : nlohmann::json(info.vs_fp_run)},
        {"sampler",

@@ -15,7 +15,7 @@
 #include "core/common/runtime.h"
 #include "core/eval/feature_extractor.h"
 #include "core/jobs/quantize_job.h"
-#include "core/model/model_io.h"
+#include "core/model/find_model.h"
 #include "core/quant/quant_run.h"
 #include "core/record/pearson.h"
 #include "core/run/run_folder.h"
@@ -93,11 +93,9 @@ struct Candidate {
 class Measurer {
  public:
   Measurer(const SensitivityRun& run, const BitSearchJob& job)
-      : run_(run), job_(job), loaded_(load_model(run.model_dir)) {
-    if (loaded_.weights_sha256 != run.model_sha256) {
-      throw ConfigError("search.sensitivity", job.sensitivity_run.string(),
-                        "its model folder changed since it was measured (sha256 differs)");
-    }
+      : run_(run),
+        job_(job),
+        loaded_(find_model(job.sensitivity_run, run.model_dir, run.model_sha256)) {
     loaded_.model->to(parse_device(job.device));
     if (job.measure_features) {
       const auto& images = loaded_.model->config();
@@ -118,7 +116,7 @@ class Measurer {
     std::vector<QuantizedModel*> twins;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       QuantizeJob q;
-      q.model_dir = run_.model_dir;
+      q.model_dir = loaded_.dir;
       q.quant = searched_config(run_, candidates[i].w.bits, candidates[i].a.bits);
       q.seed = job_.seed;
       q.device = job_.device;
@@ -427,7 +425,7 @@ std::filesystem::path run_bit_search_job(const BitSearchJob& job, const std::fil
   nlohmann::json json = run_envelope("bit-search");
   json.update(
       {{"sensitivity_run", job.sensitivity_run.string()},
-       {"model", {{"dir", model_dir_for_record(run.model_dir)}, {"sha256", run.model_sha256}}},
+       {"model", run_model_json(run.model_dir, run.model_sha256)},
        {"weight", choice_json(run, w)},
        {"input", choice_json(run, a)},
        {"predicted", w.choice.predicted + a.choice.predicted},

@@ -113,20 +113,13 @@ std::filesystem::path source_root() {
 }  // namespace
 
 std::string model_dir_for_record(const std::filesystem::path& dir) {
+  if (dir.is_relative()) return dir.string();
   std::error_code error;
   const auto full = std::filesystem::weakly_canonical(dir, error);
   if (error) return dir.string();
   const auto relative = full.lexically_relative(source_root());
   const bool inside = !relative.empty() && *relative.begin() != ".." && relative != ".";
   return inside ? relative.generic_string() : dir.string();
-}
-
-std::filesystem::path model_dir_from_record(const std::string& recorded) {
-  const std::filesystem::path path(recorded);
-  std::error_code error;
-  if (path.is_absolute() || std::filesystem::exists(path, error)) return path;
-  const auto in_source = source_root() / path;
-  return std::filesystem::exists(in_source, error) ? in_source : path;
 }
 
 }  // namespace tdq

@@ -37,11 +37,10 @@ void save_model(const std::filesystem::path& dir, const UNetImpl& model,
 // install or source tree.
 std::filesystem::path default_model_dir();
 
-// How run folders name a model directory: a directory inside the source tree (the shipped model)
-// relative to it, so that committed runs name no machine's paths; any other as given.
+// How run folders name a model directory: an absolute path inside the source tree (the shipped
+// model) relative to it, so that committed runs name no machine's paths; any other path as given
+// (a relative one is the user's own, or already recorded). Readers find
+// it again with find_model (find_model.h).
 std::string model_dir_for_record(const std::filesystem::path& dir);
-// The directory a run folder names: as recorded where that exists from here, else a relative
-// path is looked up in the source tree (a committed run read from another folder or clone).
-std::filesystem::path model_dir_from_record(const std::string& recorded);
 
 }  // namespace tdq

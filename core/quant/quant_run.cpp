@@ -11,7 +11,6 @@
 #include "core/common/stopwatch.h"
 #include "core/diffusion/generate.h"
 #include "core/dist/shard.h"
-#include "core/model/model_io.h"
 #include "core/model/safetensors.h"
 #include "core/quant/range_observer.h"
 #include "core/quant/reduce_ranges.h"
@@ -143,12 +142,11 @@ std::filesystem::path write_quantize_run(const LoadedModel& model, const Quantiz
     if (!slot.input_windows.empty()) layers.back()["a_bits_windows"] = to_json(slot.input_windows);
   }
   nlohmann::json run = run_envelope("quantize");
-  run.update(
-      {{"model", {{"dir", model_dir_for_record(model.dir)}, {"sha256", model.weights_sha256}}},
-       {"quant_config", to_json(twin.config())},
-       {"calibration", calibration},
-       {"layers", layers},
-       {"metrics", metrics}});
+  run.update({{"model", run_model_json(model.dir, model.weights_sha256)},
+              {"quant_config", to_json(twin.config())},
+              {"calibration", calibration},
+              {"layers", layers},
+              {"metrics", metrics}});
   writer.write_tensors(kQuantState, twin.state(),
                        {{"quant_config", to_json(twin.config()).dump()}});
   writer.write_json(kRunJson, run);

@@ -9,13 +9,13 @@
 
 #include "core/common/errors.h"
 #include "core/dist/shard.h"
-#include "core/model/model_io.h"
 #include "core/quant/quant_config.h"
 #include "core/record/clip_bounds.h"
 #include "core/record/layer_summary.h"
 #include "core/record/oracle_analysis.h"
 #include "core/record/reduce_record.h"
 #include "core/record/scale_curves.h"
+#include "core/run/run_folder.h"
 
 namespace tdq {
 
@@ -238,7 +238,7 @@ AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
   all_reduce_record(dist, record, options.record.count, options.record.keep_images);
 
   AnalysisInfo info;
-  info.model_dir = model_dir_for_record(model.dir);
+  info.model_dir = model.dir.string();
   info.model_sha256 = model.weights_sha256;
   info.quant_run = twin ? quant_run : "";
   info.quant_method = twin ? to_string(twin->config().method) : "";
@@ -267,7 +267,7 @@ AnalysisRun run_analysis(const LoadedModel& model, QuantizedModel* twin,
 }
 
 nlohmann::json to_json(const AnalysisInfo& i) {
-  return {{"model", {{"dir", i.model_dir}, {"sha256", i.model_sha256}}},
+  return {{"model", run_model_json(i.model_dir, i.model_sha256)},
           {"quant",
            {{"run", i.quant_run},
             {"method", i.quant_method},

@@ -9,6 +9,7 @@
 #include "core/common/json_file.h"
 #include "core/common/json_number.h"
 #include "core/common/version.h"
+#include "core/model/model_io.h"
 #include "core/model/safetensors.h"
 #include "core/run/stale_temporaries.h"
 
@@ -27,6 +28,10 @@ nlohmann::json run_envelope(const std::string& kind) {
           {"kind", kind},
           {"versions", {{"tdq", versions.tdq}, {"libtorch", versions.libtorch}}},
           {"written", utc_timestamp()}};
+}
+
+nlohmann::json run_model_json(const std::filesystem::path& model_dir, const std::string& sha256) {
+  return {{"dir", model_dir_for_record(model_dir)}, {"sha256", sha256}};
 }
 
 RunFolderWriter::RunFolderWriter(std::filesystem::path run_dir)

@@ -19,6 +19,10 @@ void require_new_run_folder(const std::filesystem::path& run_dir);
 // the program and LibTorch, and the UTC time written. Writers add their own fields to it.
 nlohmann::json run_envelope(const std::string& kind);
 
+// The "model" block of a run.json: the model folder as model_dir_for_record names it, and the
+// sha256 of its weights, by which find_model finds it again.
+nlohmann::json run_model_json(const std::filesystem::path& model_dir, const std::string& sha256);
+
 // Writes a run folder atomically: everything goes to `<run>.tmp/`, renamed to `<run>` by commit().
 // A writer destroyed without commit (error, cancel) removes the temp folder, so a failed or
 // cancelled job never leaves a half-written run. An existing run is never overwritten.

@@ -9,7 +9,6 @@
 #include "core/common/errors.h"
 #include "core/common/file_io.h"
 #include "core/common/json_file.h"
-#include "core/model/model_io.h"
 #include "core/model/safetensors.h"
 #include "core/run/run_folder.h"
 
@@ -95,31 +94,30 @@ std::filesystem::path write_sensitivity_run(const SensitivityRun& run,
                       {"input_elements", l.input_elements}});
   }
   const auto& o = run.options;
-  json.update(
-      {{"model", {{"dir", model_dir_for_record(run.model_dir)}, {"sha256", run.model_sha256}}},
-       {"quant_runs", runs},
-       {"base_config", to_json(run.base_config)},
-       {"sampler",
-        {{"kind", to_string(o.sampler.kind)},
-         {"steps", o.sampler.steps},
-         {"skip", to_string(o.sampler.skip)},
-         {"clip_x0", o.sampler.clip_x0}}},
-       {"count", o.count},
-       {"batch_size", o.batch_size},
-       {"seeds", o.seeds},
-       {"per_layer", o.per_layer},
-       {"final_errors", r.twin_sample_error.defined()},
-       {"timesteps", r.timesteps},
-       {"windows", windows},
-       {"layers", layers},
-       {"weight_bits", r.weight_bits},
-       {"input_bits", r.input_bits},
-       {"weight_run", r.weight_twin},
-       {"input_run", r.input_twin},
-       {"seconds", r.seconds},
-       {"error",
-        "mean squared difference of the predicted noise against the FP model, "
-        "local mode (FP x_t), averaged over samples and the steps of a window"}});
+  json.update({{"model", run_model_json(run.model_dir, run.model_sha256)},
+               {"quant_runs", runs},
+               {"base_config", to_json(run.base_config)},
+               {"sampler",
+                {{"kind", to_string(o.sampler.kind)},
+                 {"steps", o.sampler.steps},
+                 {"skip", to_string(o.sampler.skip)},
+                 {"clip_x0", o.sampler.clip_x0}}},
+               {"count", o.count},
+               {"batch_size", o.batch_size},
+               {"seeds", o.seeds},
+               {"per_layer", o.per_layer},
+               {"final_errors", r.twin_sample_error.defined()},
+               {"timesteps", r.timesteps},
+               {"windows", windows},
+               {"layers", layers},
+               {"weight_bits", r.weight_bits},
+               {"input_bits", r.input_bits},
+               {"weight_run", r.weight_twin},
+               {"input_run", r.input_twin},
+               {"seconds", r.seconds},
+               {"error",
+                "mean squared difference of the predicted noise against the FP model, "
+                "local mode (FP x_t), averaged over samples and the steps of a window"}});
   std::map<std::string, at::Tensor> tensors = {{"weight_damage", r.weight_damage},
                                                {"input_damage", r.input_damage},
                                                {"keep_fp_gain", r.keep_fp_gain},
@@ -159,7 +157,7 @@ SensitivityRun read_sensitivity_run(const std::filesystem::path& dir) {
   SensitivityRun run;
   SensitivityResult& r = run.result;
   const auto model = json_field<nlohmann::json>(json, "/model", file);
-  run.model_dir = model_dir_from_record(json_field<std::string>(model, "/dir", file));
+  run.model_dir = json_field<std::string>(model, "/dir", file);
   run.model_sha256 = json_field<std::string>(model, "/sha256", file);
   for (const auto& p : json_field<std::vector<std::string>>(json, "/quant_runs", file))
     run.quant_runs.emplace_back(p);

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/common/errors.h"
+#include "core/model/find_model.h"
 #include "core/model/model_io.h"
 
 namespace tdq {
@@ -22,25 +24,33 @@ TEST(ModelDirRecord, TheShippedModelIsRecordedRelativeToTheSourceTree) {
             "resources/models/fmnist-ddpm");
 }
 
-TEST(ModelDirRecord, ARecordedRelativeDirIsFoundInTheSourceTreeFromAnyFolder) {
+// search-bits loads the model a committed sensitivity run names, run from any folder.
+TEST(ModelDirRecord, ARecordedRelativeDirIsFoundFromAnyFolder) {
   if (std::getenv("TDQ_MODEL_DIR")) GTEST_SKIP() << "TDQ_MODEL_DIR points the default elsewhere";
+  const std::string sha256 = load_model(default_model_dir()).weights_sha256;
   const fs::path before = fs::current_path();
   const fs::path elsewhere =
       fs::temp_directory_path() / ("tdq_model_dir_" + std::to_string(getpid()));
-  fs::create_directories(elsewhere);
+  fs::create_directories(elsewhere / "run");
   fs::current_path(elsewhere);
-  const fs::path found = model_dir_from_record("resources/models/fmnist-ddpm");
+  const LoadedModel found = find_model(elsewhere / "run", "resources/models/fmnist-ddpm", sha256);
   fs::current_path(before);
   fs::remove_all(elsewhere);
-  EXPECT_TRUE(fs::equivalent(found, default_model_dir())) << found;
+  EXPECT_TRUE(fs::equivalent(found.dir, default_model_dir())) << found.dir;
 }
 
-TEST(ModelDirRecord, OtherDirsAreRecordedAndReadAsGiven) {
+TEST(ModelDirRecord, OtherDirsAreRecordedAsGivenAndAnotherModelIsNamed) {
   const fs::path outside = fs::temp_directory_path() / "some-model";
   EXPECT_EQ(model_dir_for_record(outside), outside.string());
-  EXPECT_EQ(model_dir_from_record(outside.string()), outside);
-  // A relative name that exists nowhere stays as given (the error comes when it is loaded).
-  EXPECT_EQ(model_dir_from_record("no/such/model"), fs::path("no/such/model"));
+  try {
+    find_model(outside / "run", "no/such/model", "0123456789abcdef");
+    ADD_FAILURE() << "a model with another sha256 was accepted";
+  } catch (const ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("run.json"), std::string::npos) << what;
+    EXPECT_NE(what.find("is not found"), std::string::npos) << what;
+    EXPECT_NE(what.find("holds another model"), std::string::npos) << what;  // the shipped one
+  }
 }
 
 }  // namespace
