@@ -89,9 +89,7 @@ std::optional<SqrtmRoute> frechet_by_sqrtm(Dgees* dgees, const tdq::GaussianStat
     return at::from_blob(const_cast<double*>(v.data()), {n, n}, at::kDouble).t();
   };
   const at::Tensor covmean = tensor(z).mm(tensor(r)).mm(tensor(z).t());
-  route.distance = (a.mean.to(at::kDouble) - b.mean.to(at::kDouble)).pow(2).sum().item<double>() +
-                   s1.trace().item<double>() + s2.trace().item<double>() -
-                   2.0 * covmean.trace().item<double>();
+  route.distance = tdq::frechet_from_trace_sqrt(a, b, covmean.trace().item<double>());
   return route;
 }
 

@@ -206,9 +206,13 @@ double frechet_distance_nonsymmetric(const GaussianStats& a, const GaussianStats
   const ScopedBlasThreads blas;
   const at::Tensor s1 = a.cov.to(at::kDouble), s2 = b.cov.to(at::kDouble);
   const at::Tensor eigenvalues = at::real(at::linalg_eigvals(s1.mm(s2)));
-  const double trace_sqrt = eigenvalues.clamp_min(0).sqrt().sum().item<double>();
+  return frechet_from_trace_sqrt(a, b, eigenvalues.clamp_min(0).sqrt().sum().item<double>());
+}
+
+double frechet_from_trace_sqrt(const GaussianStats& a, const GaussianStats& b, double trace_sqrt) {
   return (a.mean.to(at::kDouble) - b.mean.to(at::kDouble)).pow(2).sum().item<double>() +
-         s1.trace().item<double>() + s2.trace().item<double>() - 2.0 * trace_sqrt;
+         a.cov.to(at::kDouble).trace().item<double>() +
+         b.cov.to(at::kDouble).trace().item<double>() - 2.0 * trace_sqrt;
 }
 
 void write_gaussian_stats(const std::filesystem::path& file, const GaussianStats& stats,

@@ -87,6 +87,10 @@ FrechetResult frechet_distance(const GaussianStats& a, const GaussianStats& b);
 // implementations (pytorch-fid's scipy.linalg.sqrtm) compute the same trace.
 double frechet_distance_nonsymmetric(const GaussianStats& a, const GaussianStats& b);
 
+// |mu_a - mu_b|^2 + tr S_a + tr S_b - 2 tr sqrt(S_a S_b), given that last trace: how the
+// comparison routes (textbook, scipy's sqrtm in bench_frechet) finish.
+double frechet_from_trace_sqrt(const GaussianStats& a, const GaussianStats& b, double trace_sqrt);
+
 // Reference statistics as safetensors: float64 `mu` [D] and `sigma` [D, D] (pytorch-fid's names),
 // metadata "count" plus `metadata`. Written atomically.
 void write_gaussian_stats(const std::filesystem::path& file, const GaussianStats& stats,
