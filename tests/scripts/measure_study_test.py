@@ -10,6 +10,8 @@ import subprocess
 import sys
 import tempfile
 
+from script_check import report
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 # name: (FID, pixel mean, feature median); pixels put both mixes on the wrong side of uniform
@@ -46,12 +48,8 @@ def main():
         failures.append("feature median: Spearman 1.00, 3 of 3")
     if "| -1.00 / 0 of 3 |" not in rows.get("local noise MSE (each step fed the FP x_t)", ""):
         failures.append("local noise MSE (1 / FID here): Spearman -1.00, 0 of 3")
-    if failures:
-        print(out)
-        print("\n".join("FAIL: " + f for f in failures))
-        return 1
-    print("measure-study: rank correlations and sides of uniform as expected")
-    return 0
+    return report(
+        out, failures, "measure-study: rank correlations and sides of uniform as expected")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 
+from script_check import report
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
@@ -165,12 +167,9 @@ def main():
                         "every step folded: " + " / ".join(lsq))
     if "noise MSE over all steps 1.00, final-sample MSE -1.00" not in noise:
         failures.append("noise section: rank correlations with FID over the 3 runs")
-    if failures:
-        print(out)
-        print("\n".join("FAIL: " + f for f in failures))
-        return 1
-    print("results-markdown: paired differences, verdicts, FID vs FP and s(t) spread as expected")
-    return 0
+    return report(
+        out, failures,
+        "results-markdown: paired differences, verdicts, FID vs FP and s(t) spread as expected")
 
 
 if __name__ == "__main__":
